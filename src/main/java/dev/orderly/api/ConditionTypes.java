@@ -1,0 +1,57 @@
+package dev.orderly.api;
+
+/** Condition types and reasons, in one place so status, Events and docs agree. */
+public final class ConditionTypes {
+  /** kstatus: the release is installed and matches the spec. */
+  public static final String READY = "Ready";
+
+  /** kstatus: the operator is working towards the spec. */
+  public static final String RECONCILING = "Reconciling";
+
+  /** kstatus: progress needs a change of spec or of the cluster; retrying alone will not help. */
+  public static final String STALLED = "Stalled";
+
+  /** The Helm release exists at the wanted revision. */
+  public static final String RELEASED = "Released";
+
+  /** The chart's hook annotations are all ones Helm understands. */
+  public static final String HOOKS_VALID = "HooksValid";
+
+  /** The ordered teardown is running. */
+  public static final String TEARING_DOWN = "TearingDown";
+
+  private ConditionTypes() {}
+
+  /** Reasons, CamelCase as Kubernetes conventions ask. */
+  public static final class Reasons {
+    public static final String INSTALLING = "Installing";
+    public static final String UPGRADING = "Upgrading";
+    public static final String INSTALL_SUCCEEDED = "InstallSucceeded";
+    public static final String UPGRADE_SUCCEEDED = "UpgradeSucceeded";
+    public static final String INSTALL_FAILED = "InstallFailed";
+    public static final String UPGRADE_FAILED = "UpgradeFailed";
+    public static final String INVALID_SPEC = "InvalidSpec";
+    public static final String CHART_NOT_FOUND = "ChartNotFound";
+    public static final String REPOSITORY_UNAVAILABLE = "RepositoryUnavailable";
+    public static final String VALUES_NOT_FOUND = "ValuesNotFound";
+    public static final String RENDER_FAILED = "RenderFailed";
+    public static final String INVALID_HOOKS = "InvalidHooks";
+    public static final String HOOKS_VALID = "HooksValid";
+    public static final String INVALID_HOOKS_ALLOWED = "InvalidHooksAllowed";
+    public static final String SUSPENDED = "Suspended";
+    public static final String UP_TO_DATE = "UpToDate";
+    public static final String PROGRESSING = "Progressing";
+    public static final String TEARDOWN_IN_PROGRESS = "TeardownInProgress";
+    public static final String TEARDOWN_TIMED_OUT = "TeardownTimedOut";
+    public static final String HOOK_FAILED = "HookFailed";
+    public static final String HOOK_TIMED_OUT = "HookTimedOut";
+    public static final String PHASE_TIMED_OUT = "PhaseTimedOut";
+    public static final String OBJECT_RECREATED = "ObjectRecreated";
+    public static final String FORCED = "Forced";
+    public static final String HOOKS_SKIPPED = "HooksSkipped";
+    public static final String TEARDOWN_PHASE_STARTED = "TeardownPhaseStarted";
+    public static final String TEARDOWN_COMPLETE = "TeardownComplete";
+
+    private Reasons() {}
+  }
+}

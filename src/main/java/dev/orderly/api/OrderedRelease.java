@@ -1,0 +1,43 @@
+package dev.orderly.api;
+
+import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
+import io.fabric8.kubernetes.api.model.Namespaced;
+import io.fabric8.kubernetes.client.CustomResource;
+import io.fabric8.kubernetes.model.annotation.Group;
+import io.fabric8.kubernetes.model.annotation.ShortNames;
+import io.fabric8.kubernetes.model.annotation.Version;
+
+/** A Helm release that Orderly installs, upgrades and tears down in a guaranteed order. */
+@Group(OrderedRelease.GROUP)
+@Version(OrderedRelease.VERSION)
+@ShortNames("orel")
+@AdditionalPrinterColumn(name = "Phase", jsonPath = ".status.phase")
+@AdditionalPrinterColumn(name = "Ready", jsonPath = ".status.conditions[?(@.type==\"Ready\")].status")
+@AdditionalPrinterColumn(
+    name = "Revision",
+    jsonPath = ".status.release.revision",
+    type = AdditionalPrinterColumn.Type.INTEGER)
+@AdditionalPrinterColumn(
+    name = "Age",
+    jsonPath = ".metadata.creationTimestamp",
+    type = AdditionalPrinterColumn.Type.DATE)
+public class OrderedRelease extends CustomResource<OrderedReleaseSpec, OrderedReleaseStatus>
+    implements Namespaced {
+  public static final String GROUP = "orderly.dev";
+  public static final String VERSION = "v1alpha1";
+
+  /** The finalizer that holds the object until the ordered teardown has finished. */
+  public static final String FINALIZER = "orderly.dev/ordered-teardown";
+
+  /** The release name Helm uses: {@code spec.releaseName}, or the object's name. */
+  public String releaseName() {
+    String name = getSpec() == null ? null : getSpec().getReleaseName();
+    return name == null || name.isBlank() ? getMetadata().getName() : name;
+  }
+
+  /** The namespace the release lives in: {@code spec.targetNamespace}, or the object's namespace. */
+  public String targetNamespace() {
+    String ns = getSpec() == null ? null : getSpec().getTargetNamespace();
+    return ns == null || ns.isBlank() ? getMetadata().getNamespace() : ns;
+  }
+}

@@ -1,0 +1,130 @@
+package dev.orderly.api;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.fabric8.crd.generator.annotation.PreserveUnknownFields;
+import io.fabric8.generator.annotation.Required;
+import java.util.ArrayList;
+import java.util.List;
+
+/** The desired release: which chart, with which values, and how it is installed and torn down. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public class OrderedReleaseSpec {
+  @Required
+  @JsonPropertyDescription("The chart to install: exactly one of path, or repository + name + version.")
+  private ChartSource chart;
+
+  @PreserveUnknownFields
+  @JsonPropertyDescription(
+      "Helm values, as in a values.yaml file. They take precedence over valuesFrom.")
+  private JsonNode values;
+
+  @JsonPropertyDescription(
+      "ConfigMap or Secret keys holding YAML values, merged in order; later entries and then"
+          + " spec.values override earlier ones.")
+  private List<ValuesReference> valuesFrom = new ArrayList<>();
+
+  @JsonPropertyDescription("The Helm release name. Defaults to the object's name.")
+  private String releaseName;
+
+  @JsonPropertyDescription(
+      "The namespace the release is installed into. Defaults to the object's namespace.")
+  private String targetNamespace;
+
+  @JsonPropertyDescription("Create the target namespace if it does not exist.")
+  private boolean createNamespace;
+
+  @JsonPropertyDescription(
+      "Stop installing and upgrading. Deletion still tears the release down in order.")
+  private boolean suspend;
+
+  @JsonPropertyDescription("How the release is installed.")
+  private InstallOptions install = new InstallOptions();
+
+  @JsonPropertyDescription("How the release is upgraded.")
+  private UpgradeOptions upgrade = new UpgradeOptions();
+
+  @JsonPropertyDescription("How the release is torn down when this object is deleted.")
+  private UninstallOptions uninstall = new UninstallOptions();
+
+  public ChartSource getChart() {
+    return chart;
+  }
+
+  public void setChart(ChartSource chart) {
+    this.chart = chart;
+  }
+
+  public JsonNode getValues() {
+    return values;
+  }
+
+  public void setValues(JsonNode values) {
+    this.values = values;
+  }
+
+  public List<ValuesReference> getValuesFrom() {
+    return valuesFrom;
+  }
+
+  public void setValuesFrom(List<ValuesReference> valuesFrom) {
+    this.valuesFrom = valuesFrom == null ? new ArrayList<>() : valuesFrom;
+  }
+
+  public String getReleaseName() {
+    return releaseName;
+  }
+
+  public void setReleaseName(String releaseName) {
+    this.releaseName = releaseName;
+  }
+
+  public String getTargetNamespace() {
+    return targetNamespace;
+  }
+
+  public void setTargetNamespace(String targetNamespace) {
+    this.targetNamespace = targetNamespace;
+  }
+
+  public boolean isCreateNamespace() {
+    return createNamespace;
+  }
+
+  public void setCreateNamespace(boolean createNamespace) {
+    this.createNamespace = createNamespace;
+  }
+
+  public boolean isSuspend() {
+    return suspend;
+  }
+
+  public void setSuspend(boolean suspend) {
+    this.suspend = suspend;
+  }
+
+  public InstallOptions getInstall() {
+    return install;
+  }
+
+  public void setInstall(InstallOptions install) {
+    this.install = install == null ? new InstallOptions() : install;
+  }
+
+  public UpgradeOptions getUpgrade() {
+    return upgrade;
+  }
+
+  public void setUpgrade(UpgradeOptions upgrade) {
+    this.upgrade = upgrade == null ? new UpgradeOptions() : upgrade;
+  }
+
+  public UninstallOptions getUninstall() {
+    return uninstall;
+  }
+
+  public void setUninstall(UninstallOptions uninstall) {
+    this.uninstall = uninstall == null ? new UninstallOptions() : uninstall;
+  }
+}

@@ -1,0 +1,68 @@
+package dev.orderly.api;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.kubernetes.api.model.Condition;
+import java.util.ArrayList;
+import java.util.List;
+
+/** What the operator observed and did, as Kubernetes API conventions describe status. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public class OrderedReleaseStatus {
+  @JsonPropertyDescription("The metadata.generation this status was computed for.")
+  private Long observedGeneration;
+
+  @JsonPropertyDescription(
+      "A one-word summary for kubectl get: Pending, Installing, Upgrading, Deployed, Failed,"
+          + " Suspended, or the teardown phase while the object is being deleted.")
+  private String phase;
+
+  @JsonPropertyDescription("Ready, Reconciling, Stalled, Released and HooksValid conditions.")
+  private List<Condition> conditions = new ArrayList<>();
+
+  @JsonPropertyDescription("The Helm release as last seen.")
+  private ReleaseStatus release;
+
+  @JsonPropertyDescription("Progress of the ordered teardown, once deletion has begun.")
+  private TeardownStatus teardown;
+
+  public Long getObservedGeneration() {
+    return observedGeneration;
+  }
+
+  public void setObservedGeneration(Long observedGeneration) {
+    this.observedGeneration = observedGeneration;
+  }
+
+  public String getPhase() {
+    return phase;
+  }
+
+  public void setPhase(String phase) {
+    this.phase = phase;
+  }
+
+  public List<Condition> getConditions() {
+    return conditions;
+  }
+
+  public void setConditions(List<Condition> conditions) {
+    this.conditions = conditions == null ? new ArrayList<>() : conditions;
+  }
+
+  public ReleaseStatus getRelease() {
+    return release;
+  }
+
+  public void setRelease(ReleaseStatus release) {
+    this.release = release;
+  }
+
+  public TeardownStatus getTeardown() {
+    return teardown;
+  }
+
+  public void setTeardown(TeardownStatus teardown) {
+    this.teardown = teardown;
+  }
+}

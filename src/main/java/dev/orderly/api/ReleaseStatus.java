@@ -1,0 +1,98 @@
+package dev.orderly.api;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+
+/** The Helm release behind an OrderedRelease, as Helm last reported it. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public class ReleaseStatus {
+  @JsonPropertyDescription("The Helm release name.")
+  private String name;
+
+  @JsonPropertyDescription("The namespace the release lives in.")
+  private String namespace;
+
+  @JsonPropertyDescription("The Helm revision.")
+  private Integer revision;
+
+  @JsonPropertyDescription("The chart's name.")
+  private String chartName;
+
+  @JsonPropertyDescription("The chart's version.")
+  private String chartVersion;
+
+  @JsonPropertyDescription("Helm's status of the release, such as deployed or failed.")
+  private String helmStatus;
+
+  @JsonPropertyDescription("When Helm last deployed the release (RFC 3339).")
+  private String lastDeployed;
+
+  @JsonPropertyDescription(
+      "A digest of the chart source, release name and merged values last applied; a change"
+          + " triggers an upgrade.")
+  private String appliedDigest;
+
+  public String getName() {
+    return name;
+  }
+
+  public void setName(String name) {
+    this.name = name;
+  }
+
+  public String getNamespace() {
+    return namespace;
+  }
+
+  public void setNamespace(String namespace) {
+    this.namespace = namespace;
+  }
+
+  public Integer getRevision() {
+    return revision;
+  }
+
+  public void setRevision(Integer revision) {
+    this.revision = revision;
+  }
+
+  public String getChartName() {
+    return chartName;
+  }
+
+  public void setChartName(String chartName) {
+    this.chartName = chartName;
+  }
+
+  public String getChartVersion() {
+    return chartVersion;
+  }
+
+  public void setChartVersion(String chartVersion) {
+    this.chartVersion = chartVersion;
+  }
+
+  public String getHelmStatus() {
+    return helmStatus;
+  }
+
+  public void setHelmStatus(String helmStatus) {
+    this.helmStatus = helmStatus;
+  }
+
+  public String getLastDeployed() {
+    return lastDeployed;
+  }
+
+  public void setLastDeployed(String lastDeployed) {
+    this.lastDeployed = lastDeployed;
+  }
+
+  public String getAppliedDigest() {
+    return appliedDigest;
+  }
+
+  public void setAppliedDigest(String appliedDigest) {
+    this.appliedDigest = appliedDigest;
+  }
+}

@@ -1,0 +1,134 @@
+package dev.orderly.api;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+
+/** One object or hook in the teardown and what has happened to it. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public class TeardownStep {
+  /** Where a step stands. */
+  public enum State {
+    /** Not acted on yet. */
+    Pending,
+    /** A hook was created, or a delete was sent; waiting for it to finish or disappear. */
+    InProgress,
+    /** The hook succeeded, or the object is gone. */
+    Done,
+    /** The hook failed. */
+    Failed,
+    /** Not acted on, by policy (resource-policy keep) or by an escape hatch. */
+    Skipped,
+    /** The phase ran out of time with this step unfinished and onTimeout was Continue. */
+    TimedOut
+  }
+
+  @JsonPropertyDescription("The phase this step belongs to.")
+  private TeardownPhase phase;
+
+  @JsonPropertyDescription("The object's apiVersion.")
+  private String apiVersion;
+
+  @JsonPropertyDescription("The object's kind.")
+  private String kind;
+
+  @JsonPropertyDescription("The object's namespace; empty for cluster-scoped objects.")
+  private String namespace;
+
+  @JsonPropertyDescription("The object's name.")
+  private String name;
+
+  @JsonPropertyDescription("The UID of the object the teardown created or deleted.")
+  private String uid;
+
+  @JsonPropertyDescription("For hooks, the hook weight.")
+  private Integer weight;
+
+  @JsonPropertyDescription("Pending, InProgress, Done, Failed, Skipped or TimedOut.")
+  private State state = State.Pending;
+
+  @JsonPropertyDescription("Why the step is in its state, when that needs saying.")
+  private String message;
+
+  @JsonPropertyDescription("How many times the object came back after being deleted.")
+  private Integer recreations;
+
+  public TeardownPhase getPhase() {
+    return phase;
+  }
+
+  public void setPhase(TeardownPhase phase) {
+    this.phase = phase;
+  }
+
+  public String getApiVersion() {
+    return apiVersion;
+  }
+
+  public void setApiVersion(String apiVersion) {
+    this.apiVersion = apiVersion;
+  }
+
+  public String getKind() {
+    return kind;
+  }
+
+  public void setKind(String kind) {
+    this.kind = kind;
+  }
+
+  public String getNamespace() {
+    return namespace;
+  }
+
+  public void setNamespace(String namespace) {
+    this.namespace = namespace;
+  }
+
+  public String getName() {
+    return name;
+  }
+
+  public void setName(String name) {
+    this.name = name;
+  }
+
+  public String getUid() {
+    return uid;
+  }
+
+  public void setUid(String uid) {
+    this.uid = uid;
+  }
+
+  public Integer getWeight() {
+    return weight;
+  }
+
+  public void setWeight(Integer weight) {
+    this.weight = weight;
+  }
+
+  public State getState() {
+    return state;
+  }
+
+  public void setState(State state) {
+    this.state = state;
+  }
+
+  public String getMessage() {
+    return message;
+  }
+
+  public void setMessage(String message) {
+    this.message = message;
+  }
+
+  public Integer getRecreations() {
+    return recreations;
+  }
+
+  public void setRecreations(Integer recreations) {
+    this.recreations = recreations;
+  }
+}

@@ -1,0 +1,115 @@
+package dev.orderly.api;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Default;
+import io.fabric8.generator.annotation.Pattern;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Options for the ordered teardown that runs when the OrderedRelease is deleted. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public class UninstallOptions {
+  /** What the teardown does when a phase runs out of time. */
+  public enum OnTimeout {
+    /** Keep the finalizer, report Stalled and retry with backoff. */
+    Fail,
+    /** Record a Warning Event and go on to the next phase. */
+    Continue
+  }
+
+  /** How the dependents of a deleted object are removed; Kubernetes' propagationPolicy. */
+  public enum Propagation {
+    Foreground,
+    Background,
+    Orphan
+  }
+
+  @Default("10m")
+  @Pattern(Durations.PATTERN)
+  @JsonPropertyDescription("How long the whole teardown may take. Defaults to 10m.")
+  private String timeout = "10m";
+
+  @Default("5m")
+  @Pattern(Durations.PATTERN)
+  @JsonPropertyDescription("How long each pre- or post-delete hook may take. Defaults to 5m.")
+  private String hookTimeout = "5m";
+
+  @JsonPropertyDescription("Skip the pre-delete and post-delete hooks.")
+  private boolean disableHooks;
+
+  @Default("Foreground")
+  @JsonPropertyDescription(
+      "The propagationPolicy used for every delete: Foreground (default), Background or Orphan.")
+  private Propagation deletionPropagation = Propagation.Foreground;
+
+  @JsonPropertyDescription("Keep Helm's release history (helm uninstall --keep-history).")
+  private boolean keepHistory;
+
+  @Default("Fail")
+  @JsonPropertyDescription(
+      "Fail (default): keep the finalizer, set Stalled and retry. Continue: go on to the next"
+          + " phase with a Warning Event.")
+  private OnTimeout onTimeout = OnTimeout.Fail;
+
+  @JsonPropertyDescription(
+      "DaemonSets outside the chart, typically created by the chart's operator, to delete in the"
+          + " DaemonSets phase, by namespace and label selector.")
+  private List<DaemonSetSelector> daemonSets = new ArrayList<>();
+
+  public String getTimeout() {
+    return timeout;
+  }
+
+  public void setTimeout(String timeout) {
+    this.timeout = timeout;
+  }
+
+  public String getHookTimeout() {
+    return hookTimeout;
+  }
+
+  public void setHookTimeout(String hookTimeout) {
+    this.hookTimeout = hookTimeout;
+  }
+
+  public boolean isDisableHooks() {
+    return disableHooks;
+  }
+
+  public void setDisableHooks(boolean disableHooks) {
+    this.disableHooks = disableHooks;
+  }
+
+  public Propagation getDeletionPropagation() {
+    return deletionPropagation;
+  }
+
+  public void setDeletionPropagation(Propagation deletionPropagation) {
+    this.deletionPropagation = deletionPropagation;
+  }
+
+  public boolean isKeepHistory() {
+    return keepHistory;
+  }
+
+  public void setKeepHistory(boolean keepHistory) {
+    this.keepHistory = keepHistory;
+  }
+
+  public OnTimeout getOnTimeout() {
+    return onTimeout;
+  }
+
+  public void setOnTimeout(OnTimeout onTimeout) {
+    this.onTimeout = onTimeout;
+  }
+
+  public List<DaemonSetSelector> getDaemonSets() {
+    return daemonSets;
+  }
+
+  public void setDaemonSets(List<DaemonSetSelector> daemonSets) {
+    this.daemonSets = daemonSets == null ? new ArrayList<>() : daemonSets;
+  }
+}
