@@ -1,0 +1,5 @@
+{{- define "node-agent.labels" -}}
+app.kubernetes.io/name: node-agent
+app.kubernetes.io/instance: {{ .Release.Name }}
+app.kubernetes.io/managed-by: {{ .Release.Service }}
+{{- end -}}

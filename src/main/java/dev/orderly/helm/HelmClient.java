@@ -1,0 +1,29 @@
+package dev.orderly.helm;
+
+import java.util.Optional;
+
+/**
+ * The Helm verbs Orderly needs, and nothing else. Implementations run Helm; they neither decide
+ * nor record. Every method may block for as long as Helm takes, so callers keep them off
+ * reconciler threads.
+ */
+public interface HelmClient {
+  /** Installs a new release; fails if a release of that name exists. */
+  HelmReleaseInfo install(HelmReleaseRequest request);
+
+  /** Upgrades an existing release to the request's chart and values. */
+  HelmReleaseInfo upgrade(HelmReleaseRequest request);
+
+  /**
+   * Removes the release record without running hooks; Orderly runs them itself, in order.
+   *
+   * <p>An absent release is not an error.
+   */
+  void uninstallRecord(String releaseName, String namespace, boolean keepHistory);
+
+  /** The release's current state, or empty when Helm has no release of that name. */
+  Optional<HelmReleaseInfo> status(String releaseName, String namespace);
+
+  /** Renders the chart's non-hook manifests, as {@code helm template} would; no cluster needed. */
+  String template(HelmReleaseRequest request);
+}

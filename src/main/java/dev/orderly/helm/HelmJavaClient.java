@@ -1,0 +1,118 @@
+package dev.orderly.helm;
+
+import com.marcnuri.helm.Helm;
+import com.marcnuri.helm.InstallCommand;
+import com.marcnuri.helm.Release;
+import com.marcnuri.helm.StatusCommand;
+import com.marcnuri.helm.TemplateCommand;
+import com.marcnuri.helm.UninstallCommand;
+import com.marcnuri.helm.UpgradeCommand;
+import java.util.Optional;
+
+/** {@link HelmClient} backed by helm-java, which runs Helm's Go code in-process. */
+public class HelmJavaClient implements HelmClient {
+  private final String kubeconfigContents;
+
+  /**
+   * @param kubeconfigContents a kubeconfig to use, or null for Helm's default loading rules
+   *     (KUBECONFIG, ~/.kube/config, then the in-cluster service account)
+   */
+  public HelmJavaClient(String kubeconfigContents) {
+    this.kubeconfigContents = kubeconfigContents;
+  }
+
+  @Override
+  public HelmReleaseInfo install(HelmReleaseRequest request) {
+    InstallCommand command =
+        new Helm(request.chart())
+            .install()
+            .withName(request.releaseName())
+            .withNamespace(request.namespace())
+            .withValuesFile(request.valuesFile())
+            .withTimeout(seconds(request));
+    if (request.createNamespace()) {
+      command.createNamespace();
+    }
+    if (kubeconfigContents != null) {
+      command.withKubeConfigContents(kubeconfigContents);
+    }
+    return toInfo(command.call());
+  }
+
+  @Override
+  public HelmReleaseInfo upgrade(HelmReleaseRequest request) {
+    // resetValues: the spec is the whole truth, values dropped from it must go away.
+    UpgradeCommand command =
+        new Helm(request.chart())
+            .upgrade()
+            .withName(request.releaseName())
+            .withNamespace(request.namespace())
+            .withValuesFile(request.valuesFile())
+            .resetValues()
+            .withTimeout(seconds(request));
+    if (request.createNamespace()) {
+      command.createNamespace();
+    }
+    if (kubeconfigContents != null) {
+      command.withKubeConfigContents(kubeconfigContents);
+    }
+    return toInfo(command.call());
+  }
+
+  @Override
+  public void uninstallRecord(String releaseName, String namespace, boolean keepHistory) {
+    UninstallCommand command =
+        Helm.uninstall(releaseName).withNamespace(namespace).noHooks().ignoreNotFound();
+    if (keepHistory) {
+      command.keepHistory();
+    }
+    if (kubeconfigContents != null) {
+      command.withKubeConfigContents(kubeconfigContents);
+    }
+    command.call();
+  }
+
+  @Override
+  public Optional<HelmReleaseInfo> status(String releaseName, String namespace) {
+    StatusCommand command = Helm.status(releaseName).withNamespace(namespace);
+    if (kubeconfigContents != null) {
+      command.withKubeConfigContents(kubeconfigContents);
+    }
+    try {
+      return Optional.of(toInfo(command.call()));
+    } catch (IllegalStateException e) {
+      // helm-java reports Go errors as IllegalStateException carrying Helm's message.
+      if (String.valueOf(e.getMessage()).contains("release: not found")) {
+        return Optional.empty();
+      }
+      throw e;
+    }
+  }
+
+  @Override
+  public String template(HelmReleaseRequest request) {
+    TemplateCommand command =
+        new Helm(request.chart())
+            .template()
+            .withName(request.releaseName())
+            .withNamespace(request.namespace())
+            .withValuesFile(request.valuesFile());
+    return command.call();
+  }
+
+  private static int seconds(HelmReleaseRequest request) {
+    return (int) Math.max(1, request.timeout().toSeconds());
+  }
+
+  private static HelmReleaseInfo toInfo(Release release) {
+    String[] chart = HelmReleaseInfo.splitChartLabel(release.getChart());
+    return new HelmReleaseInfo(
+        release.getName(),
+        release.getNamespace(),
+        Integer.parseInt(release.getRevision().trim()),
+        release.getStatus(),
+        chart[0],
+        chart[1],
+        release.getLastDeployed());
+  }
+}

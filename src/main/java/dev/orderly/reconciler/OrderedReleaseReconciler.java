@@ -1,0 +1,248 @@
+package dev.orderly.reconciler;
+
+import static dev.orderly.api.ConditionTypes.READY;
+import static dev.orderly.api.ConditionTypes.RECONCILING;
+import static dev.orderly.api.ConditionTypes.RELEASED;
+import static dev.orderly.api.ConditionTypes.STALLED;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.orderly.api.ConditionTypes.Reasons;
+import dev.orderly.api.OrderedRelease;
+import dev.orderly.api.OrderedReleaseStatus;
+import dev.orderly.api.ReleaseStatus;
+import dev.orderly.helm.HelmFailure;
+import dev.orderly.helm.HelmReleaseInfo;
+import dev.orderly.kube.EventRecorder;
+import dev.orderly.kube.EventRecorder.Type;
+import dev.orderly.reconciler.HelmOperations.Finished;
+import dev.orderly.reconciler.HelmOperations.Running;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.DeleteControl;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
+import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
+
+/**
+ * Wires an OrderedRelease to Helm: validates, resolves values, starts installs and upgrades on the
+ * Helm pool and records their outcome; on deletion hands over to the ordered teardown. It decides
+ * little itself and never waits for Helm or the cluster.
+ */
+@ControllerConfiguration(name = "orderedrelease", finalizerName = OrderedRelease.FINALIZER)
+public class OrderedReleaseReconciler implements Reconciler<OrderedRelease>, Cleaner<OrderedRelease> {
+  private final ReleaseInstaller installer;
+  private final HelmOperations operations;
+  private final TeardownCoordinator teardown;
+  private final EventRecorder events;
+  private final Clock clock;
+  private final ReleaseEventSources sources = new ReleaseEventSources();
+
+  public OrderedReleaseReconciler(
+      ReleaseInstaller installer,
+      HelmOperations operations,
+      TeardownCoordinator teardown,
+      EventRecorder events,
+      Clock clock) {
+    this.installer = installer;
+    this.operations = operations;
+    this.teardown = teardown;
+    this.events = events;
+    this.clock = clock;
+  }
+
+  @Override
+  public List<EventSource<?, OrderedRelease>> prepareEventSources(
+      EventSourceContext<OrderedRelease> context) {
+    List<EventSource<?, OrderedRelease>> list = sources.create(context);
+    operations.onFinished(sources::wake);
+    return list;
+  }
+
+  @Override
+  public UpdateControl<OrderedRelease> reconcile(
+      OrderedRelease resource, Context<OrderedRelease> context) {
+    OrderedReleaseStatus status = statusOf(resource);
+    String before = Serialization.asJson(status);
+    Duration reschedule = sync(resource, status);
+    UpdateControl<OrderedRelease> control =
+        before.equals(Serialization.asJson(status))
+            ? UpdateControl.noUpdate()
+            : UpdateControl.patchStatus(resource);
+    return reschedule == null ? control : control.rescheduleAfter(reschedule);
+  }
+
+  /** Brings the release towards the spec and fills status; returns when to look again, if ever. */
+  private Duration sync(OrderedRelease resource, OrderedReleaseStatus status) {
+    Long generation = resource.getMetadata().getGeneration();
+    status.setObservedGeneration(generation);
+    StatusConditions conditions = new StatusConditions(status, generation, clock);
+    List<String> problems = SpecValidator.problems(resource);
+    if (!problems.isEmpty()) {
+      // A spec change re-triggers reconcile, so a bad spec waits quietly instead of retrying.
+      stall(resource, status, conditions, Reasons.INVALID_SPEC, String.join("; ", problems));
+      return null;
+    }
+    if (resource.getSpec().isSuspend()) {
+      status.setPhase("Suspended");
+      conditions.remove(RECONCILING).remove(STALLED);
+      return null;
+    }
+    ObjectNode values;
+    try {
+      values = sources.valuesResolver().resolve(resource);
+    } catch (HelmFailure failure) {
+      // The ConfigMap/Secret informers wake this resource as soon as the reference appears.
+      stall(resource, status, conditions, failure.reason(), failure.getMessage());
+      return null;
+    }
+    String digest = ReleaseDigest.of(resource, values);
+    ResourceID id = ResourceID.fromResource(resource);
+    HelmOperations.State state = operations.state(id);
+    if (state instanceof Running running) {
+      progressing(status, conditions, upgrading(status), running.digest().equals(digest));
+      return null;
+    }
+    if (state instanceof Finished finished && finished.digest().equals(digest)) {
+      return record(resource, status, conditions, id, finished, values);
+    }
+    if (digest.equals(appliedDigest(status)) && state instanceof HelmOperations.Idle) {
+      return null;
+    }
+    operations.start(id, digest, 1, () -> installer.apply(resource, values));
+    progressing(status, conditions, upgrading(status), true);
+    return null;
+  }
+
+  private Duration record(
+      OrderedRelease resource,
+      OrderedReleaseStatus status,
+      StatusConditions conditions,
+      ResourceID id,
+      Finished finished,
+      ObjectNode values) {
+    if (finished.failure().isEmpty()) {
+      ReleaseInstaller.Result result = (ReleaseInstaller.Result) finished.result();
+      status.setRelease(toStatus(result.release(), finished.digest()));
+      status.setPhase("Deployed");
+      String message =
+          "Helm "
+              + (result.upgraded() ? "upgraded" : "installed")
+              + " release "
+              + result.release().name()
+              + " at revision "
+              + result.release().revision();
+      String reason = result.upgraded() ? Reasons.UPGRADE_SUCCEEDED : Reasons.INSTALL_SUCCEEDED;
+      conditions
+          .setTrue(READY, reason, message)
+          .setTrue(RELEASED, reason, message)
+          .remove(RECONCILING)
+          .remove(STALLED);
+      events.record(resource, Type.Normal, reason, message);
+      operations.forget(id);
+      return null;
+    }
+    HelmFailure failure = finished.failure().get();
+    Duration wait = Backoff.after(finished.attempt());
+    Duration elapsed = Duration.between(finished.endedAt(), clock.instant());
+    if (elapsed.compareTo(wait) >= 0) {
+      operations.start(
+          id, finished.digest(), finished.attempt() + 1, () -> installer.apply(resource, values));
+      progressing(status, conditions, upgrading(status), true);
+      return null;
+    }
+    status.setPhase("Failed");
+    conditions
+        .setFalse(READY, failure.reason(), failure.getMessage())
+        .setFalse(RELEASED, failure.reason(), failure.getMessage());
+    if (failure.stalled()) {
+      conditions.setTrue(STALLED, failure.reason(), failure.getMessage()).remove(RECONCILING);
+    } else {
+      conditions.remove(STALLED).setTrue(RECONCILING, failure.reason(), "retrying in " + wait);
+    }
+    if (operations.markReported(id)) {
+      events.record(
+          resource,
+          Type.Warning,
+          failure.reason(),
+          failure.getMessage() + " (attempt " + finished.attempt() + ", next try in " + wait + ")");
+    }
+    return wait.minus(elapsed);
+  }
+
+  private void stall(
+      OrderedRelease resource,
+      OrderedReleaseStatus status,
+      StatusConditions conditions,
+      String reason,
+      String message) {
+    boolean alreadyReported =
+        StatusConditions.find(status, STALLED)
+            .map(c -> message.equals(c.getMessage()) && "True".equals(c.getStatus()))
+            .orElse(false);
+    status.setPhase("Failed");
+    conditions
+        .setFalse(READY, reason, message)
+        .setTrue(STALLED, reason, message)
+        .remove(RECONCILING);
+    if (!alreadyReported) {
+      events.record(resource, Type.Warning, reason, message);
+    }
+  }
+
+  private static void progressing(
+      OrderedReleaseStatus status, StatusConditions conditions, boolean upgrade, boolean current) {
+    String reason = upgrade ? Reasons.UPGRADING : Reasons.INSTALLING;
+    String message =
+        current
+            ? "Helm is " + (upgrade ? "upgrading" : "installing") + " the release"
+            : "waiting for the previous Helm operation to finish before applying the new spec";
+    status.setPhase(upgrade ? "Upgrading" : "Installing");
+    conditions
+        .setUnknown(READY, Reasons.PROGRESSING, message)
+        .setTrue(RECONCILING, reason, message)
+        .remove(STALLED);
+  }
+
+  @Override
+  public DeleteControl cleanup(OrderedRelease resource, Context<OrderedRelease> context) {
+    return teardown.cleanup(resource, context);
+  }
+
+  private static boolean upgrading(OrderedReleaseStatus status) {
+    return status.getRelease() != null && status.getRelease().getRevision() != null;
+  }
+
+  private static String appliedDigest(OrderedReleaseStatus status) {
+    return status.getRelease() == null ? null : status.getRelease().getAppliedDigest();
+  }
+
+  private static OrderedReleaseStatus statusOf(OrderedRelease resource) {
+    if (resource.getStatus() == null) {
+      resource.setStatus(new OrderedReleaseStatus());
+    }
+    return resource.getStatus();
+  }
+
+  private static ReleaseStatus toStatus(HelmReleaseInfo release, String digest) {
+    ReleaseStatus status = new ReleaseStatus();
+    status.setName(release.name());
+    status.setNamespace(release.namespace());
+    status.setRevision(release.revision());
+    status.setChartName(release.chartName());
+    status.setChartVersion(release.chartVersion());
+    status.setHelmStatus(release.status());
+    if (release.lastDeployed() != null) {
+      status.setLastDeployed(DateTimeFormatter.ISO_INSTANT.format(release.lastDeployed()));
+    }
+    status.setAppliedDigest(digest);
+    return status;
+  }
+}

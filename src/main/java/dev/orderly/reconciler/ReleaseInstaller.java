@@ -1,0 +1,114 @@
+package dev.orderly.reconciler;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.orderly.api.ConditionTypes.Reasons;
+import dev.orderly.api.Durations;
+import dev.orderly.api.OrderedRelease;
+import dev.orderly.helm.ChartResolver;
+import dev.orderly.helm.HelmClient;
+import dev.orderly.helm.HelmFailure;
+import dev.orderly.helm.HelmReleaseInfo;
+import dev.orderly.helm.HelmReleaseRequest;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * The Helm side of reconciling one OrderedRelease: fetch the chart, render it to catch template
+ * errors before touching the cluster, then install or upgrade. Runs on a Helm thread.
+ */
+public class ReleaseInstaller {
+  private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+  private static final Duration DEFAULT_TIMEOUT = Duration.ofMinutes(5);
+
+  /** What an install or upgrade produced. */
+  public record Result(HelmReleaseInfo release, boolean upgraded) {}
+
+  private final HelmClient helm;
+  private final ChartResolver charts;
+  private final Path workDir;
+
+  public ReleaseInstaller(HelmClient helm, ChartResolver charts, Path workDir) {
+    this.helm = helm;
+    this.charts = charts;
+    this.workDir = workDir;
+  }
+
+  /**
+   * Installs the release if Helm has none of that name, else upgrades it.
+   *
+   * @throws HelmFailure naming what went wrong, with a condition reason
+   */
+  public Result apply(OrderedRelease resource, ObjectNode values) {
+    Path chart = charts.resolve(resource.getSpec().getChart());
+    Path valuesFile = writeValues(values);
+    try {
+      Optional<HelmReleaseInfo> existing =
+          helm.status(resource.releaseName(), resource.targetNamespace());
+      boolean upgrade = existing.isPresent();
+      HelmReleaseRequest request = request(resource, chart, valuesFile, upgrade);
+      render(request);
+      try {
+        HelmReleaseInfo release = upgrade ? helm.upgrade(request) : helm.install(request);
+        return new Result(release, upgrade);
+      } catch (IllegalStateException e) {
+        throw new HelmFailure(
+            upgrade ? Reasons.UPGRADE_FAILED : Reasons.INSTALL_FAILED,
+            (upgrade ? "helm upgrade failed: " : "helm install failed: ") + e.getMessage(),
+            false,
+            e);
+      }
+    } finally {
+      deleteQuietly(valuesFile);
+    }
+  }
+
+  private void render(HelmReleaseRequest request) {
+    try {
+      helm.template(request);
+    } catch (IllegalStateException e) {
+      // Template errors are the chart's or the values' fault: retrying will not fix them.
+      throw new HelmFailure(
+          Reasons.RENDER_FAILED, "the chart does not render: " + e.getMessage(), true, e);
+    }
+  }
+
+  private static HelmReleaseRequest request(
+      OrderedRelease resource, Path chart, Path valuesFile, boolean upgrade) {
+    String timeout =
+        upgrade
+            ? resource.getSpec().getUpgrade().getTimeout()
+            : resource.getSpec().getInstall().getTimeout();
+    return new HelmReleaseRequest(
+        resource.releaseName(),
+        resource.targetNamespace(),
+        chart,
+        valuesFile,
+        resource.getSpec().isCreateNamespace(),
+        Durations.parse(timeout, DEFAULT_TIMEOUT));
+  }
+
+  private Path writeValues(ObjectNode values) {
+    try {
+      Files.createDirectories(workDir);
+      Path file = Files.createTempFile(workDir, "values", ".yaml");
+      YAML.writeValue(file.toFile(), values);
+      return file;
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write the values file under " + workDir, e);
+    }
+  }
+
+  private static void deleteQuietly(Path file) {
+    try {
+      Files.deleteIfExists(file);
+    } catch (IOException e) {
+      // A leftover temp file is harmless; the next start of the operator uses a fresh dir.
+    }
+  }
+}

@@ -1,0 +1,94 @@
+package dev.orderly.reconciler;
+
+import dev.orderly.api.ChartSource;
+import dev.orderly.api.Durations;
+import dev.orderly.api.OrderedRelease;
+import dev.orderly.api.OrderedReleaseSpec;
+import dev.orderly.api.ValuesReference;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Pattern;
+
+/**
+ * Checks a spec for mistakes the API server's schema cannot catch (or that an older CRD let
+ * through), and names each one so the user can fix it from the condition message alone.
+ */
+public final class SpecValidator {
+  // Helm's own rule for release names (pkg/chartutil: DNS-1123 subdomain, at most 53 characters).
+  private static final Pattern RELEASE_NAME =
+      Pattern.compile("^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$");
+  private static final int MAX_RELEASE_NAME = 53;
+
+  private SpecValidator() {}
+
+  /** Every problem found, in spec order; empty when the spec is usable. */
+  public static List<String> problems(OrderedRelease resource) {
+    List<String> problems = new ArrayList<>();
+    OrderedReleaseSpec spec = resource.getSpec();
+    if (spec == null) {
+      problems.add("spec is missing");
+      return problems;
+    }
+    checkChart(spec.getChart(), problems);
+    if (spec.getValues() != null && !spec.getValues().isNull() && !spec.getValues().isObject()) {
+      problems.add(
+          "spec.values must be a map of values, as in values.yaml, not a "
+              + spec.getValues().getNodeType().name().toLowerCase());
+    }
+    for (int i = 0; i < spec.getValuesFrom().size(); i++) {
+      ValuesReference ref = spec.getValuesFrom().get(i);
+      if (ref == null || ref.getKind() == null || blank(ref.getName())) {
+        problems.add("spec.valuesFrom[" + i + "] needs a kind (ConfigMap or Secret) and a name");
+      }
+    }
+    String releaseName = resource.releaseName();
+    if (releaseName.length() > MAX_RELEASE_NAME || !RELEASE_NAME.matcher(releaseName).matches()) {
+      problems.add(
+          "release name '"
+              + releaseName
+              + "' is not valid for Helm: use at most 53 lowercase letters, digits, '-' and '.'");
+    }
+    checkDuration("spec.install.timeout", spec.getInstall().getTimeout(), problems);
+    checkDuration("spec.upgrade.timeout", spec.getUpgrade().getTimeout(), problems);
+    checkDuration("spec.uninstall.timeout", spec.getUninstall().getTimeout(), problems);
+    checkDuration("spec.uninstall.hookTimeout", spec.getUninstall().getHookTimeout(), problems);
+    return problems;
+  }
+
+  private static void checkChart(ChartSource chart, List<String> problems) {
+    if (chart == null) {
+      problems.add("spec.chart is missing: set chart.path, or chart.repository, name and version");
+      return;
+    }
+    boolean hasPath = !blank(chart.getPath());
+    boolean hasRepository = !blank(chart.getRepository());
+    if (hasPath && hasRepository) {
+      problems.add(
+          "spec.chart has two sources: set either chart.path or chart.repository, not both");
+    } else if (!hasPath && !hasRepository) {
+      problems.add(
+          "spec.chart has no source: set chart.path, or chart.repository with name and version");
+    } else if (hasRepository) {
+      String repository = chart.getRepository();
+      if (!repository.startsWith("http://") && !repository.startsWith("https://")) {
+        problems.add(
+            "spec.chart.repository '" + repository + "' must be an http:// or https:// URL");
+      }
+      if (blank(chart.getName()) || blank(chart.getVersion())) {
+        problems.add("spec.chart.repository needs chart.name and chart.version too");
+      }
+    }
+  }
+
+  private static void checkDuration(String field, String value, List<String> problems) {
+    try {
+      Durations.parse(value, null);
+    } catch (IllegalArgumentException e) {
+      problems.add(field + ": " + e.getMessage());
+    }
+  }
+
+  private static boolean blank(String text) {
+    return text == null || text.isBlank();
+  }
+}

@@ -1,0 +1,34 @@
+package dev.orderly.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+
+/** The checked-in CRD must be exactly what the build generates from the Java model. */
+class CrdInSyncTest {
+  private static final String FILE = "orderedreleases.orderly.dev-v1.yml";
+
+  @Test
+  void checkedInCrdEqualsGeneratedCrd() throws IOException {
+    // The generator writes into the build's classes directory, which is on the test classpath.
+    Path generated = Path.of(System.getProperty("orderly.classesDir", "target/classes"));
+    String fromBuild = Files.readString(generated.resolve("META-INF/fabric8").resolve(FILE));
+    String checkedIn = Files.readString(Path.of("crds").resolve(FILE));
+    assertThat(checkedIn)
+        .as("crds/%s is stale: copy %s over it and commit", FILE, generated)
+        .isEqualTo(fromBuild);
+  }
+
+  @Test
+  void schemaDescribesTheSpecForKubectlExplain() throws IOException {
+    String crd = Files.readString(Path.of("crds").resolve(FILE));
+    assertThat(crd)
+        .contains("x-kubernetes-preserve-unknown-fields: true")
+        .contains("description: \"The chart to install")
+        .contains("shortNames:\n    - \"orel\"")
+        .contains("status: {}");
+  }
+}
