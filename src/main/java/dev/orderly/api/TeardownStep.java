@@ -1,7 +1,9 @@
 package dev.orderly.api;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import java.util.List;
 
 /** One object or hook in the teardown and what has happened to it. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -51,6 +53,17 @@ public class TeardownStep {
 
   @JsonPropertyDescription("How many times the object came back after being deleted.")
   private Integer recreations;
+
+  @JsonPropertyDescription("When the hook was created or the delete was first sent (RFC 3339).")
+  private String startedAt;
+
+  @JsonPropertyDescription("For hooks, Helm's effective hook-delete-policy values.")
+  private List<String> deletePolicies;
+
+  @JsonPropertyDescription(
+      "For hooks, the rendered manifest, kept so post-delete hooks can run after Helm's record"
+          + " is gone.")
+  private String manifest;
 
   public TeardownPhase getPhase() {
     return phase;
@@ -122,6 +135,60 @@ public class TeardownStep {
 
   public void setMessage(String message) {
     this.message = message;
+  }
+
+  public String getStartedAt() {
+    return startedAt;
+  }
+
+  public void setStartedAt(String startedAt) {
+    this.startedAt = startedAt;
+  }
+
+  public List<String> getDeletePolicies() {
+    return deletePolicies;
+  }
+
+  public void setDeletePolicies(List<String> deletePolicies) {
+    this.deletePolicies = deletePolicies;
+  }
+
+  public String getManifest() {
+    return manifest;
+  }
+
+  public void setManifest(String manifest) {
+    this.manifest = manifest;
+  }
+
+  /** Whether this step runs a hook rather than deleting a release object. */
+  @JsonIgnore
+  public boolean isHook() {
+    return phase == TeardownPhase.PreDeleteHooks || phase == TeardownPhase.PostDeleteHooks;
+  }
+
+  /** "Kind namespace/name", or "Kind name" when cluster-scoped, for messages. */
+  public String describe() {
+    return kind + " " + (namespace == null ? "" : namespace + "/") + name;
+  }
+
+  /** A deep copy, so a decision can be computed without touching the original. */
+  public TeardownStep copy() {
+    TeardownStep copy = new TeardownStep();
+    copy.phase = phase;
+    copy.apiVersion = apiVersion;
+    copy.kind = kind;
+    copy.namespace = namespace;
+    copy.name = name;
+    copy.uid = uid;
+    copy.weight = weight;
+    copy.state = state;
+    copy.message = message;
+    copy.recreations = recreations;
+    copy.startedAt = startedAt;
+    copy.deletePolicies = deletePolicies == null ? null : List.copyOf(deletePolicies);
+    copy.manifest = manifest;
+    return copy;
   }
 
   public Integer getRecreations() {

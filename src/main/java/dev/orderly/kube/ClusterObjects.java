@@ -1,0 +1,90 @@
+package dev.orderly.kube;
+
+import dev.orderly.api.UninstallOptions.Propagation;
+import io.fabric8.kubernetes.api.model.DeletionPropagation;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.LabelSelector;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.apps.DaemonSet;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.Resource;
+import java.net.HttpURLConnection;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The fabric8 calls the teardown makes, by apiVersion, kind, namespace and name. Every call is a
+ * single request; none waits. A 404 on delete counts as success.
+ */
+public class ClusterObjects {
+  private final KubernetesClient client;
+
+  public ClusterObjects(KubernetesClient client) {
+    this.client = client;
+  }
+
+  /** The object, or empty when it does not exist (or its kind is no longer served). */
+  public Optional<GenericKubernetesResource> get(
+      String apiVersion, String kind, String namespace, String name) {
+    try {
+      return Optional.ofNullable(resource(apiVersion, kind, namespace, name).get());
+    } catch (KubernetesClientException e) {
+      if (e.getCode() == HttpURLConnection.HTTP_NOT_FOUND || isUnknownKind(e)) {
+        return Optional.empty();
+      }
+      throw e;
+    }
+  }
+
+  /** Sends one DELETE with the given propagation; an absent object is not an error. */
+  public void delete(
+      String apiVersion, String kind, String namespace, String name, Propagation propagation) {
+    try {
+      resource(apiVersion, kind, namespace, name)
+          .withPropagationPolicy(DeletionPropagation.valueOf(propagation.name().toUpperCase()))
+          .delete();
+    } catch (KubernetesClientException e) {
+      if (e.getCode() != HttpURLConnection.HTTP_NOT_FOUND && !isUnknownKind(e)) {
+        throw e;
+      }
+    }
+  }
+
+  /** Creates {@code object} and returns it as stored, with its UID. */
+  public GenericKubernetesResource create(GenericKubernetesResource object) {
+    return client.resource(object).create();
+  }
+
+  /** DaemonSets in {@code namespace} matching {@code selector} (all of them when null). */
+  public List<DaemonSet> daemonSets(String namespace, LabelSelector selector) {
+    var inNamespace = client.apps().daemonSets().inNamespace(namespace);
+    return (selector == null ? inNamespace.list() : inNamespace.withLabelSelector(selector).list())
+        .getItems();
+  }
+
+  /** Helm's release Secrets for {@code release}, every revision. */
+  public List<Secret> releaseSecrets(String namespace, String release) {
+    return client
+        .secrets()
+        .inNamespace(namespace)
+        .withLabels(Map.of("owner", "helm", "name", release))
+        .list()
+        .getItems();
+  }
+
+  private Resource<GenericKubernetesResource> resource(
+      String apiVersion, String kind, String namespace, String name) {
+    var operation = client.genericKubernetesResources(apiVersion, kind);
+    return namespace == null
+        ? operation.withName(name)
+        : operation.inNamespace(namespace).withName(name);
+  }
+
+  // fabric8 throws when discovery no longer knows the kind, e.g. its CRD is already gone; then no
+  // object of that kind can exist either.
+  private static boolean isUnknownKind(KubernetesClientException e) {
+    return e.getCode() == 0 && String.valueOf(e.getMessage()).contains("Could not find");
+  }
+}

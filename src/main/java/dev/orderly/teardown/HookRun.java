@@ -1,0 +1,156 @@
+package dev.orderly.teardown;
+
+import dev.orderly.api.ConditionTypes.Reasons;
+import dev.orderly.api.TeardownPhase;
+import dev.orderly.api.TeardownStep;
+import dev.orderly.api.TeardownStep.State;
+import dev.orderly.api.UninstallOptions.OnTimeout;
+import dev.orderly.teardown.Observed.HookOutcome;
+import dev.orderly.teardown.PhaseDecision.Notice;
+import dev.orderly.teardown.PhaseDecision.Outcome;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Decides a hook phase as Helm runs hooks: one at a time in plan order, each created, waited for
+ * (Jobs until Complete or Failed, Pods until Succeeded or Failed, other kinds at once) and
+ * cleaned up by its delete policies. A failed hook stops the teardown.
+ */
+final class HookRun {
+  private static final String BEFORE_CREATION = "before-hook-creation";
+  private static final String ON_SUCCESS = "hook-succeeded";
+  private static final String ON_FAILURE = "hook-failed";
+
+  private final PhaseInput in;
+  private final List<TeardownAction> actions = new ArrayList<>();
+  private final List<Notice> notices = new ArrayList<>();
+  private final String event;
+
+  HookRun(PhaseInput in) {
+    this.in = in;
+    this.event = in.phase() == TeardownPhase.PreDeleteHooks ? "pre-delete" : "post-delete";
+  }
+
+  PhaseDecision decide() {
+    List<Integer> indexes = PhaseDecider.stepsOf(in);
+    if (in.skipHooks() || in.force()) {
+      return skipAll(indexes);
+    }
+    for (int index : indexes) {
+      TeardownStep step = in.steps().get(index);
+      if (PhaseDecider.finished(step)) {
+        continue;
+      }
+      PhaseDecision waitOrStop =
+          switch (step.getState()) {
+            case Failed -> failed(step);
+            case Pending -> start(index, step);
+            default -> follow(index, step);
+          };
+      if (waitOrStop != null) {
+        return waitOrStop;
+      }
+    }
+    return PhaseDecider.complete(actions, notices);
+  }
+
+  private PhaseDecision skipAll(List<Integer> indexes) {
+    String why =
+        in.force()
+            ? "skipped: orderly.dev/force is set"
+            : "skipped: orderly.dev/skip-hooks is set";
+    List<String> skipped = new ArrayList<>();
+    for (int index : indexes) {
+      TeardownStep step = in.steps().get(index);
+      if (!PhaseDecider.finished(step)) {
+        PhaseDecider.skip(step, why);
+        skipped.add(step.describe());
+      }
+    }
+    if (!skipped.isEmpty()) {
+      notices.add(
+          new Notice(true, Reasons.HOOKS_SKIPPED, event + " hooks " + why + ": " + String.join(", ", skipped)));
+    }
+    return PhaseDecider.complete(actions, notices);
+  }
+
+  private PhaseDecision start(int index, TeardownStep step) {
+    Observed seen = in.observation(index);
+    if (seen.exists()) {
+      // A leftover from an earlier run: Helm's before-hook-creation replaces it; without that
+      // policy Helm would fail to create the hook, and so do we, rather than adopt a stale one.
+      if (!policies(step).contains(BEFORE_CREATION)) {
+        step.setState(State.Failed);
+        step.setMessage("already exists and its hook-delete-policy lacks before-hook-creation");
+        return failed(step);
+      }
+      if (!seen.terminating()) {
+        actions.add(new TeardownAction.Delete(index, seen.uid(), in.propagation()));
+      }
+      return waiting(PhaseDecider.POLL, "replacing the previous " + step.describe());
+    }
+    actions.add(new TeardownAction.CreateHook(index));
+    step.setState(State.InProgress);
+    step.setStartedAt(in.now().toString());
+    notices.add(new Notice(false, Reasons.TEARDOWN_IN_PROGRESS, "running " + event + " hook " + step.describe()));
+    return waiting(in.hookTimeout(), "running " + event + " hook " + step.describe());
+  }
+
+  private PhaseDecision follow(int index, TeardownStep step) {
+    Observed seen = in.observation(index);
+    if (!seen.exists()) {
+      step.setState(State.Failed);
+      step.setMessage("the hook object disappeared before it finished");
+      return failed(step);
+    }
+    if (seen.hookOutcome() == HookOutcome.Succeeded) {
+      step.setState(State.Done);
+      step.setMessage(null);
+      if (policies(step).contains(ON_SUCCESS)) {
+        actions.add(new TeardownAction.Delete(index, seen.uid(), in.propagation()));
+      }
+      return null;
+    }
+    if (seen.hookOutcome() == HookOutcome.Failed) {
+      step.setState(State.Failed);
+      step.setMessage(seen.detail() == null ? "the hook failed" : seen.detail());
+      if (policies(step).contains(ON_FAILURE)) {
+        actions.add(new TeardownAction.Delete(index, seen.uid(), in.propagation()));
+      }
+      return failed(step);
+    }
+    Instant deadline = Instant.parse(step.getStartedAt()).plus(in.hookTimeout());
+    if (in.now().isBefore(deadline)) {
+      return waiting(Duration.between(in.now(), deadline), "waiting for " + event + " hook " + step.describe());
+    }
+    String message =
+        event + " hook " + step.describe() + " did not finish within spec.uninstall.hookTimeout (" + in.hookTimeout() + ")";
+    if (in.onTimeout() == OnTimeout.Continue) {
+      PhaseDecider.timedOut(step, "did not finish within the hook timeout");
+      notices.add(new Notice(true, Reasons.HOOK_TIMED_OUT, message + "; continuing (onTimeout: Continue)"));
+      return null;
+    }
+    step.setMessage("did not finish within the hook timeout; still waiting");
+    return PhaseDecider.stalled(actions, notices, Reasons.HOOK_TIMED_OUT, message);
+  }
+
+  private PhaseDecision failed(TeardownStep step) {
+    String message =
+        event + " hook " + step.describe() + " failed: " + step.getMessage()
+            + "; nothing more is deleted until it is fixed (annotate orderly.dev/skip-hooks or"
+            + " orderly.dev/force to go on without it)";
+    return PhaseDecider.stalled(actions, notices, Reasons.HOOK_FAILED, message);
+  }
+
+  private PhaseDecision waiting(Duration recheck, String message) {
+    return new PhaseDecision(Outcome.Waiting, actions, notices, recheck, Reasons.TEARDOWN_IN_PROGRESS, in.phase() + ": " + message);
+  }
+
+  private static List<String> policies(TeardownStep step) {
+    return step.getDeletePolicies() == null || step.getDeletePolicies().isEmpty()
+        ? List.of(BEFORE_CREATION)
+        : step.getDeletePolicies();
+  }
+}

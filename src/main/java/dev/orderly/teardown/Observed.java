@@ -1,0 +1,54 @@
+package dev.orderly.teardown;
+
+/**
+ * What the cluster showed for one step's object just now.
+ *
+ * @param exists whether an object of that kind, namespace and name exists
+ * @param uid its UID, when it exists
+ * @param terminating whether it has a deletionTimestamp (finalizers still hold it)
+ * @param hookOutcome for hook objects, whether it finished as Helm judges hooks
+ * @param remainingPods pods still owned by it (DaemonSets), whatever their state
+ * @param detail why a hook failed, as the Job's condition or the Pod's status says
+ */
+public record Observed(
+    boolean exists,
+    String uid,
+    boolean terminating,
+    HookOutcome hookOutcome,
+    int remainingPods,
+    String detail) {
+
+  /** How a hook object stands, as Helm judges it: Jobs and Pods run, other kinds are ready at once. */
+  public enum HookOutcome {
+    Running,
+    Succeeded,
+    Failed
+  }
+
+  /** Nothing of that name exists. */
+  public static Observed absent() {
+    return new Observed(false, null, false, null, 0, null);
+  }
+
+  /** A live object that is not being deleted. */
+  public static Observed present(String uid) {
+    return new Observed(true, uid, false, HookOutcome.Running, 0, null);
+  }
+
+  public Observed terminatingNow() {
+    return new Observed(exists, uid, true, hookOutcome, remainingPods, detail);
+  }
+
+  public Observed withOutcome(HookOutcome outcome, String why) {
+    return new Observed(exists, uid, terminating, outcome, remainingPods, why);
+  }
+
+  public Observed withRemainingPods(int pods) {
+    return new Observed(exists, uid, terminating, hookOutcome, pods, detail);
+  }
+
+  /** Gone, with nothing left of it: no object and no pods it owned. */
+  public boolean gone() {
+    return !exists && remainingPods == 0;
+  }
+}

@@ -1,0 +1,218 @@
+package dev.orderly.teardown;
+
+import dev.orderly.api.ConditionTypes.Reasons;
+import dev.orderly.api.TeardownStep;
+import dev.orderly.api.TeardownStep.State;
+import dev.orderly.api.UninstallOptions.OnTimeout;
+import dev.orderly.teardown.PhaseDecision.Notice;
+import dev.orderly.teardown.PhaseDecision.Outcome;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+
+/**
+ * The teardown's next-step function: from one phase's persisted steps, what was just observed,
+ * the time and the options, it decides the actions and whether the phase is complete. Pure: no
+ * I/O, no clock of its own; the only state it touches is the step list it is given.
+ */
+public final class PhaseDecider {
+  /** How often an object that came back is deleted again before the teardown stalls. */
+  public static final int MAX_RECREATIONS = 3;
+
+  /** Kinds whose changes reach the operator through informers, so waiting on them is free. */
+  public static final Set<String> WATCHED_KINDS =
+      Set.of("Job", "Pod", "DaemonSet", "Deployment", "StatefulSet", "ReplicaSet");
+
+  static final Duration POLL = Duration.ofSeconds(5);
+  static final Duration SAFETY_NET = Duration.ofSeconds(60);
+  static final Duration STALLED_RECHECK = Duration.ofSeconds(30);
+
+  private PhaseDecider() {}
+
+  /** Decides the current phase. Done and empty phases are complete at once. */
+  public static PhaseDecision decide(PhaseInput in) {
+    return switch (in.phase()) {
+      case PreDeleteHooks, PostDeleteHooks -> new HookRun(in).decide();
+      case Release -> release(in);
+      case Done -> complete(List.of(), List.of());
+      default -> objects(in);
+    };
+  }
+
+  /** Indexes of the steps that belong to {@code phase}, in plan order. */
+  static List<Integer> stepsOf(PhaseInput in) {
+    return IntStream.range(0, in.steps().size())
+        .filter(i -> in.steps().get(i).getPhase() == in.phase())
+        .boxed()
+        .toList();
+  }
+
+  private static PhaseDecision objects(PhaseInput in) {
+    List<TeardownAction> actions = new ArrayList<>();
+    List<Notice> notices = new ArrayList<>();
+    List<TeardownStep> waiting = new ArrayList<>();
+    for (int index : stepsOf(in)) {
+      TeardownStep step = in.steps().get(index);
+      Observed seen = in.observation(index);
+      if (finished(step)) {
+        continue;
+      }
+      if (seen.gone()) {
+        step.setMessage(step.getState() == State.Pending ? "already gone" : null);
+        step.setState(State.Done);
+        continue;
+      }
+      if (step.getState() == State.Pending) {
+        step.setState(State.InProgress);
+        step.setStartedAt(in.now().toString());
+        step.setUid(seen.uid());
+        if (seen.exists() && !seen.terminating()) {
+          actions.add(new TeardownAction.Delete(index, seen.uid(), in.propagation()));
+        }
+      } else if (cameBack(step, seen)) {
+        int count = step.getRecreations() == null ? 1 : step.getRecreations() + 1;
+        step.setRecreations(count);
+        if (count > MAX_RECREATIONS) {
+          String message =
+              step.describe()
+                  + " keeps coming back after deletion ("
+                  + count
+                  + " times); whatever creates it is still running";
+          step.setMessage(message);
+          return stalled(actions, notices, Reasons.OBJECT_RECREATED, message);
+        }
+        notices.add(
+            new Notice(
+                true,
+                Reasons.OBJECT_RECREATED,
+                step.describe()
+                    + " came back with a new UID "
+                    + seen.uid()
+                    + " after it was deleted; deleting it again ("
+                    + count
+                    + " of at most "
+                    + MAX_RECREATIONS
+                    + ")"));
+        step.setUid(seen.uid());
+        actions.add(new TeardownAction.Delete(index, seen.uid(), in.propagation()));
+      }
+      waiting.add(step);
+    }
+    if (waiting.isEmpty()) {
+      return complete(actions, notices);
+    }
+    String stillPresent = waiting.stream().map(PhaseDecider::present).collect(Collectors.joining(", "));
+    if (in.force()) {
+      waiting.forEach(step -> skip(step, "not waited for: orderly.dev/force is set"));
+      notices.add(
+          new Notice(true, Reasons.FORCED, in.phase() + " not waited for (orderly.dev/force): " + stillPresent));
+      return complete(actions, notices);
+    }
+    if (in.objectDeadline() != null && !in.now().isBefore(in.objectDeadline())) {
+      String message =
+          in.phase() + " did not finish within spec.uninstall.timeout; still present: " + stillPresent;
+      if (in.onTimeout() == OnTimeout.Continue) {
+        waiting.forEach(step -> timedOut(step, "still present when the teardown timed out"));
+        notices.add(new Notice(true, Reasons.PHASE_TIMED_OUT, message + "; continuing (onTimeout: Continue)"));
+        return complete(actions, notices);
+      }
+      return stalled(actions, notices, Reasons.PHASE_TIMED_OUT, message);
+    }
+    boolean allWatched = waiting.stream().allMatch(step -> WATCHED_KINDS.contains(step.getKind()));
+    Duration recheck = allWatched ? SAFETY_NET : POLL;
+    if (in.objectDeadline() != null) {
+      Duration left = Duration.between(in.now(), in.objectDeadline());
+      recheck = left.compareTo(recheck) < 0 ? left : recheck;
+    }
+    return new PhaseDecision(
+        Outcome.Waiting, actions, notices, recheck, Reasons.TEARDOWN_IN_PROGRESS,
+        in.phase() + ": waiting for " + stillPresent + " to be gone");
+  }
+
+  private static PhaseDecision release(PhaseInput in) {
+    // The phase also lists CRDs that Helm removes with the record; the record step is the one.
+    TeardownStep step =
+        stepsOf(in).stream()
+            .map(in.steps()::get)
+            .filter(s -> PlannedStep.RELEASE_KIND.equals(s.getKind()))
+            .findFirst()
+            .orElse(null);
+    PhaseInput.ReleaseRemoval removal = in.releaseRemoval();
+    switch (removal.state()) {
+      case Succeeded -> {
+        if (step != null) {
+          step.setState(State.Done);
+        }
+        return complete(List.of(), List.of());
+      }
+      case Running -> {
+        return new PhaseDecision(
+            Outcome.Waiting, List.of(), List.of(), SAFETY_NET, Reasons.TEARDOWN_IN_PROGRESS,
+            "Release: Helm is removing the release record");
+      }
+      case Failed -> {
+        return new PhaseDecision(
+            Outcome.Waiting,
+            List.of(),
+            List.of(new Notice(true, Reasons.TEARDOWN_IN_PROGRESS,
+                "removing the Helm release record failed: " + removal.message() + "; retrying")),
+            STALLED_RECHECK,
+            Reasons.TEARDOWN_IN_PROGRESS,
+            "Release: removing the Helm release record failed: " + removal.message());
+      }
+      default -> {
+        if (step != null) {
+          step.setState(State.InProgress);
+          step.setStartedAt(in.now().toString());
+        }
+        return new PhaseDecision(
+            Outcome.Waiting, List.of(new TeardownAction.RemoveRelease()), List.of(), SAFETY_NET,
+            Reasons.TEARDOWN_IN_PROGRESS, "Release: Helm is removing the release record");
+      }
+    }
+  }
+
+  static boolean finished(TeardownStep step) {
+    return step.getState() == State.Done
+        || step.getState() == State.Skipped
+        || step.getState() == State.TimedOut;
+  }
+
+  private static boolean cameBack(TeardownStep step, Observed seen) {
+    return seen.exists() && !seen.terminating() && step.getUid() != null
+        && !step.getUid().equals(seen.uid());
+  }
+
+  private static String present(TeardownStep step) {
+    return step.describe();
+  }
+
+  static void skip(TeardownStep step, String why) {
+    step.setState(State.Skipped);
+    step.setMessage(why);
+  }
+
+  static void timedOut(TeardownStep step, String why) {
+    step.setState(State.TimedOut);
+    step.setMessage(why);
+  }
+
+  static PhaseDecision complete(List<TeardownAction> actions, List<Notice> notices) {
+    return new PhaseDecision(Outcome.Complete, actions, notices, Duration.ZERO, null, null);
+  }
+
+  static PhaseDecision stalled(
+      List<TeardownAction> actions, List<Notice> notices, String reason, String message) {
+    List<Notice> all = new ArrayList<>(notices);
+    all.add(new Notice(true, reason, message));
+    return new PhaseDecision(Outcome.Stalled, actions, all, STALLED_RECHECK, reason, message);
+  }
+
+  static Instant parse(String instant) {
+    return instant == null ? null : Instant.parse(instant);
+  }
+}

@@ -1,0 +1,18 @@
+package dev.orderly.teardown;
+
+import dev.orderly.api.UninstallOptions.Propagation;
+
+/** A change the teardown asks of the cluster or of Helm; the executor carries it out. */
+public sealed interface TeardownAction {
+  /** Create the hook object of step {@code step} from its manifest. */
+  record CreateHook(int step) implements TeardownAction {}
+
+  /**
+   * Delete the object of step {@code step}. {@code uid} is the incarnation that was observed; it is
+   * recorded so that one coming back under the same name is recognised.
+   */
+  record Delete(int step, String uid, Propagation propagation) implements TeardownAction {}
+
+  /** Remove Helm's release record without hooks. */
+  record RemoveRelease() implements TeardownAction {}
+}

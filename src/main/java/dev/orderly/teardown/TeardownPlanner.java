@@ -1,0 +1,185 @@
+package dev.orderly.teardown;
+
+import dev.orderly.api.TeardownPhase;
+import dev.orderly.api.UninstallOptions;
+import dev.orderly.helm.HelmHook;
+import dev.orderly.helm.HelmReleaseRecord;
+import dev.orderly.helm.ManifestObjects;
+import dev.orderly.helm.ReleaseObject;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Builds the {@link TeardownPlan} of a release: pre-delete hooks in {@link HookOrder}, the
+ * release's objects phase by phase in {@link KindPhases} rank, Helm's record, then post-delete
+ * hooks. Pure: the same inputs always give the same plan.
+ *
+ * <p>Objects annotated {@code helm.sh/resource-policy: keep} and CustomResourceDefinitions are
+ * listed as {@link PlannedStep.Action#Keep} and never deleted. Helm's uninstall deletes a CRD
+ * rendered from templates/, but deleting a CRD deletes every instance of it cluster-wide, including
+ * ones other releases own, so Orderly treats all CRDs as Helm treats crds/: left in place.
+ */
+public final class TeardownPlanner {
+  /** Why an object with the keep resource policy stays. */
+  public static final String KEEP_REASON = "helm.sh/resource-policy: keep";
+
+  /** Why a CRD stays. */
+  public static final String CRD_REASON =
+      "Orderly never deletes a CustomResourceDefinition itself (that deletes every instance"
+          + " cluster-wide); helm uninstall removes one rendered from templates/ with the release"
+          + " record unless it has helm.sh/resource-policy: keep. CRDs in crds/ are never deleted";
+
+  /** Why the Release step keeps history. */
+  public static final String KEEP_HISTORY_REASON =
+      "keepHistory: Helm's record is kept and marked uninstalled";
+
+  private TeardownPlanner() {}
+
+  /** The plan for a release as Helm recorded it. */
+  public static TeardownPlan plan(HelmReleaseRecord record, UninstallOptions options) {
+    return plan(
+        record.name(),
+        record.namespace(),
+        record.version(),
+        record.objects(),
+        record.hooks(),
+        options);
+  }
+
+  /**
+   * The plan for a release given as objects and hooks, as the {@code plan} command has them after
+   * rendering a chart. {@code revision} may be null; {@code options} null means the defaults.
+   */
+  public static TeardownPlan plan(
+      String releaseName,
+      String releaseNamespace,
+      Integer revision,
+      List<ReleaseObject> objects,
+      List<HelmHook> hooks,
+      UninstallOptions options) {
+    UninstallOptions uninstall = options == null ? new UninstallOptions() : options;
+    List<PlannedStep> steps = new ArrayList<>();
+    if (!uninstall.isDisableHooks()) {
+      steps.addAll(
+          hookSteps(TeardownPhase.PreDeleteHooks, HelmHook.PRE_DELETE, hooks, releaseNamespace));
+    }
+    steps.addAll(objectSteps(objects, releaseNamespace));
+    steps.add(
+        PlannedStep.removeRelease(
+            releaseName, releaseNamespace, uninstall.isKeepHistory() ? KEEP_HISTORY_REASON : null));
+    if (!uninstall.isDisableHooks()) {
+      steps.addAll(
+          hookSteps(TeardownPhase.PostDeleteHooks, HelmHook.POST_DELETE, hooks, releaseNamespace));
+    }
+    return new TeardownPlan(releaseName, releaseNamespace, revision, steps);
+  }
+
+  private static List<PlannedStep> hookSteps(
+      TeardownPhase phase, String event, List<HelmHook> hooks, String releaseNamespace) {
+    List<PlannedStep> steps = new ArrayList<>();
+    for (HelmHook hook : HookOrder.forEvent(hooks == null ? List.of() : hooks, event)) {
+      // The stored hook has no apiVersion or namespace of its own; its manifest has them.
+      ReleaseObject object = hookObject(hook);
+      String apiVersion = object == null ? null : object.apiVersion();
+      String namespace =
+          object == null
+              ? releaseNamespace
+              : namespaceFor(
+                  object.apiVersion(), hook.kind(), object.namespace(), releaseNamespace);
+      steps.add(PlannedStep.runHook(phase, hook, apiVersion, namespace));
+    }
+    return steps;
+  }
+
+  private static ReleaseObject hookObject(HelmHook hook) {
+    try {
+      List<ReleaseObject> parsed = ManifestObjects.parse(hook.manifest());
+      return parsed.isEmpty() ? null : parsed.get(0);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(
+          "hook " + hook.kind() + " " + hook.name() + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static List<PlannedStep> objectSteps(
+      List<ReleaseObject> objects, String releaseNamespace) {
+    List<Placed> placed = new ArrayList<>();
+    Set<String> seen = new HashSet<>();
+    for (ReleaseObject object : objects == null ? List.<ReleaseObject>of() : objects) {
+      ReleaseObject resolved = resolveNamespace(object, releaseNamespace);
+      // Helm tolerates the same object twice in a manifest; one step per object keeps status clear.
+      if (seen.add(identity(resolved))) {
+        placed.add(new Placed(resolved, placed.size()));
+      }
+    }
+    // List.sort is stable, but the index makes manifest order the explicit last tie-breaker.
+    placed.sort(
+        Comparator.comparingInt(Placed::phaseOrdinal)
+            .thenComparingInt(Placed::rank)
+            .thenComparing(Placed::kind, Comparator.nullsLast(Comparator.naturalOrder()))
+            .thenComparingInt(Placed::index));
+    return placed.stream().map(Placed::step).toList();
+  }
+
+  private static PlannedStep stepFor(ReleaseObject object) {
+    TeardownPhase phase = KindPhases.phaseOf(object.apiVersion(), object.kind());
+    if (KindPhases.isCustomResourceDefinition(object.apiVersion(), object.kind())) {
+      return PlannedStep.keep(phase, object, CRD_REASON);
+    }
+    if (object.hasKeepPolicy()) {
+      return PlannedStep.keep(phase, object, KEEP_REASON);
+    }
+    return PlannedStep.delete(phase, object);
+  }
+
+  private static ReleaseObject resolveNamespace(ReleaseObject object, String releaseNamespace) {
+    String namespace =
+        namespaceFor(object.apiVersion(), object.kind(), object.namespace(), releaseNamespace);
+    return new ReleaseObject(
+        object.apiVersion(),
+        object.kind(),
+        namespace,
+        object.name(),
+        object.labels(),
+        object.annotations(),
+        object.source());
+  }
+
+  /**
+   * Cluster-scoped built-ins get no namespace (the API server ignores one); everything else, custom
+   * resources included, defaults to the release namespace, as Helm's client does.
+   */
+  private static String namespaceFor(
+      String apiVersion, String kind, String namespace, String releaseNamespace) {
+    if (KindPhases.isClusterScoped(apiVersion, kind)) {
+      return null;
+    }
+    return namespace == null ? releaseNamespace : namespace;
+  }
+
+  private static String identity(ReleaseObject object) {
+    return object.group() + "/" + object.kind() + "/" + object.namespace() + "/" + object.name();
+  }
+
+  /** An object with its manifest position, for a stable sort. */
+  private record Placed(ReleaseObject object, int index) {
+    int phaseOrdinal() {
+      return KindPhases.phaseOf(object.apiVersion(), object.kind()).ordinal();
+    }
+
+    int rank() {
+      return KindPhases.rankOf(object.apiVersion(), object.kind());
+    }
+
+    String kind() {
+      return object.kind();
+    }
+
+    PlannedStep step() {
+      return stepFor(object);
+    }
+  }
+}

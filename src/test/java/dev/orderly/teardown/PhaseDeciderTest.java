@@ -1,0 +1,333 @@
+package dev.orderly.teardown;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.orderly.api.TeardownPhase;
+import dev.orderly.api.TeardownStep;
+import dev.orderly.api.TeardownStep.State;
+import dev.orderly.api.UninstallOptions.OnTimeout;
+import dev.orderly.api.UninstallOptions.Propagation;
+import dev.orderly.teardown.Observed.HookOutcome;
+import dev.orderly.teardown.PhaseDecision.Outcome;
+import dev.orderly.teardown.PhaseInput.ReleaseRemoval;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/** The next-step decision, phase by phase: what it does, waits for, and when it stops. */
+class PhaseDeciderTest {
+  private static final Instant T0 = Instant.parse("2026-11-21T10:00:00Z");
+
+  private final List<TeardownStep> steps = new ArrayList<>();
+  private final Map<Integer, Observed> observed = new HashMap<>();
+  private Instant now = T0;
+  private Instant deadline = T0.plus(Duration.ofMinutes(10));
+  private OnTimeout onTimeout = OnTimeout.Fail;
+  private boolean force;
+  private boolean skipHooks;
+  private ReleaseRemoval removal = ReleaseRemoval.notStarted();
+
+  // ---- hooks -------------------------------------------------------------------------------
+
+  @Test
+  void hooksRunOneAtATimeInPlanOrder() {
+    hook("ServiceAccount", "sa", List.of());
+    hook("Job", "drain", List.of("hook-succeeded"));
+
+    PhaseDecision first = decide(TeardownPhase.PreDeleteHooks);
+    assertThat(first.outcome()).isEqualTo(Outcome.Waiting);
+    assertThat(first.actions()).containsExactly(new TeardownAction.CreateHook(0));
+    assertThat(steps.get(1).getState()).isEqualTo(State.Pending);
+
+    observed.put(0, Observed.present("sa-1").withOutcome(HookOutcome.Succeeded, null));
+    PhaseDecision second = decide(TeardownPhase.PreDeleteHooks);
+    assertThat(steps.get(0).getState()).isEqualTo(State.Done);
+    assertThat(second.actions()).containsExactly(new TeardownAction.CreateHook(1));
+
+    observed.put(1, Observed.present("job-1"));
+    assertThat(decide(TeardownPhase.PreDeleteHooks).outcome()).isEqualTo(Outcome.Waiting);
+
+    observed.put(1, Observed.present("job-1").withOutcome(HookOutcome.Succeeded, null));
+    PhaseDecision done = decide(TeardownPhase.PreDeleteHooks);
+    assertThat(done.outcome()).isEqualTo(Outcome.Complete);
+    assertThat(done.actions())
+        .as("hook-succeeded deletes the Job once it succeeded")
+        .containsExactly(new TeardownAction.Delete(1, "job-1", Propagation.Foreground));
+  }
+
+  @Test
+  void aFailedHookStallsAndSaysWhy() {
+    hook("Job", "drain", List.of("hook-failed"));
+    decide(TeardownPhase.PreDeleteHooks);
+    observed.put(0, Observed.present("job-1").withOutcome(HookOutcome.Failed, "BackoffLimitExceeded"));
+
+    PhaseDecision decision = decide(TeardownPhase.PreDeleteHooks);
+    assertThat(decision.outcome()).isEqualTo(Outcome.Stalled);
+    assertThat(decision.reason()).isEqualTo("HookFailed");
+    assertThat(decision.message()).contains("Job apps/drain failed: BackoffLimitExceeded");
+    assertThat(decision.actions()).containsExactly(new TeardownAction.Delete(0, "job-1", Propagation.Foreground));
+
+    // It stays stalled on later looks, and deletes nothing more.
+    PhaseDecision again = decide(TeardownPhase.PreDeleteHooks);
+    assertThat(again.outcome()).isEqualTo(Outcome.Stalled);
+    assertThat(again.actions()).isEmpty();
+  }
+
+  @Test
+  void aLeftoverHookIsReplacedUnderBeforeHookCreation() {
+    hook("Job", "drain", List.of());
+    observed.put(0, Observed.present("old"));
+    PhaseDecision decision = decide(TeardownPhase.PreDeleteHooks);
+    assertThat(decision.actions()).containsExactly(new TeardownAction.Delete(0, "old", Propagation.Foreground));
+    assertThat(steps.get(0).getState()).isEqualTo(State.Pending);
+  }
+
+  @Test
+  void aLeftoverHookWithoutBeforeHookCreationFails() {
+    hook("Job", "drain", List.of("hook-succeeded"));
+    observed.put(0, Observed.present("old"));
+    PhaseDecision decision = decide(TeardownPhase.PreDeleteHooks);
+    assertThat(decision.outcome()).isEqualTo(Outcome.Stalled);
+    assertThat(decision.message()).contains("lacks before-hook-creation");
+  }
+
+  @Test
+  void hookTimeoutWithFailStallsButKeepsWaiting() {
+    hook("Job", "drain", List.of());
+    decide(TeardownPhase.PreDeleteHooks);
+    observed.put(0, Observed.present("job-1"));
+    now = T0.plus(Duration.ofMinutes(5));
+
+    PhaseDecision decision = decide(TeardownPhase.PreDeleteHooks);
+    assertThat(decision.outcome()).isEqualTo(Outcome.Stalled);
+    assertThat(decision.reason()).isEqualTo("HookTimedOut");
+    assertThat(steps.get(0).getState()).isEqualTo(State.InProgress);
+
+    observed.put(0, Observed.present("job-1").withOutcome(HookOutcome.Succeeded, null));
+    assertThat(decide(TeardownPhase.PreDeleteHooks).outcome()).isEqualTo(Outcome.Complete);
+  }
+
+  @Test
+  void hookTimeoutWithContinueGoesOnWithAWarning() {
+    onTimeout = OnTimeout.Continue;
+    hook("Job", "drain", List.of());
+    hook("Job", "second", List.of());
+    decide(TeardownPhase.PreDeleteHooks);
+    observed.put(0, Observed.present("job-1"));
+    now = T0.plus(Duration.ofMinutes(6));
+
+    PhaseDecision decision = decide(TeardownPhase.PreDeleteHooks);
+    assertThat(steps.get(0).getState()).isEqualTo(State.TimedOut);
+    assertThat(decision.actions()).containsExactly(new TeardownAction.CreateHook(1));
+    assertThat(decision.notices()).anySatisfy(n -> assertThat(n.reason()).isEqualTo("HookTimedOut"));
+  }
+
+  @Test
+  void waitingForAHookRechecksWhenItWouldTimeOut() {
+    hook("Job", "drain", List.of());
+    decide(TeardownPhase.PreDeleteHooks);
+    observed.put(0, Observed.present("job-1"));
+    now = T0.plus(Duration.ofMinutes(2));
+    assertThat(decide(TeardownPhase.PreDeleteHooks).recheckAfter()).isEqualTo(Duration.ofMinutes(3));
+  }
+
+  @Test
+  void skipHooksAndForceSkipEveryHookWithAWarning() {
+    hook("Job", "drain", List.of());
+    skipHooks = true;
+    PhaseDecision decision = decide(TeardownPhase.PreDeleteHooks);
+    assertThat(decision.outcome()).isEqualTo(Outcome.Complete);
+    assertThat(decision.actions()).isEmpty();
+    assertThat(steps.get(0).getState()).isEqualTo(State.Skipped);
+    assertThat(decision.notices()).singleElement().satisfies(n -> assertThat(n.warning()).isTrue());
+  }
+
+  @Test
+  void aHookThatVanishesBeforeFinishingFails() {
+    hook("Job", "drain", List.of());
+    decide(TeardownPhase.PreDeleteHooks);
+    PhaseDecision decision = decide(TeardownPhase.PreDeleteHooks);
+    assertThat(decision.outcome()).isEqualTo(Outcome.Stalled);
+    assertThat(decision.message()).contains("disappeared before it finished");
+  }
+
+  // ---- object phases ----------------------------------------------------------------------
+
+  @ParameterizedTest
+  @EnumSource(
+      value = TeardownPhase.class,
+      names = {"CustomResources", "DaemonSets", "Workloads", "ConfigAndNetwork", "Rbac"})
+  void objectPhasesDeleteEverythingThenWaitUntilGone(TeardownPhase phase) {
+    object(phase, "Thing", "a");
+    object(phase, "Thing", "b");
+    observed.put(0, Observed.present("a-1"));
+    observed.put(1, Observed.present("b-1"));
+
+    PhaseDecision first = decide(phase);
+    assertThat(first.outcome()).isEqualTo(Outcome.Waiting);
+    assertThat(first.actions())
+        .containsExactly(
+            new TeardownAction.Delete(0, "a-1", Propagation.Foreground),
+            new TeardownAction.Delete(1, "b-1", Propagation.Foreground));
+
+    observed.put(0, Observed.present("a-1").terminatingNow());
+    observed.remove(1);
+    PhaseDecision second = decide(phase);
+    assertThat(second.outcome()).isEqualTo(Outcome.Waiting);
+    assertThat(second.actions()).as("nothing is deleted twice").isEmpty();
+    assertThat(second.message()).contains("Thing apps/a").doesNotContain("apps/b");
+
+    observed.remove(0);
+    assertThat(decide(phase).outcome()).isEqualTo(Outcome.Complete);
+  }
+
+  @Test
+  void aDaemonSetIsNotDoneWhileItsPodsRemain() {
+    object(TeardownPhase.DaemonSets, "DaemonSet", "agent");
+    observed.put(0, Observed.present("ds-1"));
+    decide(TeardownPhase.DaemonSets);
+    observed.put(0, Observed.absent().withRemainingPods(2));
+    assertThat(decide(TeardownPhase.DaemonSets).outcome()).isEqualTo(Outcome.Waiting);
+    observed.put(0, Observed.absent());
+    assertThat(decide(TeardownPhase.DaemonSets).outcome()).isEqualTo(Outcome.Complete);
+  }
+
+  @Test
+  void anObjectAlreadyGoneIsDoneWithoutADelete() {
+    object(TeardownPhase.ConfigAndNetwork, "ConfigMap", "gone");
+    PhaseDecision decision = decide(TeardownPhase.ConfigAndNetwork);
+    assertThat(decision.outcome()).isEqualTo(Outcome.Complete);
+    assertThat(decision.actions()).isEmpty();
+    assertThat(steps.get(0).getMessage()).isEqualTo("already gone");
+  }
+
+  @Test
+  void keptObjectsAreNeverTouched() {
+    object(TeardownPhase.ConfigAndNetwork, "ConfigMap", "kept").setState(State.Skipped);
+    observed.put(0, Observed.present("k-1"));
+    PhaseDecision decision = decide(TeardownPhase.ConfigAndNetwork);
+    assertThat(decision.outcome()).isEqualTo(Outcome.Complete);
+    assertThat(decision.actions()).isEmpty();
+  }
+
+  @Test
+  void aRecreatedObjectIsDeletedAgainWithAWarningThenStalls() {
+    object(TeardownPhase.DaemonSets, "DaemonSet", "agent");
+    observed.put(0, Observed.present("uid-0"));
+    decide(TeardownPhase.DaemonSets);
+    for (int round = 1; round <= PhaseDecider.MAX_RECREATIONS; round++) {
+      observed.put(0, Observed.present("uid-" + round));
+      PhaseDecision decision = decide(TeardownPhase.DaemonSets);
+      assertThat(decision.actions()).containsExactly(new TeardownAction.Delete(0, "uid-" + round, Propagation.Foreground));
+      assertThat(decision.notices()).singleElement().satisfies(n -> assertThat(n.reason()).isEqualTo("ObjectRecreated"));
+    }
+    observed.put(0, Observed.present("uid-last"));
+    PhaseDecision stop = decide(TeardownPhase.DaemonSets);
+    assertThat(stop.outcome()).isEqualTo(Outcome.Stalled);
+    assertThat(stop.actions()).isEmpty();
+    assertThat(stop.message()).contains("keeps coming back");
+  }
+
+  @Test
+  void phaseTimeoutWithFailStallsNamingWhatIsLeft() {
+    object(TeardownPhase.DaemonSets, "DaemonSet", "stuck");
+    observed.put(0, Observed.present("ds-1"));
+    decide(TeardownPhase.DaemonSets);
+    observed.put(0, Observed.present("ds-1").terminatingNow().withRemainingPods(1));
+    now = deadline;
+    PhaseDecision decision = decide(TeardownPhase.DaemonSets);
+    assertThat(decision.outcome()).isEqualTo(Outcome.Stalled);
+    assertThat(decision.reason()).isEqualTo("PhaseTimedOut");
+    assertThat(decision.message()).contains("DaemonSets did not finish").contains("DaemonSet apps/stuck");
+  }
+
+  @Test
+  void phaseTimeoutWithContinueMovesOn() {
+    onTimeout = OnTimeout.Continue;
+    object(TeardownPhase.DaemonSets, "DaemonSet", "stuck");
+    observed.put(0, Observed.present("ds-1").terminatingNow());
+    now = deadline.plusSeconds(1);
+    PhaseDecision decision = decide(TeardownPhase.DaemonSets);
+    assertThat(decision.outcome()).isEqualTo(Outcome.Complete);
+    assertThat(steps.get(0).getState()).isEqualTo(State.TimedOut);
+  }
+
+  @Test
+  void forceStopsWaiting() {
+    force = true;
+    object(TeardownPhase.Workloads, "Deployment", "web");
+    observed.put(0, Observed.present("d-1"));
+    PhaseDecision decision = decide(TeardownPhase.Workloads);
+    assertThat(decision.outcome()).isEqualTo(Outcome.Complete);
+    assertThat(decision.actions()).as("force still sends the delete").hasSize(1);
+    assertThat(decision.notices()).anySatisfy(n -> assertThat(n.reason()).isEqualTo("Forced"));
+  }
+
+  @Test
+  void unwatchedKindsArePolledWatchedKindsWaitForInformers() {
+    object(TeardownPhase.CustomResources, "Widget", "w");
+    observed.put(0, Observed.present("w-1"));
+    assertThat(decide(TeardownPhase.CustomResources).recheckAfter()).isEqualTo(PhaseDecider.POLL);
+    steps.clear();
+    observed.clear();
+    object(TeardownPhase.Workloads, "Deployment", "d");
+    observed.put(0, Observed.present("d-1"));
+    assertThat(decide(TeardownPhase.Workloads).recheckAfter()).isEqualTo(PhaseDecider.SAFETY_NET);
+  }
+
+  // ---- release and done -------------------------------------------------------------------
+
+  @Test
+  void releasePhaseRemovesTheRecordOnceAndWaitsForHelm() {
+    object(TeardownPhase.Release, "CustomResourceDefinition", "widgets.example.com")
+        .setState(State.Skipped);
+    object(TeardownPhase.Release, "Release", "agent");
+    PhaseDecision start = decide(TeardownPhase.Release);
+    assertThat(start.actions()).containsExactly(new TeardownAction.RemoveRelease());
+    removal = new ReleaseRemoval(ReleaseRemoval.State.Running, null);
+    assertThat(decide(TeardownPhase.Release).actions()).isEmpty();
+    removal = new ReleaseRemoval(ReleaseRemoval.State.Failed, "connection refused");
+    assertThat(decide(TeardownPhase.Release).notices()).singleElement()
+        .satisfies(n -> assertThat(n.message()).contains("connection refused"));
+    removal = new ReleaseRemoval(ReleaseRemoval.State.Succeeded, null);
+    assertThat(decide(TeardownPhase.Release).outcome()).isEqualTo(Outcome.Complete);
+    assertThat(steps.get(1).getState()).isEqualTo(State.Done);
+    assertThat(steps.get(0).getState()).as("the CRD step is left as planned").isEqualTo(State.Skipped);
+  }
+
+  @Test
+  void donePhaseIsComplete() {
+    assertThat(decide(TeardownPhase.Done).outcome()).isEqualTo(Outcome.Complete);
+  }
+
+  // ---- helpers ----------------------------------------------------------------------------
+
+  private TeardownStep hook(String kind, String name, List<String> policies) {
+    TeardownStep step = object(TeardownPhase.PreDeleteHooks, kind, name);
+    step.setDeletePolicies(policies);
+    return step;
+  }
+
+  private TeardownStep object(TeardownPhase phase, String kind, String name) {
+    TeardownStep step = new TeardownStep();
+    step.setPhase(phase);
+    step.setKind(kind);
+    step.setNamespace("apps");
+    step.setName(name);
+    steps.add(step);
+    return step;
+  }
+
+  private PhaseDecision decide(TeardownPhase phase) {
+    return PhaseDecider.decide(
+        new PhaseInput(
+            phase, steps, observed, removal, now, deadline, Duration.ofMinutes(5), onTimeout,
+            Propagation.Foreground, force, skipHooks));
+  }
+}
