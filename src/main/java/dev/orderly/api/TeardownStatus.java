@@ -17,6 +17,11 @@ public class TeardownStatus {
   @JsonPropertyDescription("When the current phase began (RFC 3339).")
   private String phaseStartedAt;
 
+  @JsonPropertyDescription(
+      "When the object phases (CustomResources to Rbac) run out of time: spec.uninstall.timeout"
+          + " after they began (RFC 3339).")
+  private String deadline;
+
   @JsonPropertyDescription("The Helm revision whose record the teardown was planned from.")
   private Integer revision;
 
@@ -45,6 +50,14 @@ public class TeardownStatus {
 
   public void setPhaseStartedAt(String phaseStartedAt) {
     this.phaseStartedAt = phaseStartedAt;
+  }
+
+  public String getDeadline() {
+    return deadline;
+  }
+
+  public void setDeadline(String deadline) {
+    this.deadline = deadline;
   }
 
   public Integer getRevision() {

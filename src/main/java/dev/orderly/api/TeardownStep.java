@@ -167,6 +167,12 @@ public class TeardownStep {
     return phase == TeardownPhase.PreDeleteHooks || phase == TeardownPhase.PostDeleteHooks;
   }
 
+  /** Whether nothing more will happen to this step: done, skipped or timed out. */
+  @JsonIgnore
+  public boolean isFinished() {
+    return state == State.Done || state == State.Skipped || state == State.TimedOut;
+  }
+
   /** "Kind namespace/name", or "Kind name" when cluster-scoped, for messages. */
   public String describe() {
     return kind + " " + (namespace == null ? "" : namespace + "/") + name;

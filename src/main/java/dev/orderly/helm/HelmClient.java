@@ -23,7 +23,4 @@ public interface HelmClient {
 
   /** The release's current state, or empty when Helm has no release of that name. */
   Optional<HelmReleaseInfo> status(String releaseName, String namespace);
-
-  /** Renders the chart's non-hook manifests, as {@code helm template} would; no cluster needed. */
-  String template(HelmReleaseRequest request);
 }

@@ -4,7 +4,6 @@ import com.marcnuri.helm.Helm;
 import com.marcnuri.helm.InstallCommand;
 import com.marcnuri.helm.Release;
 import com.marcnuri.helm.StatusCommand;
-import com.marcnuri.helm.TemplateCommand;
 import com.marcnuri.helm.UninstallCommand;
 import com.marcnuri.helm.UpgradeCommand;
 import java.util.Optional;
@@ -36,7 +35,7 @@ public class HelmJavaClient implements HelmClient {
     if (kubeconfigContents != null) {
       command.withKubeConfigContents(kubeconfigContents);
     }
-    return toInfo(command.call());
+    return call(command::call);
   }
 
   @Override
@@ -56,7 +55,7 @@ public class HelmJavaClient implements HelmClient {
     if (kubeconfigContents != null) {
       command.withKubeConfigContents(kubeconfigContents);
     }
-    return toInfo(command.call());
+    return call(command::call);
   }
 
   @Override
@@ -69,7 +68,7 @@ public class HelmJavaClient implements HelmClient {
     if (kubeconfigContents != null) {
       command.withKubeConfigContents(kubeconfigContents);
     }
-    command.call();
+    call(command::call);
   }
 
   @Override
@@ -79,7 +78,7 @@ public class HelmJavaClient implements HelmClient {
       command.withKubeConfigContents(kubeconfigContents);
     }
     try {
-      return Optional.of(toInfo(command.call()));
+      return Optional.of(call(command::call));
     } catch (IllegalStateException e) {
       // helm-java reports Go errors as IllegalStateException carrying Helm's message.
       if (String.valueOf(e.getMessage()).contains("release: not found")) {
@@ -89,15 +88,14 @@ public class HelmJavaClient implements HelmClient {
     }
   }
 
-  @Override
-  public String template(HelmReleaseRequest request) {
-    TemplateCommand command =
-        new Helm(request.chart())
-            .template()
-            .withName(request.releaseName())
-            .withNamespace(request.namespace())
-            .withValuesFile(request.valuesFile());
-    return command.call();
+  /** Runs one Helm call, then takes the process's signal handlers back from Go. */
+  private static HelmReleaseInfo call(java.util.function.Supplier<?> helmCall) {
+    try {
+      Object result = helmCall.get();
+      return result instanceof Release release ? toInfo(release) : null;
+    } finally {
+      JvmSignals.reclaim();
+    }
   }
 
   private static int seconds(HelmReleaseRequest request) {

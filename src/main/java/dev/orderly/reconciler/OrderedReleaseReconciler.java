@@ -1,5 +1,6 @@
 package dev.orderly.reconciler;
 
+import static dev.orderly.api.ConditionTypes.HOOKS_VALID;
 import static dev.orderly.api.ConditionTypes.READY;
 import static dev.orderly.api.ConditionTypes.RECONCILING;
 import static dev.orderly.api.ConditionTypes.RELEASED;
@@ -43,14 +44,16 @@ public class OrderedReleaseReconciler implements Reconciler<OrderedRelease>, Cle
   private final TeardownCoordinator teardown;
   private final EventRecorder events;
   private final Clock clock;
-  private final ReleaseEventSources sources = new ReleaseEventSources();
+  private final ReleaseEventSources sources;
 
   public OrderedReleaseReconciler(
       ReleaseInstaller installer,
       HelmOperations operations,
       TeardownCoordinator teardown,
+      ReleaseEventSources sources,
       EventRecorder events,
       Clock clock) {
+    this.sources = sources;
     this.installer = installer;
     this.operations = operations;
     this.teardown = teardown;
@@ -145,6 +148,14 @@ public class OrderedReleaseReconciler implements Reconciler<OrderedRelease>, Cle
           .setTrue(RELEASED, reason, message)
           .remove(RECONCILING)
           .remove(STALLED);
+      if (result.findings().isEmpty()) {
+        conditions.setTrue(HOOKS_VALID, Reasons.HOOKS_VALID, "every hook annotation is valid");
+      } else {
+        String findings = ReleaseInstaller.describe(result.findings());
+        conditions.setFalse(HOOKS_VALID, Reasons.INVALID_HOOKS_ALLOWED, findings);
+        events.record(resource, Type.Warning, Reasons.INVALID_HOOKS_ALLOWED,
+            "installed despite invalid hooks (spec.install.allowInvalidHooks): " + findings);
+      }
       events.record(resource, Type.Normal, reason, message);
       operations.forget(id);
       return null;
@@ -162,6 +173,9 @@ public class OrderedReleaseReconciler implements Reconciler<OrderedRelease>, Cle
     conditions
         .setFalse(READY, failure.reason(), failure.getMessage())
         .setFalse(RELEASED, failure.reason(), failure.getMessage());
+    if (Reasons.INVALID_HOOKS.equals(failure.reason())) {
+      conditions.setFalse(HOOKS_VALID, Reasons.INVALID_HOOKS, failure.getMessage());
+    }
     if (failure.stalled()) {
       conditions.setTrue(STALLED, failure.reason(), failure.getMessage()).remove(RECONCILING);
     } else {

@@ -1,9 +1,13 @@
 package dev.orderly.reconciler;
 
 import dev.orderly.api.OrderedRelease;
+import dev.orderly.chart.ChartRenderer;
+import dev.orderly.chart.HelmJavaTemplater;
 import dev.orderly.helm.ChartResolver;
 import dev.orderly.helm.HelmClient;
+import dev.orderly.kube.ClusterObjects;
 import dev.orderly.kube.EventRecorder;
+import dev.orderly.kube.StepObserver;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.Operator;
 import java.nio.file.Path;
@@ -44,11 +48,23 @@ public final class OrderlyOperator implements AutoCloseable {
         new ReleaseInstaller(
             helm,
             new ChartResolver(settings.workDir().resolve("charts")),
+            new ChartRenderer(new HelmJavaTemplater(), settings.workDir()),
             settings.workDir().resolve("values"));
     EventRecorder events = new EventRecorder(client, settings.clock(), settings.instance());
-    TeardownCoordinator teardown = new TeardownCoordinator(helm, operations);
+    ReleaseEventSources sources = new ReleaseEventSources();
+    ClusterObjects objects = new ClusterObjects(client);
+    TeardownExecutor executor =
+        new TeardownExecutor(
+            objects,
+            new StepObserver(objects, sources),
+            helm,
+            operations,
+            events,
+            settings.clock());
+    TeardownCoordinator teardown = new TeardownCoordinator(executor, events, settings.clock());
     OrderedReleaseReconciler reconciler =
-        new OrderedReleaseReconciler(installer, operations, teardown, events, settings.clock());
+        new OrderedReleaseReconciler(
+            installer, operations, teardown, sources, events, settings.clock());
     Operator operator =
         new Operator(
             overrider ->

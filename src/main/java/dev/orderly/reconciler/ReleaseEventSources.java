@@ -11,6 +11,17 @@ import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.inbound.SimpleInboundEventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import dev.orderly.api.TeardownStatus;
+import dev.orderly.api.TeardownStep;
+import dev.orderly.kube.StepObserver;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.apps.DaemonSet;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -18,17 +29,23 @@ import java.util.stream.Collectors;
 
 /**
  * The event sources that wake an OrderedRelease: the ConfigMaps and Secrets its valuesFrom names
- * (so a fixed or edited reference applies at once) and the end of its Helm operations.
+ * (so a fixed or edited reference applies at once), the end of its Helm operations, and, while it
+ * is torn down, the Jobs, Pods and workloads its teardown waits for, so waiting costs nothing.
  */
-class ReleaseEventSources {
+public class ReleaseEventSources implements StepObserver.PodCounter {
   private static final String VALUES_INDEX = "orderly.dev/valuesFrom";
+  private static final String TEARDOWN_INDEX = "orderly.dev/teardown";
+  private static final List<Class<? extends HasMetadata>> TEARDOWN_KINDS =
+      List.of(Job.class, Pod.class, DaemonSet.class, Deployment.class, StatefulSet.class, ReplicaSet.class);
 
   private final SimpleInboundEventSource<OrderedRelease> helmFinished =
       new SimpleInboundEventSource<>("helm-operations");
   private InformerEventSource<ConfigMap, OrderedRelease> configMaps;
   private InformerEventSource<Secret, OrderedRelease> secrets;
+  private volatile InformerEventSource<Pod, OrderedRelease> pods;
 
-  List<EventSource<?, OrderedRelease>> create(EventSourceContext<OrderedRelease> context) {
+  /** Creates the sources; JOSDK calls this once through the reconciler. */
+  public List<EventSource<?, OrderedRelease>> create(EventSourceContext<OrderedRelease> context) {
     context
         .getPrimaryCache()
         .addIndexer(
@@ -40,9 +57,80 @@ class ReleaseEventSources {
                         .filter(ref -> ref != null && ref.getKind() != null)
                         .map(ref -> key(ref, release.getMetadata().getNamespace()))
                         .toList());
+    context.getPrimaryCache().addIndexer(TEARDOWN_INDEX, ReleaseEventSources::awaitedKeys);
     configMaps = new InformerEventSource<>(valuesSource(ConfigMap.class, context), context);
     secrets = new InformerEventSource<>(valuesSource(Secret.class, context), context);
-    return List.of(configMaps, secrets, helmFinished);
+    List<EventSource<?, OrderedRelease>> sources = new ArrayList<>(List.of(configMaps, secrets, helmFinished));
+    for (Class<? extends HasMetadata> kind : TEARDOWN_KINDS) {
+      InformerEventSource<? extends HasMetadata, OrderedRelease> source = teardownSource(kind, context);
+      if (kind == Pod.class) {
+        @SuppressWarnings("unchecked")
+        InformerEventSource<Pod, OrderedRelease> podSource = (InformerEventSource<Pod, OrderedRelease>) source;
+        pods = podSource;
+      }
+      sources.add(source);
+    }
+    return sources;
+  }
+
+  @Override
+  public int podsOwnedBy(String namespace, String ownerUid) {
+    if (pods == null) {
+      return 0;
+    }
+    return (int) pods.list(namespace, pod -> ownedBy(pod, ownerUid)).count();
+  }
+
+  private static boolean ownedBy(HasMetadata object, String uid) {
+    return object.getMetadata().getOwnerReferences() != null
+        && object.getMetadata().getOwnerReferences().stream().anyMatch(o -> uid.equals(o.getUid()));
+  }
+
+  /**
+   * Index keys for what a terminating release waits on in its current phase: "Kind/ns/name" of
+   * each unfinished step and "uid/UID" of its object, so an object's owner references find it.
+   */
+  private static List<String> awaitedKeys(OrderedRelease release) {
+    TeardownStatus teardown = release.getStatus() == null ? null : release.getStatus().getTeardown();
+    if (teardown == null) {
+      return List.of();
+    }
+    List<String> keys = new ArrayList<>();
+    for (TeardownStep step : teardown.getSteps()) {
+      if (step.getPhase() == teardown.getPhase() && !step.isFinished()) {
+        keys.add(step.getKind() + "/" + step.getNamespace() + "/" + step.getName());
+        if (step.getUid() != null) {
+          keys.add("uid/" + step.getUid());
+        }
+      }
+    }
+    return keys;
+  }
+
+  private static <R extends HasMetadata> InformerEventSource<R, OrderedRelease> teardownSource(
+      Class<R> type, EventSourceContext<OrderedRelease> context) {
+    return new InformerEventSource<>(
+        InformerEventSourceConfiguration.from(type, OrderedRelease.class)
+            .withName(type.getSimpleName().toLowerCase() + "-teardown")
+            .withNamespacesInheritedFromController()
+            .withSecondaryToPrimaryMapper(object -> awaiting(context, type, object))
+            .build(),
+        context);
+  }
+
+  private static Set<ResourceID> awaiting(
+      EventSourceContext<OrderedRelease> context, Class<? extends HasMetadata> type, HasMetadata object) {
+    List<String> keys = new ArrayList<>();
+    keys.add(HasMetadata.getKind(type) + "/" + object.getMetadata().getNamespace() + "/" + object.getMetadata().getName());
+    keys.add("uid/" + object.getMetadata().getUid());
+    if (object.getMetadata().getOwnerReferences() != null) {
+      object.getMetadata().getOwnerReferences().forEach(owner -> keys.add("uid/" + owner.getUid()));
+    }
+    Set<ResourceID> primaries = new HashSet<>();
+    for (String key : keys) {
+      context.getPrimaryCache().byIndex(TEARDOWN_INDEX, key).forEach(p -> primaries.add(ResourceID.fromResource(p)));
+    }
+    return primaries;
   }
 
   /** Wakes {@code id} from a Helm thread when its operation has finished. */

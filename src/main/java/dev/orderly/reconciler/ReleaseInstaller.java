@@ -6,6 +6,12 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.orderly.api.ConditionTypes.Reasons;
 import dev.orderly.api.Durations;
 import dev.orderly.api.OrderedRelease;
+import dev.orderly.chart.ChartRenderException;
+import dev.orderly.chart.ChartRenderer;
+import dev.orderly.chart.HookFinding;
+import dev.orderly.chart.HookValidator;
+import dev.orderly.chart.RenderRequest;
+import dev.orderly.chart.RenderedChart;
 import dev.orderly.helm.ChartResolver;
 import dev.orderly.helm.HelmClient;
 import dev.orderly.helm.HelmFailure;
@@ -16,26 +22,31 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 
 /**
  * The Helm side of reconciling one OrderedRelease: fetch the chart, render it to catch template
- * errors before touching the cluster, then install or upgrade. Runs on a Helm thread.
+ * errors and invalid hooks before touching the cluster, then install or upgrade. Runs on a Helm
+ * thread.
  */
 public class ReleaseInstaller {
   private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
   private static final Duration DEFAULT_TIMEOUT = Duration.ofMinutes(5);
 
-  /** What an install or upgrade produced. */
-  public record Result(HelmReleaseInfo release, boolean upgraded) {}
+  /** What an install or upgrade produced, with the hook findings it was allowed despite. */
+  public record Result(HelmReleaseInfo release, boolean upgraded, List<HookFinding> findings) {}
 
   private final HelmClient helm;
   private final ChartResolver charts;
+  private final ChartRenderer renderer;
   private final Path workDir;
 
-  public ReleaseInstaller(HelmClient helm, ChartResolver charts, Path workDir) {
+  public ReleaseInstaller(
+      HelmClient helm, ChartResolver charts, ChartRenderer renderer, Path workDir) {
     this.helm = helm;
     this.charts = charts;
+    this.renderer = renderer;
     this.workDir = workDir;
   }
 
@@ -52,10 +63,13 @@ public class ReleaseInstaller {
           helm.status(resource.releaseName(), resource.targetNamespace());
       boolean upgrade = existing.isPresent();
       HelmReleaseRequest request = request(resource, chart, valuesFile, upgrade);
-      render(request);
+      List<HookFinding> findings = validate(request);
+      if (!findings.isEmpty() && !resource.getSpec().getInstall().isAllowInvalidHooks()) {
+        throw new HelmFailure(Reasons.INVALID_HOOKS, describe(findings), true);
+      }
       try {
         HelmReleaseInfo release = upgrade ? helm.upgrade(request) : helm.install(request);
-        return new Result(release, upgrade);
+        return new Result(release, upgrade, findings);
       } catch (IllegalStateException e) {
         throw new HelmFailure(
             upgrade ? Reasons.UPGRADE_FAILED : Reasons.INSTALL_FAILED,
@@ -68,14 +82,37 @@ public class ReleaseInstaller {
     }
   }
 
-  private void render(HelmReleaseRequest request) {
+  /**
+   * Renders the chart with every hook visible and checks the hook annotations, before anything
+   * reaches the cluster: Helm would silently drop a resource with an unknown hook event.
+   */
+  private List<HookFinding> validate(HelmReleaseRequest request) {
     try {
-      helm.template(request);
-    } catch (IllegalStateException e) {
+      RenderedChart rendered =
+          renderer.render(
+              RenderRequest.of(request.chart(), request.releaseName(), request.namespace())
+                  .withValuesFile(request.valuesFile()));
+      return new HookValidator().validate(rendered);
+    } catch (ChartRenderException e) {
       // Template errors are the chart's or the values' fault: retrying will not fix them.
       throw new HelmFailure(
           Reasons.RENDER_FAILED, "the chart does not render: " + e.getMessage(), true, e);
     }
+  }
+
+  /** The findings as one condition message, most important first, bounded in length. */
+  public static String describe(List<HookFinding> findings) {
+    StringBuilder message =
+        new StringBuilder(findings.size() + " invalid hook annotation(s); Helm would drop or misrun"
+            + " these resources: ");
+    for (int i = 0; i < findings.size(); i++) {
+      if (message.length() > 800) {
+        message.append("; and ").append(findings.size() - i).append(" more");
+        break;
+      }
+      message.append(i == 0 ? "" : "; ").append(findings.get(i));
+    }
+    return message.toString();
   }
 
   private static HelmReleaseRequest request(

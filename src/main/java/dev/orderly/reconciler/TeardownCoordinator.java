@@ -1,52 +1,208 @@
 package dev.orderly.reconciler;
 
+import static dev.orderly.api.ConditionTypes.READY;
+import static dev.orderly.api.ConditionTypes.RECONCILING;
+import static dev.orderly.api.ConditionTypes.STALLED;
+import static dev.orderly.api.ConditionTypes.TEARING_DOWN;
+
+import dev.orderly.api.ConditionTypes.Reasons;
+import dev.orderly.api.Durations;
 import dev.orderly.api.OrderedRelease;
-import dev.orderly.helm.HelmClient;
-import dev.orderly.reconciler.HelmOperations.Finished;
+import dev.orderly.api.OrderedReleaseStatus;
+import dev.orderly.api.TeardownPhase;
+import dev.orderly.api.TeardownStatus;
+import dev.orderly.api.UninstallOptions;
+import dev.orderly.kube.EventRecorder;
+import dev.orderly.kube.EventRecorder.Type;
+import dev.orderly.teardown.Observed;
+import dev.orderly.teardown.PhaseDecider;
+import dev.orderly.teardown.PhaseDecision;
+import dev.orderly.teardown.PhaseDecision.Notice;
+import dev.orderly.teardown.PhaseDecision.Outcome;
+import dev.orderly.teardown.PhaseInput;
+import io.fabric8.kubernetes.client.utils.Serialization;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.DeleteControl;
+import io.javaoperatorsdk.operator.api.reconciler.PrimaryUpdateAndCacheUtils;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * Runs the teardown of a deleted OrderedRelease and says when the finalizer may go. Interim:
- * removes the release with Helm on the Helm pool and keeps the finalizer until Helm is done.
+ * Drives the ordered teardown of a deleted OrderedRelease, one look at a time: observe the
+ * current phase, let {@link PhaseDecider} decide, carry the actions out, persist progress in
+ * {@code status.teardown}, and say when to look again. The finalizer goes only after the last
+ * phase. It never waits: informers and a reschedule bring it back.
  */
 public class TeardownCoordinator {
-  private static final String UNINSTALL = "uninstall";
+  private static final Logger LOG = LoggerFactory.getLogger(TeardownCoordinator.class);
 
-  private final HelmClient helm;
-  private final HelmOperations operations;
+  /** Annotation: skip every hook not yet run. */
+  public static final String SKIP_HOOKS = "orderly.dev/skip-hooks";
 
-  public TeardownCoordinator(HelmClient helm, HelmOperations operations) {
-    this.helm = helm;
-    this.operations = operations;
+  /** Annotation: stop waiting for anything and go straight on. */
+  public static final String FORCE = "orderly.dev/force";
+
+  // Enough passes to run every phase once and re-observe after acting in each.
+  private static final int MAX_PASSES = 2 * TeardownPhase.values().length + 2;
+
+  private final TeardownExecutor executor;
+  private final EventRecorder events;
+  private final Clock clock;
+
+  public TeardownCoordinator(TeardownExecutor executor, EventRecorder events, Clock clock) {
+    this.executor = executor;
+    this.events = events;
+    this.clock = clock;
   }
 
-  /** One look at the teardown: start or check work, never wait for it. */
+  /** One look at the teardown: act on what is ready, never wait for it. */
   public DeleteControl cleanup(OrderedRelease resource, Context<OrderedRelease> context) {
-    ResourceID id = ResourceID.fromResource(resource);
-    HelmOperations.State state = operations.state(id);
-    if (state instanceof Finished finished && UNINSTALL.equals(finished.digest())) {
-      if (finished.failure().isEmpty()) {
-        operations.forget(id);
-        return DeleteControl.defaultDelete();
-      }
-      operations.forget(id);
+    OrderedRelease working = Serialization.clone(resource);
+    if (working.getStatus() == null) {
+      working.setStatus(new OrderedReleaseStatus());
     }
-    if (!(state instanceof HelmOperations.Running)) {
-      operations.forget(id);
-      operations.start(
-          id,
-          UNINSTALL,
-          1,
-          () -> {
-            helm.uninstallRecord(
-                resource.releaseName(),
-                resource.targetNamespace(),
-                resource.getSpec().getUninstall().isKeepHistory());
-            return null;
+    OrderedReleaseStatus status = working.getStatus();
+    String before = Serialization.asJson(status);
+    ResourceID id = ResourceID.fromResource(resource);
+    if (status.getTeardown() == null) {
+      status.setTeardown(executor.begin(working, now()));
+      announce(working, TeardownPhase.PreDeleteHooks, null);
+    }
+    TeardownStatus teardown = status.getTeardown();
+    PhaseDecision last = null;
+    boolean reobserved = false;
+    for (int pass = 0; pass < MAX_PASSES && teardown.getPhase() != TeardownPhase.Done; pass++) {
+      TeardownPhase phase = teardown.getPhase();
+      executor.addOperatorDaemonSets(working);
+      Map<Integer, Observed> observed =
+          executor.observe(teardown.getSteps(), phase);
+      last = PhaseDecider.decide(input(working, id, observed));
+      boolean acted = executor.carryOut(working, id, last.actions());
+      record(working, last);
+      if (last.outcome() == Outcome.Complete) {
+        advance(working, phase);
+        reobserved = false;
+        continue;
+      }
+      // Deletes of objects without finalizers take effect at once: look again before waiting.
+      if (acted && !reobserved) {
+        reobserved = true;
+        continue;
+      }
+      break;
+    }
+    if (teardown.getPhase() == TeardownPhase.Done) {
+      executor.forget(id);
+      events.record(
+          working, Type.Normal, Reasons.TEARDOWN_COMPLETE, "every phase finished; removing the finalizer");
+      LOG.info("{}: teardown complete, removing the finalizer", id);
+      return DeleteControl.defaultDelete();
+    }
+    describe(working, last);
+    if (!before.equals(Serialization.asJson(status))) {
+      PrimaryUpdateAndCacheUtils.updateStatusAndCacheResource(
+          resource,
+          context,
+          fresh -> {
+            fresh.setStatus(status);
+            return fresh;
           });
     }
-    return DeleteControl.noFinalizerRemoval().rescheduleAfter(Backoff.FIRST.toMillis());
+    Duration recheck = last == null ? Duration.ofSeconds(5) : last.recheckAfter();
+    return DeleteControl.noFinalizerRemoval().rescheduleAfter(Math.max(recheck.toMillis(), 100));
+  }
+
+  private PhaseInput input(
+      OrderedRelease resource, ResourceID id, Map<Integer, Observed> observed) {
+    TeardownStatus teardown = resource.getStatus().getTeardown();
+    UninstallOptions options = resource.getSpec().getUninstall();
+    return new PhaseInput(
+        teardown.getPhase(),
+        teardown.getSteps(),
+        observed,
+        executor.releaseRemoval(id),
+        now(),
+        teardown.getDeadline() == null ? null : Instant.parse(teardown.getDeadline()),
+        Durations.parse(options.getHookTimeout(), Duration.ofMinutes(5)),
+        options.getOnTimeout(),
+        options.getDeletionPropagation(),
+        annotated(resource, FORCE),
+        annotated(resource, SKIP_HOOKS));
+  }
+
+  private void advance(OrderedRelease resource, TeardownPhase finished) {
+    TeardownStatus teardown = resource.getStatus().getTeardown();
+    TeardownPhase next = finished.next();
+    teardown.setPhase(next);
+    teardown.setPhaseStartedAt(now().toString());
+    if (next == TeardownPhase.CustomResources && teardown.getDeadline() == null) {
+      Duration timeout =
+          Durations.parse(resource.getSpec().getUninstall().getTimeout(), Duration.ofMinutes(10));
+      teardown.setDeadline(now().plus(timeout).toString());
+    }
+    if (next != TeardownPhase.Done) {
+      announce(resource, next, finished);
+    }
+  }
+
+  private void announce(OrderedRelease resource, TeardownPhase next, TeardownPhase finished) {
+    String message =
+        (finished == null ? "teardown started" : finished + " finished")
+            + "; phase "
+            + (next.ordinal() + 1)
+            + " of "
+            + (TeardownPhase.values().length - 1)
+            + ": "
+            + next;
+    events.record(resource, Type.Normal, Reasons.TEARDOWN_PHASE_STARTED, message);
+    LOG.info("{}/{}: {}", resource.getMetadata().getNamespace(), resource.getMetadata().getName(), message);
+  }
+
+  /** Records the decision's Events; a stall is announced once, not on every look. */
+  private void record(OrderedRelease resource, PhaseDecision decision) {
+    String stalledBefore =
+        StatusConditions.find(resource.getStatus(), STALLED)
+            .filter(c -> "True".equals(c.getStatus()))
+            .map(c -> c.getMessage())
+            .orElse(null);
+    for (Notice notice : decision.notices()) {
+      boolean repeatOfStall =
+          decision.outcome() == Outcome.Stalled && notice.message().equals(stalledBefore);
+      if (!repeatOfStall) {
+        events.record(resource, notice.warning() ? Type.Warning : Type.Normal, notice.reason(), notice.message());
+      }
+    }
+  }
+
+  private void describe(OrderedRelease resource, PhaseDecision decision) {
+    OrderedReleaseStatus status = resource.getStatus();
+    TeardownPhase phase = status.getTeardown().getPhase();
+    StatusConditions conditions =
+        new StatusConditions(status, resource.getMetadata().getGeneration(), clock);
+    String message =
+        decision == null || decision.message() == null ? "tearing down: " + phase : decision.message();
+    status.setPhase("TearingDown:" + phase);
+    conditions
+        .setFalse(READY, Reasons.TEARDOWN_IN_PROGRESS, "the release is being torn down")
+        .setTrue(TEARING_DOWN, phase.name(), message);
+    if (decision != null && decision.outcome() == Outcome.Stalled) {
+      conditions.setTrue(STALLED, decision.reason(), decision.message()).remove(RECONCILING);
+    } else {
+      conditions.remove(STALLED).setTrue(RECONCILING, Reasons.TEARDOWN_IN_PROGRESS, message);
+    }
+  }
+
+  private static boolean annotated(OrderedRelease resource, String annotation) {
+    Map<String, String> annotations = resource.getMetadata().getAnnotations();
+    return annotations != null && "true".equalsIgnoreCase(annotations.get(annotation));
+  }
+
+  private Instant now() {
+    return clock.instant();
   }
 }

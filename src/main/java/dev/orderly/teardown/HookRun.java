@@ -40,7 +40,7 @@ final class HookRun {
     }
     for (int index : indexes) {
       TeardownStep step = in.steps().get(index);
-      if (PhaseDecider.finished(step)) {
+      if (step.isFinished()) {
         continue;
       }
       PhaseDecision waitOrStop =
@@ -64,7 +64,7 @@ final class HookRun {
     List<String> skipped = new ArrayList<>();
     for (int index : indexes) {
       TeardownStep step = in.steps().get(index);
-      if (!PhaseDecider.finished(step)) {
+      if (!step.isFinished()) {
         PhaseDecider.skip(step, why);
         skipped.add(step.describe());
       }

@@ -58,7 +58,7 @@ public final class PhaseDecider {
     for (int index : stepsOf(in)) {
       TeardownStep step = in.steps().get(index);
       Observed seen = in.observation(index);
-      if (finished(step)) {
+      if (step.isFinished()) {
         continue;
       }
       if (seen.gone()) {
@@ -174,12 +174,6 @@ public final class PhaseDecider {
             Reasons.TEARDOWN_IN_PROGRESS, "Release: Helm is removing the release record");
       }
     }
-  }
-
-  static boolean finished(TeardownStep step) {
-    return step.getState() == State.Done
-        || step.getState() == State.Skipped
-        || step.getState() == State.TimedOut;
   }
 
   private static boolean cameBack(TeardownStep step, Observed seen) {

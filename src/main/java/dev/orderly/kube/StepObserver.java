@@ -1,0 +1,109 @@
+package dev.orderly.kube;
+
+import dev.orderly.api.TeardownPhase;
+import dev.orderly.api.TeardownStep;
+import dev.orderly.teardown.Observed;
+import dev.orderly.teardown.Observed.HookOutcome;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Looks at the objects of one phase's unfinished steps. Objects are read from the API server, not a
+ * cache, so a hook created a moment ago is never mistaken for one that vanished; DaemonSet pods are
+ * counted from the pod informer, where lag only delays the phase's end.
+ */
+public class StepObserver {
+  /** Counts the pods whose ownerReferences name a given UID. */
+  public interface PodCounter {
+    int podsOwnedBy(String namespace, String ownerUid);
+  }
+
+  private final ClusterObjects objects;
+  private final PodCounter pods;
+
+  public StepObserver(ClusterObjects objects, PodCounter pods) {
+    this.objects = objects;
+    this.pods = pods;
+  }
+
+  /** Observations by step index for the unfinished steps of {@code phase}. */
+  public Map<Integer, Observed> observe(List<TeardownStep> steps, TeardownPhase phase) {
+    Map<Integer, Observed> observed = new HashMap<>();
+    for (int i = 0; i < steps.size(); i++) {
+      TeardownStep step = steps.get(i);
+      if (step.getPhase() != phase || !needsLook(step) || step.getApiVersion() == null) {
+        continue;
+      }
+      Optional<GenericKubernetesResource> live =
+          objects.get(step.getApiVersion(), step.getKind(), step.getNamespace(), step.getName());
+      Observed seen = live.map(StepObserver::toObserved).orElse(Observed.absent());
+      if ("DaemonSet".equals(step.getKind())) {
+        String owner = seen.exists() ? seen.uid() : step.getUid();
+        int remaining = owner == null ? 0 : pods.podsOwnedBy(step.getNamespace(), owner);
+        seen = seen.withRemainingPods(remaining);
+      }
+      observed.put(i, seen);
+    }
+    return observed;
+  }
+
+  private static boolean needsLook(TeardownStep step) {
+    return step.getState() == TeardownStep.State.Pending
+        || step.getState() == TeardownStep.State.InProgress
+        || step.getState() == TeardownStep.State.Failed;
+  }
+
+  private static Observed toObserved(GenericKubernetesResource object) {
+    Observed seen = Observed.present(object.getMetadata().getUid());
+    if (object.getMetadata().getDeletionTimestamp() != null) {
+      seen = seen.terminatingNow();
+    }
+    return switch (object.getKind()) {
+      case "Job" -> jobOutcome(seen, object);
+      case "Pod" -> podOutcome(seen, object);
+      // Helm treats every other hook kind as ready the moment it exists.
+      default -> seen.withOutcome(HookOutcome.Succeeded, null);
+    };
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Observed jobOutcome(Observed seen, GenericKubernetesResource job) {
+    Object status = job.getAdditionalProperties().get("status");
+    Object conditions = status instanceof Map<?, ?> map ? map.get("conditions") : null;
+    if (!(conditions instanceof List<?> list)) {
+      return seen;
+    }
+    for (Object item : list) {
+      Map<String, Object> condition = (Map<String, Object>) item;
+      if (!"True".equals(condition.get("status"))) {
+        continue;
+      }
+      String type = String.valueOf(condition.get("type"));
+      // Kubernetes 1.31+ sets SuccessCriteriaMet/FailureTarget before Complete/Failed.
+      if (type.equals("Complete") || type.equals("SuccessCriteriaMet")) {
+        return seen.withOutcome(HookOutcome.Succeeded, null);
+      }
+      if (type.equals("Failed") || type.equals("FailureTarget")) {
+        return seen.withOutcome(
+            HookOutcome.Failed, "Job " + condition.get("reason") + ": " + condition.get("message"));
+      }
+    }
+    return seen;
+  }
+
+  private static Observed podOutcome(Observed seen, GenericKubernetesResource pod) {
+    Object status = pod.getAdditionalProperties().get("status");
+    Object phase = status instanceof Map<?, ?> map ? map.get("phase") : null;
+    if ("Succeeded".equals(phase)) {
+      return seen.withOutcome(HookOutcome.Succeeded, null);
+    }
+    if ("Failed".equals(phase)) {
+      Object reason = ((Map<?, ?>) status).get("reason");
+      return seen.withOutcome(HookOutcome.Failed, "Pod failed" + (reason == null ? "" : ": " + reason));
+    }
+    return seen;
+  }
+}

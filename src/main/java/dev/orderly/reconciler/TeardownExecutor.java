@@ -1,0 +1,212 @@
+package dev.orderly.reconciler;
+
+import dev.orderly.api.DaemonSetSelector;
+import dev.orderly.api.OrderedRelease;
+import dev.orderly.api.TeardownPhase;
+import dev.orderly.api.TeardownStatus;
+import dev.orderly.api.TeardownStep;
+import dev.orderly.helm.HelmClient;
+import dev.orderly.helm.HelmReleaseRecord;
+import dev.orderly.helm.ReleaseRecordCodec;
+import dev.orderly.helm.ReleaseSecrets;
+import dev.orderly.kube.ClusterObjects;
+import dev.orderly.kube.EventRecorder;
+import dev.orderly.kube.EventRecorder.Type;
+import dev.orderly.kube.StepObserver;
+import dev.orderly.reconciler.HelmOperations.Finished;
+import dev.orderly.teardown.DaemonSetSelection;
+import dev.orderly.teardown.Observed;
+import dev.orderly.teardown.PhaseInput.ReleaseRemoval;
+import dev.orderly.teardown.TeardownAction;
+import dev.orderly.teardown.TeardownPlan;
+import dev.orderly.teardown.TeardownPlanner;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.apps.DaemonSet;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The teardown's hands: plans from Helm's record, observes steps, carries out actions against the
+ * cluster and Helm. It makes no decisions of its own; {@code PhaseDecider} does.
+ */
+public class TeardownExecutor {
+  private static final String REMOVE_RELEASE = "teardown:remove-release";
+
+  private final ClusterObjects objects;
+  private final StepObserver observer;
+  private final HelmClient helm;
+  private final HelmOperations operations;
+  private final EventRecorder events;
+  private final Clock clock;
+
+  public TeardownExecutor(
+      ClusterObjects objects,
+      StepObserver observer,
+      HelmClient helm,
+      HelmOperations operations,
+      EventRecorder events,
+      Clock clock) {
+    this.objects = objects;
+    this.observer = observer;
+    this.helm = helm;
+    this.operations = operations;
+    this.events = events;
+    this.clock = clock;
+  }
+
+  /**
+   * Plans the teardown from the latest release record. Without a record (install never got that
+   * far, or it is already gone) the plan holds only what can be known: the release step and the
+   * DaemonSets found later.
+   *
+   * @throws IllegalStateException when the record exists but cannot be read, so nothing is
+   *     removed on a guess
+   */
+  public TeardownStatus begin(OrderedRelease resource, Instant now) {
+    String release = resource.releaseName();
+    String namespace = resource.targetNamespace();
+    Optional<HelmReleaseRecord> record =
+        ReleaseSecrets.latest(release, objects.releaseSecrets(namespace, release))
+            .map(ReleaseRecordCodec::decode);
+    TeardownPlan plan =
+        record
+            .map(r -> TeardownPlanner.plan(r, resource.getSpec().getUninstall()))
+            .orElseGet(
+                () ->
+                    TeardownPlanner.plan(
+                        release, namespace, null, List.of(), List.of(), resource.getSpec().getUninstall()));
+    if (record.isEmpty()) {
+      events.record(
+          resource,
+          Type.Warning,
+          "ReleaseRecordMissing",
+          "Helm has no record of release " + namespace + "/" + release
+              + "; tearing down only the DaemonSets that can be found and the release itself");
+    }
+    TeardownStatus teardown = new TeardownStatus();
+    teardown.setPhase(TeardownPhase.PreDeleteHooks);
+    teardown.setStartedAt(now.toString());
+    teardown.setPhaseStartedAt(now.toString());
+    teardown.setRevision(plan.revision());
+    teardown.setSteps(plan.initialSteps());
+    return teardown;
+  }
+
+  /** In the DaemonSets phase, adds the operator-managed DaemonSets not yet in the plan. */
+  public void addOperatorDaemonSets(OrderedRelease resource) {
+    TeardownStatus teardown = resource.getStatus().getTeardown();
+    if (teardown.getPhase() != TeardownPhase.DaemonSets) {
+      return;
+    }
+    List<DaemonSet> bySelector = new ArrayList<>();
+    for (DaemonSetSelector selector : resource.getSpec().getUninstall().getDaemonSets()) {
+      String namespace =
+          selector.getNamespace() == null ? resource.targetNamespace() : selector.getNamespace();
+      bySelector.addAll(objects.daemonSets(namespace, selector.getSelector()));
+    }
+    List<DaemonSet> inNamespace = objects.daemonSets(resource.targetNamespace(), null);
+    teardown
+        .getSteps()
+        .addAll(
+            DaemonSetSelection.additions(
+                resource.releaseName(), teardown.getSteps(), bySelector, inNamespace));
+  }
+
+  /** What the cluster shows for the unfinished steps of {@code phase}. */
+  public Map<Integer, Observed> observe(List<TeardownStep> steps, TeardownPhase phase) {
+    return observer.observe(steps, phase);
+  }
+
+  /** How Helm's removal of the record stands; a failure is retried after a backoff. */
+  public ReleaseRemoval releaseRemoval(ResourceID id) {
+    HelmOperations.State state = operations.state(id);
+    if (state instanceof HelmOperations.Running running) {
+      return new ReleaseRemoval(
+          REMOVE_RELEASE.equals(running.digest())
+              ? ReleaseRemoval.State.Running
+              : ReleaseRemoval.State.NotStarted,
+          null);
+    }
+    if (state instanceof Finished finished && REMOVE_RELEASE.equals(finished.digest())) {
+      if (finished.failure().isEmpty()) {
+        return new ReleaseRemoval(ReleaseRemoval.State.Succeeded, null);
+      }
+      Duration waited = Duration.between(finished.endedAt(), clock.instant());
+      if (waited.compareTo(Backoff.after(finished.attempt())) < 0) {
+        return new ReleaseRemoval(ReleaseRemoval.State.Failed, finished.failure().get().getMessage());
+      }
+    }
+    return ReleaseRemoval.notStarted();
+  }
+
+  /** Carries out {@code actions}; returns whether any was sent. Failures are recorded on steps. */
+  public boolean carryOut(OrderedRelease resource, ResourceID id, List<TeardownAction> actions) {
+    List<TeardownStep> steps = resource.getStatus().getTeardown().getSteps();
+    for (TeardownAction action : actions) {
+      if (action instanceof TeardownAction.CreateHook create) {
+        createHook(resource, steps.get(create.step()));
+      } else if (action instanceof TeardownAction.Delete delete) {
+        delete(resource, steps.get(delete.step()), delete);
+      } else {
+        removeRelease(resource, id);
+      }
+    }
+    return !actions.isEmpty();
+  }
+
+  /** Drops what the Helm pool keeps about {@code id}, once the teardown is over. */
+  public void forget(ResourceID id) {
+    operations.forget(id);
+  }
+
+  private void createHook(OrderedRelease resource, TeardownStep step) {
+    try {
+      GenericKubernetesResource hook =
+          Serialization.unmarshal(step.getManifest(), GenericKubernetesResource.class);
+      if (step.getNamespace() != null) {
+        hook.getMetadata().setNamespace(step.getNamespace());
+      }
+      step.setUid(objects.create(hook).getMetadata().getUid());
+    } catch (KubernetesClientException | IllegalArgumentException e) {
+      // Left InProgress without an object, the next look finds it missing and fails the hook.
+      step.setMessage("could not be created: " + e.getMessage());
+      events.record(resource, Type.Warning, "HookCreateFailed", step.describe() + " could not be created: " + e.getMessage());
+    }
+  }
+
+  private void delete(OrderedRelease resource, TeardownStep step, TeardownAction.Delete delete) {
+    try {
+      objects.delete(step.getApiVersion(), step.getKind(), step.getNamespace(), step.getName(), delete.propagation());
+    } catch (KubernetesClientException e) {
+      // Back to Pending so the next look sends the delete again; the phase timeout bounds this.
+      if (!step.isHook()) {
+        step.setState(TeardownStep.State.Pending);
+      }
+      step.setMessage("delete failed: " + e.getMessage());
+      events.record(resource, Type.Warning, "DeleteFailed", step.describe() + ": " + e.getMessage());
+    }
+  }
+
+  private void removeRelease(OrderedRelease resource, ResourceID id) {
+    operations.forget(id);
+    String release = resource.releaseName();
+    String namespace = resource.targetNamespace();
+    boolean keepHistory = resource.getSpec().getUninstall().isKeepHistory();
+    operations.start(
+        id,
+        REMOVE_RELEASE,
+        1,
+        () -> {
+          helm.uninstallRecord(release, namespace, keepHistory);
+          return null;
+        });
+  }
+}

@@ -1,0 +1,103 @@
+package dev.orderly.teardown;
+
+import dev.orderly.api.TeardownPhase;
+import dev.orderly.api.TeardownStep;
+import dev.orderly.helm.ReleaseObject;
+import io.fabric8.kubernetes.api.model.OwnerReference;
+import io.fabric8.kubernetes.api.model.apps.DaemonSet;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Which live DaemonSets outside the chart come down in the DaemonSets phase: those the spec's
+ * selectors found, and by default those in the release namespace that an object of the release
+ * owns or that carry {@code app.kubernetes.io/instance: <release>}. Pure.
+ */
+public final class DaemonSetSelection {
+  /** The label Helm charts conventionally put on everything they (or their operators) create. */
+  public static final String INSTANCE_LABEL = "app.kubernetes.io/instance";
+
+  private DaemonSetSelection() {}
+
+  /**
+   * New steps for DaemonSets not yet in {@code steps}.
+   *
+   * @param bySelector DaemonSets found by spec.uninstall.daemonSets selectors
+   * @param inReleaseNamespace every DaemonSet in the release namespace
+   */
+  public static List<TeardownStep> additions(
+      String releaseName,
+      List<TeardownStep> steps,
+      Collection<DaemonSet> bySelector,
+      Collection<DaemonSet> inReleaseNamespace) {
+    Set<String> known = new HashSet<>();
+    Set<String> releaseOwners = new HashSet<>();
+    for (TeardownStep step : steps) {
+      if (step.getKind() != null && step.getName() != null) {
+        known.add(key(step.getKind(), step.getNamespace(), step.getName()));
+        if (!step.isHook()) {
+          releaseOwners.add(step.getKind() + "/" + step.getName());
+        }
+      }
+    }
+    List<TeardownStep> added = new ArrayList<>();
+    for (DaemonSet daemonSet : bySelector) {
+      add(daemonSet, "selected by spec.uninstall.daemonSets", known, added);
+    }
+    for (DaemonSet daemonSet : inReleaseNamespace) {
+      reasonToInclude(daemonSet, releaseName, releaseOwners)
+          .ifPresent(reason -> add(daemonSet, reason, known, added));
+    }
+    return added;
+  }
+
+  private static Optional<String> reasonToInclude(
+      DaemonSet daemonSet, String releaseName, Set<String> releaseOwners) {
+    Map<String, String> labels = daemonSet.getMetadata().getLabels();
+    if (labels != null && releaseName.equals(labels.get(INSTANCE_LABEL))) {
+      return Optional.of("labelled " + INSTANCE_LABEL + "=" + releaseName);
+    }
+    List<OwnerReference> owners = daemonSet.getMetadata().getOwnerReferences();
+    for (OwnerReference owner : owners == null ? List.<OwnerReference>of() : owners) {
+      if (releaseOwners.contains(owner.getKind() + "/" + owner.getName())) {
+        return Optional.of("owned by " + owner.getKind() + " " + owner.getName() + " of the release");
+      }
+    }
+    return Optional.empty();
+  }
+
+  private static void add(DaemonSet daemonSet, String reason, Set<String> known, List<TeardownStep> added) {
+    String namespace = daemonSet.getMetadata().getNamespace();
+    String name = daemonSet.getMetadata().getName();
+    if (!known.add(key("DaemonSet", namespace, name))) {
+      return;
+    }
+    TeardownStep step = new TeardownStep();
+    step.setPhase(TeardownPhase.DaemonSets);
+    step.setApiVersion("apps/v1");
+    step.setKind("DaemonSet");
+    step.setNamespace(namespace);
+    step.setName(name);
+    Map<String, String> annotations = daemonSet.getMetadata().getAnnotations();
+    boolean keep =
+        annotations != null
+            && ReleaseObject.KEEP.equalsIgnoreCase(
+                String.valueOf(annotations.get(ReleaseObject.RESOURCE_POLICY)).trim());
+    if (keep) {
+      step.setState(TeardownStep.State.Skipped);
+      step.setMessage("not in the chart, " + reason + "; kept: helm.sh/resource-policy: keep");
+    } else {
+      step.setMessage("not in the chart, " + reason);
+    }
+    added.add(step);
+  }
+
+  private static String key(String kind, String namespace, String name) {
+    return kind + "/" + namespace + "/" + name;
+  }
+}
