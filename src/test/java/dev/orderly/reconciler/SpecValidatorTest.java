@@ -19,7 +19,10 @@ import org.junit.jupiter.params.provider.MethodSource;
 class SpecValidatorTest {
   static Stream<Arguments> badSpecs() {
     return Stream.of(
-        Arguments.of("no chart", (Consumer<OrderedReleaseSpec>) s -> s.setChart(null), "spec.chart is missing"),
+        Arguments.of(
+            "no chart",
+            (Consumer<OrderedReleaseSpec>) s -> s.setChart(null),
+            "spec.chart is missing"),
         Arguments.of(
             "no source",
             (Consumer<OrderedReleaseSpec>) s -> s.setChart(new ChartSource()),
@@ -47,7 +50,9 @@ class SpecValidatorTest {
         Arguments.of(
             "valuesFrom without name",
             (Consumer<OrderedReleaseSpec>)
-                s -> s.setValuesFrom(List.of(new ValuesReference(ValuesReference.Kind.ConfigMap, null, null))),
+                s ->
+                    s.setValuesFrom(
+                        List.of(new ValuesReference(ValuesReference.Kind.ConfigMap, null, null))),
             "spec.valuesFrom[0] needs a kind"),
         Arguments.of(
             "bad release name",

@@ -39,15 +39,21 @@ class ValuesResolverTest {
 
   @Test
   void mergesReferencesInOrderThenSpecValuesDeeply() throws Exception {
-    configMaps.put("apps/base", configMap("base", "values.yaml", "image: {tag: '1', repo: r}\nreplicas: 1\n"));
+    configMaps.put(
+        "apps/base", configMap("base", "values.yaml", "image: {tag: '1', repo: r}\nreplicas: 1\n"));
     secrets.put("apps/creds", secret("creds", "v", "image: {tag: '2'}\ntoken: s3cret\n"));
     OrderedRelease resource = SpecValidatorTest.valid();
-    resource.getSpec().setValuesFrom(List.of(
-        new ValuesReference(Kind.ConfigMap, "base", null), new ValuesReference(Kind.Secret, "creds", "v")));
+    resource
+        .getSpec()
+        .setValuesFrom(
+            List.of(
+                new ValuesReference(Kind.ConfigMap, "base", null),
+                new ValuesReference(Kind.Secret, "creds", "v")));
     resource.getSpec().setValues(new ObjectMapper().readTree("{\"replicas\": 3}"));
 
     assertThat(resolver.resolve(resource).toString())
-        .isEqualTo("{\"image\":{\"tag\":\"2\",\"repo\":\"r\"},\"replicas\":3,\"token\":\"s3cret\"}");
+        .isEqualTo(
+            "{\"image\":{\"tag\":\"2\",\"repo\":\"r\"},\"replicas\":3,\"token\":\"s3cret\"}");
   }
 
   @Test
@@ -83,13 +89,23 @@ class ValuesResolverTest {
   }
 
   private static ConfigMap configMap(String name, String key, String yaml) {
-    return new ConfigMapBuilder().withNewMetadata().withName(name).withNamespace("apps").endMetadata()
-        .withData(Map.of(key, yaml)).build();
+    return new ConfigMapBuilder()
+        .withNewMetadata()
+        .withName(name)
+        .withNamespace("apps")
+        .endMetadata()
+        .withData(Map.of(key, yaml))
+        .build();
   }
 
   private static Secret secret(String name, String key, String yaml) {
     String encoded = Base64.getEncoder().encodeToString(yaml.getBytes(StandardCharsets.UTF_8));
-    return new SecretBuilder().withNewMetadata().withName(name).withNamespace("apps").endMetadata()
-        .withData(Map.of(key, encoded)).build();
+    return new SecretBuilder()
+        .withNewMetadata()
+        .withName(name)
+        .withNamespace("apps")
+        .endMetadata()
+        .withData(Map.of(key, encoded))
+        .build();
   }
 }

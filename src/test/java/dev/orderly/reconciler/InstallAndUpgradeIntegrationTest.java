@@ -1,0 +1,127 @@
+package dev.orderly.reconciler;
+
+import static dev.orderly.testsupport.OperatorHarness.hasCondition;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.orderly.api.OrderedRelease;
+import dev.orderly.testsupport.OperatorHarness;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.api.model.Secret;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The real operator installs and upgrades a chart through helm-java on the test API server. */
+class InstallAndUpgradeIntegrationTest {
+  private static final String NS = "agents";
+
+  private OperatorHarness harness;
+
+  @BeforeEach
+  void start() {
+    harness = OperatorHarness.start();
+  }
+
+  @AfterEach
+  void stop() {
+    harness.close();
+  }
+
+  @Test
+  void installsTheChartAndReportsReadyWithTheRevision() {
+    harness.create(Releases.ofChart(NS, "agent", Releases.NODE_AGENT));
+
+    OrderedRelease ready =
+        harness.awaitRelease(
+            NS, "agent", r -> hasCondition(r, "Ready", "True", "InstallSucceeded"));
+
+    assertThat(ready.getMetadata().getFinalizers()).contains(OrderedRelease.FINALIZER);
+    assertThat(ready.getStatus().getRelease().getRevision()).isEqualTo(1);
+    assertThat(ready.getStatus().getRelease().getChartName()).isEqualTo("node-agent");
+    assertThat(ready.getStatus().getRelease().getChartVersion()).isEqualTo("0.1.0");
+    assertThat(ready.getStatus().getRelease().getHelmStatus()).isEqualTo("deployed");
+    assertThat(ready.getStatus().getPhase()).isEqualTo("Deployed");
+    assertThat(ready.getStatus().getObservedGeneration())
+        .isEqualTo(ready.getMetadata().getGeneration());
+    assertThat(hasCondition(ready, "Released", "True", null)).isTrue();
+    assertThat(hasCondition(ready, "HooksValid", "True", null)).isTrue();
+    assertThat(ready.getStatus().getConditions()).noneMatch(c -> c.getType().equals("Stalled"));
+
+    var client = harness.client();
+    assertThat(client.apps().daemonSets().inNamespace(NS).withName("agent-agent").get())
+        .isNotNull();
+    assertThat(client.apps().deployments().inNamespace(NS).withName("agent-controller").get())
+        .isNotNull();
+    assertThat(client.serviceAccounts().inNamespace(NS).withName("agent-agent").get()).isNotNull();
+    assertThat(client.rbac().clusterRoleBindings().withName("agent-agent").get()).isNotNull();
+    assertThat(configMap().getData()).containsEntry("logLevel", "info");
+    assertThat(releaseSecret(1).getMetadata().getLabels()).containsEntry("status", "deployed");
+    assertThat(harness.events(NS, "agent"))
+        .extracting(Event::getReason)
+        .contains("InstallSucceeded");
+  }
+
+  @Test
+  void theFinalizerIsOnTheObjectBeforeAnythingIsInstalled() {
+    harness.create(Releases.ofChart(NS, "agent", Releases.NODE_AGENT));
+    harness.awaitRelease(NS, "agent", r -> hasCondition(r, "Ready", "True", null));
+
+    var journal = harness.server().requests();
+    int finalizerAdded =
+        journal.indexOf(
+            journal.stream()
+                .filter(
+                    r ->
+                        !r.method().equals("GET")
+                            && r.path().contains("/orderedreleases/agent")
+                            && !r.path().endsWith("/status"))
+                .findFirst()
+                .orElseThrow());
+    int firstChartObject =
+        journal.indexOf(
+            journal.stream()
+                .filter(
+                    r -> r.method().equals("POST") && r.path().contains("/namespaces/" + NS + "/"))
+                .filter(
+                    r -> !r.path().contains("/events") && !r.path().contains("/orderedreleases"))
+                .findFirst()
+                .orElseThrow());
+    assertThat(finalizerAdded).isLessThan(firstChartObject);
+  }
+
+  @Test
+  void changingValuesUpgradesToRevisionTwo() {
+    OrderedRelease created = harness.create(Releases.ofChart(NS, "agent", Releases.NODE_AGENT));
+    harness.awaitRelease(NS, "agent", r -> hasCondition(r, "Ready", "True", "InstallSucceeded"));
+
+    OrderedRelease current = harness.get(NS, "agent");
+    current.getSpec().setValues(Releases.json("{\"logLevel\": \"debug\"}"));
+    harness.client().resource(current).update();
+
+    OrderedRelease upgraded =
+        harness.awaitRelease(
+            NS, "agent", r -> hasCondition(r, "Ready", "True", "UpgradeSucceeded"));
+    assertThat(upgraded.getStatus().getRelease().getRevision()).isEqualTo(2);
+    assertThat(upgraded.getStatus().getObservedGeneration())
+        .isGreaterThan(
+            created.getMetadata().getGeneration() == null
+                ? 0
+                : created.getMetadata().getGeneration());
+    assertThat(configMap().getData()).containsEntry("logLevel", "debug");
+    assertThat(releaseSecret(2)).isNotNull();
+  }
+
+  private ConfigMap configMap() {
+    return harness.client().configMaps().inNamespace(NS).withName("agent-config").get();
+  }
+
+  private Secret releaseSecret(int revision) {
+    return harness
+        .client()
+        .secrets()
+        .inNamespace(NS)
+        .withName("sh.helm.release.v1.agent.v" + revision)
+        .get();
+  }
+}
