@@ -21,6 +21,7 @@ public final class Main {
     try {
       return switch (args[0]) {
         case "run" -> RunCommand.run(Arguments.parse(rest), out);
+        case "plan" -> PlanCommand.run(Arguments.parse(rest), out, err);
         default -> {
           err.println("orderly: unknown command '" + args[0] + "'\n");
           err.print(usage());
@@ -38,11 +39,29 @@ public final class Main {
         Usage: orderly <command> [options]
 
         Commands:
+          plan   Print the teardown Orderly would perform for a chart, then its hook findings.
+                 No cluster needed. Exit status: 0 clean, 1 hook findings, 2 usage or chart error.
+                   orderly plan <chart> [options]
+                   orderly plan --from-cluster --release NAME [--namespace NS] [--kubeconfig FILE]
+                   --values FILE, -f    a values file (repeatable; later files win)
+                   --set key=value      one value; a comma is literal (repeatable)
+                   --release NAME       release name (default: the chart's name)
+                   --namespace NS, -n   release namespace (default: default)
+                   -o table|json        output format (default: table)
+                   --from-cluster       plan from the release's latest Helm record instead
+                   --kubeconfig FILE    with --from-cluster (default: KUBECONFIG, ~/.kube/config)
+                   --hook-timeout 5m    shown hook timeout (default 5m, as spec.uninstall)
+                   --timeout 10m        shown timeout of phases 2-6 (default 10m)
           run    Run the operator against the current cluster.
                    --namespaces a,b     namespaces to watch (default: all)
                    --kubeconfig FILE    kubeconfig (default: KUBECONFIG, ~/.kube/config, in-cluster)
                    --helm-threads N     Helm operations at once (default 4)
+                   --reconcile-threads N  reconciler threads (default 10)
                    --work-dir DIR       chart cache and scratch space (default: java.io.tmpdir/orderly)
+                   --leader-election=true|false  elect a leader via Lease orderly-operator in
+                                        $POD_NAMESPACE (default: true)
+                   --metrics-port N     /metrics, /healthz, /readyz (default 8080; 0 picks one)
+                   --log-format text|json  log line format (default: text)
         """;
   }
 }

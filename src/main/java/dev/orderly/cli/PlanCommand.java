@@ -1,0 +1,76 @@
+package dev.orderly.cli;
+
+import dev.orderly.chart.ChartIdentity;
+import dev.orderly.chart.ChartRenderException;
+import dev.orderly.chart.ChartRenderer;
+import dev.orderly.chart.RenderRequest;
+import dev.orderly.chart.RenderedChart;
+import dev.orderly.helm.HelmReleaseRecord;
+import dev.orderly.helm.MalformedReleaseException;
+import dev.orderly.helm.ReleaseRecordCodec;
+import dev.orderly.teardown.ChartPlan;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+
+/**
+ * {@code orderly plan}: prints the teardown the operator would perform for a chart (rendered in
+ * process, no cluster needed) or for a live release (from its Helm record), then the hook findings.
+ * Exit status 0 when there are no findings, 1 when there are, 2 for usage, chart or cluster errors.
+ */
+final class PlanCommand {
+
+  static final int CLEAN = 0;
+  static final int FINDINGS = 1;
+  static final int ERROR = 2;
+
+  private PlanCommand() {}
+
+  static int run(Arguments args, PrintStream out, PrintStream err) {
+    PlanOptions options = PlanOptions.parse(args);
+    PlanReport report;
+    try {
+      report = options.fromCluster() ? fromCluster(options) : fromChart(options);
+    } catch (ChartRenderException | MalformedReleaseException | UncheckedIOException e) {
+      err.println("orderly plan: " + e.getMessage());
+      return ERROR;
+    } catch (KubernetesClientException e) {
+      err.println("orderly plan: cannot read the release from the cluster: " + e.getMessage());
+      return ERROR;
+    }
+    out.print(
+        options.format() == PlanOptions.Format.JSON
+            ? PlanJson.render(report)
+            : PlanTable.render(report));
+    return report.plan().findings().isEmpty() ? CLEAN : FINDINGS;
+  }
+
+  private static PlanReport fromChart(PlanOptions options) {
+    // Helm's default would be a generated name; the chart's name keeps the plan predictable.
+    String release = options.release().orElseGet(() -> ChartIdentity.read(options.chart()).name());
+    RenderRequest request =
+        new RenderRequest(
+            options.chart(),
+            release,
+            options.namespace(),
+            options.valuesFiles(),
+            options.setValues());
+    RenderedChart chart = new ChartRenderer().render(request);
+    ChartPlan plan = ChartPlan.fromChart(chart, release, options.namespace(), options.uninstall());
+    return new PlanReport(plan, options.uninstall(), options.chart().toString());
+  }
+
+  private static PlanReport fromCluster(PlanOptions options) {
+    String release = options.release().orElseThrow();
+    try (KubernetesClient client = ClusterRelease.client(options.kubeconfig())) {
+      Secret secret = ClusterRelease.latest(client, release, options.namespace());
+      HelmReleaseRecord record = ReleaseRecordCodec.decode(secret);
+      ChartPlan plan = ChartPlan.fromRelease(record, options.uninstall());
+      String origin =
+          "Secret " + secret.getMetadata().getNamespace() + "/" + secret.getMetadata().getName();
+      return new PlanReport(plan, options.uninstall(), origin);
+    }
+  }
+}

@@ -1,0 +1,182 @@
+package dev.orderly.cli;
+
+import dev.orderly.api.Durations;
+import dev.orderly.api.UninstallOptions;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * What {@code orderly plan} was asked for, checked: a usage mistake is an {@link
+ * IllegalArgumentException} whose message names it, which {@link Main} turns into exit status 2.
+ *
+ * @param chart the chart directory or archive; null with {@code --from-cluster}
+ * @param release the release name; empty means the chart's name
+ * @param kubeconfig a kubeconfig file for {@code --from-cluster}; null means fabric8's defaults
+ */
+record PlanOptions(
+    Path chart,
+    List<Path> valuesFiles,
+    Map<String, String> setValues,
+    Optional<String> release,
+    String namespace,
+    Format format,
+    boolean fromCluster,
+    Path kubeconfig,
+    UninstallOptions uninstall) {
+
+  /** How the plan is printed. */
+  enum Format {
+    TABLE,
+    JSON
+  }
+
+  static final String DEFAULT_NAMESPACE = "default";
+
+  private static final Set<String> KNOWN =
+      Set.of(
+          "values",
+          "f",
+          "set",
+          "release",
+          "namespace",
+          "n",
+          "output",
+          "o",
+          "from-cluster",
+          "kubeconfig",
+          "hook-timeout",
+          "timeout");
+
+  static PlanOptions parse(Arguments args) {
+    for (String name : args.options().keySet()) {
+      if (!KNOWN.contains(name)) {
+        throw new IllegalArgumentException("unknown option --" + name + " (see orderly --help)");
+      }
+    }
+    boolean fromCluster = fromCluster(args);
+    Path chart = chart(args, fromCluster);
+    Optional<String> release = nonBlank(args, "release");
+    if (fromCluster && release.isEmpty()) {
+      throw new IllegalArgumentException("--from-cluster needs --release NAME");
+    }
+    String namespace =
+        nonBlank(args, "namespace").or(() -> nonBlank(args, "n")).orElse(DEFAULT_NAMESPACE);
+    return new PlanOptions(
+        chart,
+        valuesFiles(args),
+        setValues(args),
+        release,
+        namespace,
+        format(args),
+        fromCluster,
+        args.value("kubeconfig").map(PlanOptions::existingFile).orElse(null),
+        uninstall(args));
+  }
+
+  private static boolean fromCluster(Arguments args) {
+    if (!args.flag("from-cluster")) {
+      return false;
+    }
+    // The argument parser gives a flag the next word as its value; only "true" means a bare flag.
+    String value = args.value("from-cluster").orElse("true");
+    if (!value.equals("true")) {
+      throw new IllegalArgumentException(
+          "--from-cluster takes no value and reads no chart (got '" + value + "')");
+    }
+    return true;
+  }
+
+  private static Path chart(Arguments args, boolean fromCluster) {
+    List<String> words = args.positional();
+    if (fromCluster) {
+      if (!words.isEmpty()) {
+        throw new IllegalArgumentException(
+            "--from-cluster reads the release record, not a chart: remove " + words.get(0));
+      }
+      return null;
+    }
+    if (words.size() != 1) {
+      throw new IllegalArgumentException(
+          words.isEmpty()
+              ? "which chart? usage: orderly plan <chart> [options]"
+              : "one chart at a time, got " + String.join(" ", words));
+    }
+    Path chart = Path.of(words.get(0));
+    if (!Files.exists(chart)) {
+      throw new IllegalArgumentException("chart not found: " + chart);
+    }
+    return chart;
+  }
+
+  private static List<Path> valuesFiles(Arguments args) {
+    // Later files win, so order matters; the parsed arguments keep order per option name only.
+    if (args.flag("values") && args.flag("f")) {
+      throw new IllegalArgumentException("use either --values or -f, not both");
+    }
+    List<Path> files = new ArrayList<>();
+    for (String file : args.flag("f") ? args.values("f") : args.values("values")) {
+      files.add(existingFile(file));
+    }
+    return files;
+  }
+
+  private static Map<String, String> setValues(Arguments args) {
+    Map<String, String> values = new LinkedHashMap<>();
+    for (String pair : args.values("set")) {
+      int equals = pair.indexOf('=');
+      if (equals <= 0) {
+        throw new IllegalArgumentException("--set needs key=value, not '" + pair + "'");
+      }
+      values.put(pair.substring(0, equals), pair.substring(equals + 1));
+    }
+    return values;
+  }
+
+  private static Format format(Arguments args) {
+    String output = args.value("output").or(() -> args.value("o")).orElse("table");
+    return switch (output) {
+      case "table" -> Format.TABLE;
+      case "json" -> Format.JSON;
+      default -> throw new IllegalArgumentException("-o takes table or json, not '" + output + "'");
+    };
+  }
+
+  private static UninstallOptions uninstall(Arguments args) {
+    UninstallOptions options = new UninstallOptions();
+    args.value("hook-timeout").ifPresent(t -> options.setHookTimeout(duration("hook-timeout", t)));
+    args.value("timeout").ifPresent(t -> options.setTimeout(duration("timeout", t)));
+    return options;
+  }
+
+  private static String duration(String option, String text) {
+    try {
+      Durations.parse(text, Duration.ZERO);
+      return text;
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("--" + option + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static Optional<String> nonBlank(Arguments args, String option) {
+    Optional<String> value = args.value(option);
+    if (value.isPresent() && (value.get().isBlank() || value.get().equals("true"))) {
+      throw new IllegalArgumentException("--" + option + " needs a value");
+    }
+    return value;
+  }
+
+  private static Path existingFile(String file) {
+    Path path = Path.of(file);
+    if (!Files.isRegularFile(path)) {
+      throw new IllegalArgumentException("file not found: " + file);
+    }
+    return path;
+  }
+}

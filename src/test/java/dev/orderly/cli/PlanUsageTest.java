@@ -1,0 +1,88 @@
+package dev.orderly.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/** Exit status 2 and a message naming the problem for every usage and chart mistake. */
+class PlanUsageTest {
+
+  private static final String CHART = "charts/examples/node-agent";
+
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "plan                                        | which chart?",
+        "plan charts/examples/no-such-chart          | chart not found: charts/examples/no-such-chart",
+        "plan " + CHART + " " + CHART + "            | one chart at a time",
+        "plan " + CHART + " -o yaml                  | -o takes table or json, not 'yaml'",
+        "plan " + CHART + " --value v.yaml           | unknown option --value",
+        "plan " + CHART + " --values missing.yaml    | file not found: missing.yaml",
+        "plan " + CHART + " --set drain.enabled      | --set needs key=value, not 'drain.enabled'",
+        "plan " + CHART + " --hook-timeout soon      | --hook-timeout: 'soon' is not a duration",
+        "plan " + CHART + " --release                | --release needs a value",
+        "plan --from-cluster                         | --from-cluster needs --release NAME",
+        "plan --from-cluster " + CHART + " --release x | --from-cluster takes no value",
+        "plan " + CHART + " --from-cluster --release x | --from-cluster reads the release record",
+      })
+  void usageMistakesExitWithTwoAndSayWhatIsWrong(String commandLine, String message) {
+    CliRun run = CliRun.of(commandLine.trim().split("\\s+"));
+
+    assertThat(run.exitCode()).isEqualTo(2);
+    assertThat(run.out()).isEmpty();
+    assertThat(run.err()).startsWith("orderly plan: ").contains(message.trim());
+  }
+
+  @Test
+  void aChartThatDoesNotRenderExitsWithTwoAndHelmsMessage(@TempDir Path dir) throws IOException {
+    Files.writeString(dir.resolve("Chart.yaml"), "apiVersion: v2\nname: broken\nversion: 0.1.0\n");
+    Files.createDirectories(dir.resolve("templates"));
+    Files.writeString(
+        dir.resolve("templates/cm.yaml"), "kind: ConfigMap\n{{ .Values.nope.deeper }}\n");
+
+    CliRun run = CliRun.of("plan", dir.toString());
+
+    assertThat(run.exitCode()).isEqualTo(2);
+    assertThat(run.out()).isEmpty();
+    assertThat(run.err()).startsWith("orderly plan: cannot render chart").contains("cm.yaml");
+  }
+
+  @Test
+  void aDirectoryWithoutChartYamlIsNotAChart(@TempDir Path dir) {
+    CliRun run = CliRun.of("plan", dir.toString());
+
+    assertThat(run.exitCode()).isEqualTo(2);
+    assertThat(run.err()).contains("no Chart.yaml found in " + dir);
+  }
+
+  @Test
+  void anObjectWithoutANameIsAChartError(@TempDir Path dir) throws IOException {
+    Files.writeString(
+        dir.resolve("Chart.yaml"), "apiVersion: v2\nname: nameless\nversion: 0.1.0\n");
+    Files.createDirectories(dir.resolve("templates"));
+    Files.writeString(dir.resolve("templates/cm.yaml"), "apiVersion: v1\nkind: ConfigMap\n");
+
+    CliRun run = CliRun.of("plan", dir.toString());
+
+    assertThat(run.exitCode()).isEqualTo(2);
+    assertThat(run.err()).contains("nameless/templates/cm.yaml").contains("has no metadata.name");
+  }
+
+  @Test
+  void helpListsThePlanCommand() {
+    CliRun run = CliRun.of("--help");
+
+    assertThat(run.exitCode()).isZero();
+    assertThat(run.out())
+        .contains("plan   Print the teardown")
+        .contains("--from-cluster")
+        .contains("-o table|json");
+  }
+}
