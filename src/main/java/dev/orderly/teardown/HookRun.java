@@ -15,8 +15,8 @@ import java.util.List;
 
 /**
  * Decides a hook phase as Helm runs hooks: one at a time in plan order, each created, waited for
- * (Jobs until Complete or Failed, Pods until Succeeded or Failed, other kinds at once) and
- * cleaned up by its delete policies. A failed hook stops the teardown.
+ * (Jobs until Complete or Failed, Pods until Succeeded or Failed, other kinds at once) and cleaned
+ * up by its delete policies. A failed hook stops the teardown.
  */
 final class HookRun {
   private static final String BEFORE_CREATION = "before-hook-creation";
@@ -53,14 +53,26 @@ final class HookRun {
         return waitOrStop;
       }
     }
+    deleteSucceededHooks(indexes);
     return PhaseDecider.complete(actions, notices);
+  }
+
+  /**
+   * As Helm does, hook-succeeded hooks are removed only once every hook of the event succeeded,
+   * newest first: a ServiceAccount hook must outlive the Job hook that runs under it.
+   */
+  private void deleteSucceededHooks(List<Integer> indexes) {
+    for (int i = indexes.size() - 1; i >= 0; i--) {
+      TeardownStep step = in.steps().get(indexes.get(i));
+      if (step.getState() == State.Done && policies(step).contains(ON_SUCCESS)) {
+        actions.add(new TeardownAction.Delete(indexes.get(i), step.getUid(), in.propagation()));
+      }
+    }
   }
 
   private PhaseDecision skipAll(List<Integer> indexes) {
     String why =
-        in.force()
-            ? "skipped: orderly.dev/force is set"
-            : "skipped: orderly.dev/skip-hooks is set";
+        in.force() ? "skipped: orderly.dev/force is set" : "skipped: orderly.dev/skip-hooks is set";
     List<String> skipped = new ArrayList<>();
     for (int index : indexes) {
       TeardownStep step = in.steps().get(index);
@@ -71,7 +83,10 @@ final class HookRun {
     }
     if (!skipped.isEmpty()) {
       notices.add(
-          new Notice(true, Reasons.HOOKS_SKIPPED, event + " hooks " + why + ": " + String.join(", ", skipped)));
+          new Notice(
+              true,
+              Reasons.HOOKS_SKIPPED,
+              event + " hooks " + why + ": " + String.join(", ", skipped)));
     }
     return PhaseDecider.complete(actions, notices);
   }
@@ -94,7 +109,9 @@ final class HookRun {
     actions.add(new TeardownAction.CreateHook(index));
     step.setState(State.InProgress);
     step.setStartedAt(in.now().toString());
-    notices.add(new Notice(false, Reasons.TEARDOWN_IN_PROGRESS, "running " + event + " hook " + step.describe()));
+    notices.add(
+        new Notice(
+            false, Reasons.TEARDOWN_IN_PROGRESS, "running " + event + " hook " + step.describe()));
     return waiting(in.hookTimeout(), "running " + event + " hook " + step.describe());
   }
 
@@ -108,9 +125,6 @@ final class HookRun {
     if (seen.hookOutcome() == HookOutcome.Succeeded) {
       step.setState(State.Done);
       step.setMessage(null);
-      if (policies(step).contains(ON_SUCCESS)) {
-        actions.add(new TeardownAction.Delete(index, seen.uid(), in.propagation()));
-      }
       return null;
     }
     if (seen.hookOutcome() == HookOutcome.Failed) {
@@ -123,13 +137,21 @@ final class HookRun {
     }
     Instant deadline = Instant.parse(step.getStartedAt()).plus(in.hookTimeout());
     if (in.now().isBefore(deadline)) {
-      return waiting(Duration.between(in.now(), deadline), "waiting for " + event + " hook " + step.describe());
+      return waiting(
+          Duration.between(in.now(), deadline),
+          "waiting for " + event + " hook " + step.describe());
     }
     String message =
-        event + " hook " + step.describe() + " did not finish within spec.uninstall.hookTimeout (" + in.hookTimeout() + ")";
+        event
+            + " hook "
+            + step.describe()
+            + " did not finish within spec.uninstall.hookTimeout ("
+            + in.hookTimeout()
+            + ")";
     if (in.onTimeout() == OnTimeout.Continue) {
       PhaseDecider.timedOut(step, "did not finish within the hook timeout");
-      notices.add(new Notice(true, Reasons.HOOK_TIMED_OUT, message + "; continuing (onTimeout: Continue)"));
+      notices.add(
+          new Notice(true, Reasons.HOOK_TIMED_OUT, message + "; continuing (onTimeout: Continue)"));
       return null;
     }
     step.setMessage("did not finish within the hook timeout; still waiting");
@@ -138,14 +160,24 @@ final class HookRun {
 
   private PhaseDecision failed(TeardownStep step) {
     String message =
-        event + " hook " + step.describe() + " failed: " + step.getMessage()
+        event
+            + " hook "
+            + step.describe()
+            + " failed: "
+            + step.getMessage()
             + "; nothing more is deleted until it is fixed (annotate orderly.dev/skip-hooks or"
             + " orderly.dev/force to go on without it)";
     return PhaseDecider.stalled(actions, notices, Reasons.HOOK_FAILED, message);
   }
 
   private PhaseDecision waiting(Duration recheck, String message) {
-    return new PhaseDecision(Outcome.Waiting, actions, notices, recheck, Reasons.TEARDOWN_IN_PROGRESS, in.phase() + ": " + message);
+    return new PhaseDecision(
+        Outcome.Waiting,
+        actions,
+        notices,
+        recheck,
+        Reasons.TEARDOWN_IN_PROGRESS,
+        in.phase() + ": " + message);
   }
 
   private static List<String> policies(TeardownStep step) {

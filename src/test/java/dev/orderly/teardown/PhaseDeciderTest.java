@@ -36,6 +36,28 @@ class PhaseDeciderTest {
   // ---- hooks -------------------------------------------------------------------------------
 
   @Test
+  void hookSucceededHooksAreDeletedOnlyAfterEveryHookSucceededNewestFirst() {
+    hook("ServiceAccount", "sa", List.of("hook-succeeded"));
+    hook("Job", "drain", List.of("hook-succeeded"));
+    decide(TeardownPhase.PreDeleteHooks);
+    steps.get(0).setUid("sa-1");
+    observed.put(0, Observed.present("sa-1").withOutcome(HookOutcome.Succeeded, null));
+    PhaseDecision jobStarts = decide(TeardownPhase.PreDeleteHooks);
+    assertThat(jobStarts.actions())
+        .as("the ServiceAccount stays while the Job that runs under it starts")
+        .containsExactly(new TeardownAction.CreateHook(1));
+
+    steps.get(1).setUid("job-1");
+    observed.put(1, Observed.present("job-1").withOutcome(HookOutcome.Succeeded, null));
+    PhaseDecision done = decide(TeardownPhase.PreDeleteHooks);
+    assertThat(done.outcome()).isEqualTo(Outcome.Complete);
+    assertThat(done.actions())
+        .containsExactly(
+            new TeardownAction.Delete(1, "job-1", Propagation.Foreground),
+            new TeardownAction.Delete(0, "sa-1", Propagation.Foreground));
+  }
+
+  @Test
   void hooksRunOneAtATimeInPlanOrder() {
     hook("ServiceAccount", "sa", List.of());
     hook("Job", "drain", List.of("hook-succeeded"));
@@ -53,11 +75,12 @@ class PhaseDeciderTest {
     observed.put(1, Observed.present("job-1"));
     assertThat(decide(TeardownPhase.PreDeleteHooks).outcome()).isEqualTo(Outcome.Waiting);
 
+    steps.get(1).setUid("job-1");
     observed.put(1, Observed.present("job-1").withOutcome(HookOutcome.Succeeded, null));
     PhaseDecision done = decide(TeardownPhase.PreDeleteHooks);
     assertThat(done.outcome()).isEqualTo(Outcome.Complete);
     assertThat(done.actions())
-        .as("hook-succeeded deletes the Job once it succeeded")
+        .as("hook-succeeded deletes the Job once every hook succeeded")
         .containsExactly(new TeardownAction.Delete(1, "job-1", Propagation.Foreground));
   }
 
@@ -65,13 +88,15 @@ class PhaseDeciderTest {
   void aFailedHookStallsAndSaysWhy() {
     hook("Job", "drain", List.of("hook-failed"));
     decide(TeardownPhase.PreDeleteHooks);
-    observed.put(0, Observed.present("job-1").withOutcome(HookOutcome.Failed, "BackoffLimitExceeded"));
+    observed.put(
+        0, Observed.present("job-1").withOutcome(HookOutcome.Failed, "BackoffLimitExceeded"));
 
     PhaseDecision decision = decide(TeardownPhase.PreDeleteHooks);
     assertThat(decision.outcome()).isEqualTo(Outcome.Stalled);
     assertThat(decision.reason()).isEqualTo("HookFailed");
     assertThat(decision.message()).contains("Job apps/drain failed: BackoffLimitExceeded");
-    assertThat(decision.actions()).containsExactly(new TeardownAction.Delete(0, "job-1", Propagation.Foreground));
+    assertThat(decision.actions())
+        .containsExactly(new TeardownAction.Delete(0, "job-1", Propagation.Foreground));
 
     // It stays stalled on later looks, and deletes nothing more.
     PhaseDecision again = decide(TeardownPhase.PreDeleteHooks);
@@ -84,7 +109,8 @@ class PhaseDeciderTest {
     hook("Job", "drain", List.of());
     observed.put(0, Observed.present("old"));
     PhaseDecision decision = decide(TeardownPhase.PreDeleteHooks);
-    assertThat(decision.actions()).containsExactly(new TeardownAction.Delete(0, "old", Propagation.Foreground));
+    assertThat(decision.actions())
+        .containsExactly(new TeardownAction.Delete(0, "old", Propagation.Foreground));
     assertThat(steps.get(0).getState()).isEqualTo(State.Pending);
   }
 
@@ -125,7 +151,8 @@ class PhaseDeciderTest {
     PhaseDecision decision = decide(TeardownPhase.PreDeleteHooks);
     assertThat(steps.get(0).getState()).isEqualTo(State.TimedOut);
     assertThat(decision.actions()).containsExactly(new TeardownAction.CreateHook(1));
-    assertThat(decision.notices()).anySatisfy(n -> assertThat(n.reason()).isEqualTo("HookTimedOut"));
+    assertThat(decision.notices())
+        .anySatisfy(n -> assertThat(n.reason()).isEqualTo("HookTimedOut"));
   }
 
   @Test
@@ -134,7 +161,8 @@ class PhaseDeciderTest {
     decide(TeardownPhase.PreDeleteHooks);
     observed.put(0, Observed.present("job-1"));
     now = T0.plus(Duration.ofMinutes(2));
-    assertThat(decide(TeardownPhase.PreDeleteHooks).recheckAfter()).isEqualTo(Duration.ofMinutes(3));
+    assertThat(decide(TeardownPhase.PreDeleteHooks).recheckAfter())
+        .isEqualTo(Duration.ofMinutes(3));
   }
 
   @Test
@@ -224,8 +252,11 @@ class PhaseDeciderTest {
     for (int round = 1; round <= PhaseDecider.MAX_RECREATIONS; round++) {
       observed.put(0, Observed.present("uid-" + round));
       PhaseDecision decision = decide(TeardownPhase.DaemonSets);
-      assertThat(decision.actions()).containsExactly(new TeardownAction.Delete(0, "uid-" + round, Propagation.Foreground));
-      assertThat(decision.notices()).singleElement().satisfies(n -> assertThat(n.reason()).isEqualTo("ObjectRecreated"));
+      assertThat(decision.actions())
+          .containsExactly(new TeardownAction.Delete(0, "uid-" + round, Propagation.Foreground));
+      assertThat(decision.notices())
+          .singleElement()
+          .satisfies(n -> assertThat(n.reason()).isEqualTo("ObjectRecreated"));
     }
     observed.put(0, Observed.present("uid-last"));
     PhaseDecision stop = decide(TeardownPhase.DaemonSets);
@@ -244,7 +275,9 @@ class PhaseDeciderTest {
     PhaseDecision decision = decide(TeardownPhase.DaemonSets);
     assertThat(decision.outcome()).isEqualTo(Outcome.Stalled);
     assertThat(decision.reason()).isEqualTo("PhaseTimedOut");
-    assertThat(decision.message()).contains("DaemonSets did not finish").contains("DaemonSet apps/stuck");
+    assertThat(decision.message())
+        .contains("DaemonSets did not finish")
+        .contains("DaemonSet apps/stuck");
   }
 
   @Test
@@ -293,12 +326,15 @@ class PhaseDeciderTest {
     removal = new ReleaseRemoval(ReleaseRemoval.State.Running, null);
     assertThat(decide(TeardownPhase.Release).actions()).isEmpty();
     removal = new ReleaseRemoval(ReleaseRemoval.State.Failed, "connection refused");
-    assertThat(decide(TeardownPhase.Release).notices()).singleElement()
+    assertThat(decide(TeardownPhase.Release).notices())
+        .singleElement()
         .satisfies(n -> assertThat(n.message()).contains("connection refused"));
     removal = new ReleaseRemoval(ReleaseRemoval.State.Succeeded, null);
     assertThat(decide(TeardownPhase.Release).outcome()).isEqualTo(Outcome.Complete);
     assertThat(steps.get(1).getState()).isEqualTo(State.Done);
-    assertThat(steps.get(0).getState()).as("the CRD step is left as planned").isEqualTo(State.Skipped);
+    assertThat(steps.get(0).getState())
+        .as("the CRD step is left as planned")
+        .isEqualTo(State.Skipped);
   }
 
   @Test
@@ -327,7 +363,16 @@ class PhaseDeciderTest {
   private PhaseDecision decide(TeardownPhase phase) {
     return PhaseDecider.decide(
         new PhaseInput(
-            phase, steps, observed, removal, now, deadline, Duration.ofMinutes(5), onTimeout,
-            Propagation.Foreground, force, skipHooks));
+            phase,
+            steps,
+            observed,
+            removal,
+            now,
+            deadline,
+            Duration.ofMinutes(5),
+            onTimeout,
+            Propagation.Foreground,
+            force,
+            skipHooks));
   }
 }
