@@ -12,7 +12,9 @@ import io.fabric8.kubernetes.model.annotation.Version;
 @Version(OrderedRelease.VERSION)
 @ShortNames("orel")
 @AdditionalPrinterColumn(name = "Phase", jsonPath = ".status.phase")
-@AdditionalPrinterColumn(name = "Ready", jsonPath = ".status.conditions[?(@.type==\"Ready\")].status")
+@AdditionalPrinterColumn(
+    name = "Ready",
+    jsonPath = ".status.conditions[?(@.type==\"Ready\")].status")
 @AdditionalPrinterColumn(
     name = "Revision",
     jsonPath = ".status.release.revision",
@@ -35,7 +37,9 @@ public class OrderedRelease extends CustomResource<OrderedReleaseSpec, OrderedRe
     return name == null || name.isBlank() ? getMetadata().getName() : name;
   }
 
-  /** The namespace the release lives in: {@code spec.targetNamespace}, or the object's namespace. */
+  /**
+   * The namespace the release lives in: {@code spec.targetNamespace}, or the object's namespace.
+   */
   public String targetNamespace() {
     String ns = getSpec() == null ? null : getSpec().getTargetNamespace();
     return ns == null || ns.isBlank() ? getMetadata().getNamespace() : ns;

@@ -12,7 +12,8 @@ import java.util.List;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class OrderedReleaseSpec {
   @Required
-  @JsonPropertyDescription("The chart to install: exactly one of path, or repository + name + version.")
+  @JsonPropertyDescription(
+      "The chart to install: exactly one of path, or repository + name + version.")
   private ChartSource chart;
 
   @PreserveUnknownFields

@@ -1,8 +1,8 @@
 package dev.orderly.chart;
 
 import com.marcnuri.helm.Helm;
-import dev.orderly.helm.JvmSignals;
 import com.marcnuri.helm.TemplateCommand;
+import dev.orderly.helm.JvmSignals;
 import java.nio.file.Path;
 import java.util.Map;
 

@@ -52,6 +52,24 @@ public record Arguments(Map<String, List<String>> options, List<String> position
     return options.containsKey(name);
   }
 
+  /** The value of {@code name} as a whole number of 0 or more, or {@code fallback}. */
+  public int nonNegativeInt(String name, int fallback) {
+    Optional<String> text = value(name);
+    if (text.isEmpty()) {
+      return fallback;
+    }
+    try {
+      int value = Integer.parseInt(text.get());
+      if (value >= 0) {
+        return value;
+      }
+    } catch (NumberFormatException e) {
+      // fall through to the message below
+    }
+    throw new IllegalArgumentException(
+        "--" + name + " needs a whole number of 0 or more, not " + text.get());
+  }
+
   /** The value of {@code name} as a positive integer, or {@code fallback}. */
   public int positiveInt(String name, int fallback) {
     Optional<String> text = value(name);
@@ -66,6 +84,7 @@ public record Arguments(Map<String, List<String>> options, List<String> position
     } catch (NumberFormatException e) {
       // fall through to the message below
     }
-    throw new IllegalArgumentException("--" + name + " needs a positive whole number, not " + text.get());
+    throw new IllegalArgumentException(
+        "--" + name + " needs a positive whole number, not " + text.get());
   }
 }

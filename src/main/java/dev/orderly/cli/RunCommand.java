@@ -1,6 +1,8 @@
 package dev.orderly.cli;
 
 import dev.orderly.helm.HelmJavaClient;
+import dev.orderly.logging.LogOutput;
+import dev.orderly.metrics.OperatorEndpoints;
 import dev.orderly.reconciler.OrderlyOperator;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -26,6 +28,7 @@ final class RunCommand {
   private RunCommand() {}
 
   static int run(Arguments args, PrintStream out) {
+    LogOutput.setFormat(logFormat(args));
     Set<String> namespaces =
         args.value("namespaces").stream()
             .flatMap(list -> Arrays.stream(list.split(",")))
@@ -39,6 +42,9 @@ final class RunCommand {
         kubeconfig == null
             ? new KubernetesClientBuilder().build()
             : new KubernetesClientBuilder().withConfig(Config.fromKubeconfig(kubeconfig)).build();
+    boolean leaderElection = args.value("leader-election").map(Boolean::parseBoolean).orElse(true);
+    String leaseNamespace = leaderElection ? leaseNamespace(client) : null;
+    int metricsPort = args.nonNegativeInt("metrics-port", 8080);
     OrderlyOperator.Settings settings =
         new OrderlyOperator.Settings(
             namespaces,
@@ -46,18 +52,31 @@ final class RunCommand {
             args.positiveInt("reconcile-threads", 10),
             workDir,
             hostname(),
-            Clock.systemUTC());
+            Clock.systemUTC(),
+            leaseNamespace,
+            true);
     OrderlyOperator operator =
         OrderlyOperator.start(client, new HelmJavaClient(kubeconfig), settings);
+    OperatorEndpoints endpoints;
+    try {
+      endpoints =
+          OperatorEndpoints.start(
+              metricsPort, operator.metrics().registry(), operator::live, operator::ready);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot serve metrics on port " + metricsPort, e);
+    }
     LOG.info(
-        "Orderly is running, watching {}",
-        namespaces.isEmpty() ? "all namespaces" : String.join(",", namespaces));
+        "Orderly is running, watching {}; metrics and probes on port {}; leader election {}",
+        namespaces.isEmpty() ? "all namespaces" : String.join(",", namespaces),
+        endpoints.port(),
+        leaseNamespace == null ? "off" : "in namespace " + leaseNamespace);
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime()
         .addShutdownHook(
             new Thread(
                 () -> {
                   try {
+                    endpoints.close();
                     operator.close();
                   } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
@@ -71,6 +90,25 @@ final class RunCommand {
       Thread.currentThread().interrupt();
     }
     return 0;
+  }
+
+  private static LogOutput.Format logFormat(Arguments args) {
+    String format = args.value("log-format").orElse("text");
+    try {
+      return LogOutput.Format.valueOf(format);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("--log-format must be text or json, not " + format);
+    }
+  }
+
+  /** The pod's namespace (downward API), else the kubeconfig's, for the leader-election Lease. */
+  private static String leaseNamespace(KubernetesClient client) {
+    String fromPod = System.getenv("POD_NAMESPACE");
+    if (fromPod != null && !fromPod.isBlank()) {
+      return fromPod;
+    }
+    String fromConfig = client.getNamespace();
+    return fromConfig == null ? "default" : fromConfig;
   }
 
   private static String read(String file) {

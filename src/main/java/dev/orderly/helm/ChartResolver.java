@@ -16,8 +16,8 @@ import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 
 /**
- * Turns a {@link ChartSource} into a chart on the local filesystem: a path is checked, a
- * repository chart is looked up in the repository's index.yaml and downloaded once into a cache.
+ * Turns a {@link ChartSource} into a chart on the local filesystem: a path is checked, a repository
+ * chart is looked up in the repository's index.yaml and downloaded once into a cache.
  */
 public class ChartResolver {
   private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
@@ -66,7 +66,8 @@ public class ChartResolver {
     try {
       Files.createDirectories(cached.getParent());
       Path partial = Files.createTempFile(cached.getParent(), "download", ".part");
-      HttpResponse<Path> response = get(chartUrl, HttpResponse.BodyHandlers.ofFile(partial));
+      HttpResponse<Path> response =
+          get(repository, chartUrl, HttpResponse.BodyHandlers.ofFile(partial));
       if (response.statusCode() != 200) {
         Files.deleteIfExists(partial);
         throw unavailable(repository, chartUrl + " answered HTTP " + response.statusCode());
@@ -79,7 +80,7 @@ public class ChartResolver {
 
   private URI findChartUrl(String repository, String name, String version) {
     URI indexUrl = URI.create(repository + "/index.yaml");
-    HttpResponse<String> response = get(indexUrl, HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> response = get(repository, indexUrl, HttpResponse.BodyHandlers.ofString());
     if (response.statusCode() != 200) {
       throw unavailable(repository, indexUrl + " answered HTTP " + response.statusCode());
     }
@@ -97,7 +98,8 @@ public class ChartResolver {
       if (version.equals(entry.path("version").asText())) {
         String url = entry.path("urls").path(0).asText("");
         if (url.isEmpty()) {
-          throw unavailable(repository, "its index lists " + name + " " + version + " without a URL");
+          throw unavailable(
+              repository, "its index lists " + name + " " + version + " without a URL");
         }
         // Chart URLs in an index may be relative to the repository.
         return URI.create(repository + "/").resolve(url);
@@ -109,15 +111,17 @@ public class ChartResolver {
         true);
   }
 
-  private <T> HttpResponse<T> get(URI uri, HttpResponse.BodyHandler<T> handler) {
+  private <T> HttpResponse<T> get(String repository, URI uri, HttpResponse.BodyHandler<T> handler) {
     try {
-      HttpRequest request = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(60)).GET().build();
+      HttpRequest request =
+          HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(60)).GET().build();
       return http.send(request, handler);
     } catch (IOException | IllegalArgumentException e) {
-      throw unavailable(uri.toString(), e.toString());
+      String why = e.getMessage() == null ? e.getClass().getSimpleName() : e.toString();
+      throw unavailable(repository, "GET " + uri + " failed: " + why);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw unavailable(uri.toString(), "interrupted");
+      throw unavailable(repository, "GET " + uri + " was interrupted");
     }
   }
 

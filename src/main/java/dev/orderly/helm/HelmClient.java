@@ -3,9 +3,9 @@ package dev.orderly.helm;
 import java.util.Optional;
 
 /**
- * The Helm verbs Orderly needs, and nothing else. Implementations run Helm; they neither decide
- * nor record. Every method may block for as long as Helm takes, so callers keep them off
- * reconciler threads.
+ * The Helm verbs Orderly needs, and nothing else. Implementations run Helm; they neither decide nor
+ * record. Every method may block for as long as Helm takes, so callers keep them off reconciler
+ * threads.
  */
 public interface HelmClient {
   /** Installs a new release; fails if a release of that name exists. */

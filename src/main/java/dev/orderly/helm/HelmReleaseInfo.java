@@ -14,7 +14,8 @@ public record HelmReleaseInfo(
     String chartVersion,
     ZonedDateTime lastDeployed) {
 
-  // Helm prints a chart as "<name>-<version>"; names may contain dashes, versions start with a digit.
+  // Helm prints a chart as "<name>-<version>"; names may contain dashes, versions start with a
+  // digit.
   private static final Pattern CHART = Pattern.compile("^(.+?)-(v?\\d+\\.\\d+.*)$");
 
   /** Splits Helm's "name-version" chart label into its two parts. */

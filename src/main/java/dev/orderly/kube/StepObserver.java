@@ -102,7 +102,8 @@ public class StepObserver {
     }
     if ("Failed".equals(phase)) {
       Object reason = ((Map<?, ?>) status).get("reason");
-      return seen.withOutcome(HookOutcome.Failed, "Pod failed" + (reason == null ? "" : ": " + reason));
+      return seen.withOutcome(
+          HookOutcome.Failed, "Pod failed" + (reason == null ? "" : ": " + reason));
     }
     return seen;
   }

@@ -15,6 +15,7 @@ import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 
 /**
  * Runs Helm work on a pool of its own, at most one operation per resource, and wakes the resource
@@ -35,7 +36,8 @@ public class HelmOperations implements AutoCloseable {
 
   /**
    * The last operation ended; {@code failure} is empty when it succeeded. {@code reported} turns
-   * true once the outcome has been announced, so a failure gets one Warning Event, not one per look.
+   * true once the outcome has been announced, so a failure gets one Warning Event, not one per
+   * look.
    */
   public record Finished(
       String digest,
@@ -98,7 +100,8 @@ public class HelmOperations implements AutoCloseable {
         (key, old) -> {
           if (old instanceof Finished f && !f.reported()) {
             first[0] = true;
-            return new Finished(f.digest(), f.result(), f.failure(), f.attempt(), f.endedAt(), true);
+            return new Finished(
+                f.digest(), f.result(), f.failure(), f.attempt(), f.endedAt(), true);
           }
           return old;
         });
@@ -112,6 +115,9 @@ public class HelmOperations implements AutoCloseable {
 
   private void run(ResourceID id, String digest, int attempt, Supplier<Object> work) {
     Finished outcome;
+    // The same keys JOSDK sets on reconciler threads, so Helm's log lines name the release too.
+    MDC.put("resource.name", id.getName());
+    id.getNamespace().ifPresent(namespace -> MDC.put("resource.namespace", namespace));
     try {
       Object result = work.get();
       outcome = new Finished(digest, result, Optional.empty(), attempt, clock.instant(), false);
@@ -121,6 +127,8 @@ public class HelmOperations implements AutoCloseable {
       LOG.warn("Helm operation for {} failed unexpectedly", id, e);
       HelmFailure failure = new HelmFailure("InternalError", String.valueOf(e), false, e);
       outcome = new Finished(digest, null, Optional.of(failure), attempt, clock.instant(), false);
+    } finally {
+      MDC.clear();
     }
     states.put(id, outcome);
     wake.accept(id);

@@ -15,6 +15,7 @@ import dev.orderly.helm.HelmFailure;
 import dev.orderly.helm.HelmReleaseInfo;
 import dev.orderly.kube.EventRecorder;
 import dev.orderly.kube.EventRecorder.Type;
+import dev.orderly.metrics.OrderlyMetrics;
 import dev.orderly.reconciler.HelmOperations.Finished;
 import dev.orderly.reconciler.HelmOperations.Running;
 import io.fabric8.kubernetes.client.utils.Serialization;
@@ -38,13 +39,15 @@ import java.util.List;
  * little itself and never waits for Helm or the cluster.
  */
 @ControllerConfiguration(name = "orderedrelease", finalizerName = OrderedRelease.FINALIZER)
-public class OrderedReleaseReconciler implements Reconciler<OrderedRelease>, Cleaner<OrderedRelease> {
+public class OrderedReleaseReconciler
+    implements Reconciler<OrderedRelease>, Cleaner<OrderedRelease> {
   private final ReleaseInstaller installer;
   private final HelmOperations operations;
   private final TeardownCoordinator teardown;
   private final EventRecorder events;
   private final Clock clock;
   private final ReleaseEventSources sources;
+  private final OrderlyMetrics metrics;
 
   public OrderedReleaseReconciler(
       ReleaseInstaller installer,
@@ -52,8 +55,10 @@ public class OrderedReleaseReconciler implements Reconciler<OrderedRelease>, Cle
       TeardownCoordinator teardown,
       ReleaseEventSources sources,
       EventRecorder events,
+      OrderlyMetrics metrics,
       Clock clock) {
     this.sources = sources;
+    this.metrics = metrics;
     this.installer = installer;
     this.operations = operations;
     this.teardown = teardown;
@@ -153,10 +158,14 @@ public class OrderedReleaseReconciler implements Reconciler<OrderedRelease>, Cle
       } else {
         String findings = ReleaseInstaller.describe(result.findings());
         conditions.setFalse(HOOKS_VALID, Reasons.INVALID_HOOKS_ALLOWED, findings);
-        events.record(resource, Type.Warning, Reasons.INVALID_HOOKS_ALLOWED,
+        events.record(
+            resource,
+            Type.Warning,
+            Reasons.INVALID_HOOKS_ALLOWED,
             "installed despite invalid hooks (spec.install.allowInvalidHooks): " + findings);
       }
       events.record(resource, Type.Normal, reason, message);
+      metrics.helmOperation(result.upgraded() ? "upgrade" : "install", true);
       operations.forget(id);
       return null;
     }
@@ -182,6 +191,7 @@ public class OrderedReleaseReconciler implements Reconciler<OrderedRelease>, Cle
       conditions.remove(STALLED).setTrue(RECONCILING, failure.reason(), "retrying in " + wait);
     }
     if (operations.markReported(id)) {
+      metrics.helmOperation(upgrading(status) ? "upgrade" : "install", false);
       events.record(
           resource,
           Type.Warning,

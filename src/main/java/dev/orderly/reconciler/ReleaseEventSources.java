@@ -1,25 +1,25 @@
 package dev.orderly.reconciler;
 
 import dev.orderly.api.OrderedRelease;
+import dev.orderly.api.TeardownStatus;
+import dev.orderly.api.TeardownStep;
 import dev.orderly.api.ValuesReference;
+import dev.orderly.kube.StepObserver;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.apps.DaemonSet;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.inbound.SimpleInboundEventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
-import dev.orderly.api.TeardownStatus;
-import dev.orderly.api.TeardownStep;
-import dev.orderly.kube.StepObserver;
-import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.api.model.apps.DaemonSet;
-import io.fabric8.kubernetes.api.model.apps.Deployment;
-import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
-import io.fabric8.kubernetes.api.model.apps.StatefulSet;
-import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -36,7 +36,13 @@ public class ReleaseEventSources implements StepObserver.PodCounter {
   private static final String VALUES_INDEX = "orderly.dev/valuesFrom";
   private static final String TEARDOWN_INDEX = "orderly.dev/teardown";
   private static final List<Class<? extends HasMetadata>> TEARDOWN_KINDS =
-      List.of(Job.class, Pod.class, DaemonSet.class, Deployment.class, StatefulSet.class, ReplicaSet.class);
+      List.of(
+          Job.class,
+          Pod.class,
+          DaemonSet.class,
+          Deployment.class,
+          StatefulSet.class,
+          ReplicaSet.class);
 
   private final SimpleInboundEventSource<OrderedRelease> helmFinished =
       new SimpleInboundEventSource<>("helm-operations");
@@ -60,12 +66,15 @@ public class ReleaseEventSources implements StepObserver.PodCounter {
     context.getPrimaryCache().addIndexer(TEARDOWN_INDEX, ReleaseEventSources::awaitedKeys);
     configMaps = new InformerEventSource<>(valuesSource(ConfigMap.class, context), context);
     secrets = new InformerEventSource<>(valuesSource(Secret.class, context), context);
-    List<EventSource<?, OrderedRelease>> sources = new ArrayList<>(List.of(configMaps, secrets, helmFinished));
+    List<EventSource<?, OrderedRelease>> sources =
+        new ArrayList<>(List.of(configMaps, secrets, helmFinished));
     for (Class<? extends HasMetadata> kind : TEARDOWN_KINDS) {
-      InformerEventSource<? extends HasMetadata, OrderedRelease> source = teardownSource(kind, context);
+      InformerEventSource<? extends HasMetadata, OrderedRelease> source =
+          teardownSource(kind, context);
       if (kind == Pod.class) {
         @SuppressWarnings("unchecked")
-        InformerEventSource<Pod, OrderedRelease> podSource = (InformerEventSource<Pod, OrderedRelease>) source;
+        InformerEventSource<Pod, OrderedRelease> podSource =
+            (InformerEventSource<Pod, OrderedRelease>) source;
         pods = podSource;
       }
       sources.add(source);
@@ -87,11 +96,12 @@ public class ReleaseEventSources implements StepObserver.PodCounter {
   }
 
   /**
-   * Index keys for what a terminating release waits on in its current phase: "Kind/ns/name" of
-   * each unfinished step and "uid/UID" of its object, so an object's owner references find it.
+   * Index keys for what a terminating release waits on in its current phase: "Kind/ns/name" of each
+   * unfinished step and "uid/UID" of its object, so an object's owner references find it.
    */
   private static List<String> awaitedKeys(OrderedRelease release) {
-    TeardownStatus teardown = release.getStatus() == null ? null : release.getStatus().getTeardown();
+    TeardownStatus teardown =
+        release.getStatus() == null ? null : release.getStatus().getTeardown();
     if (teardown == null) {
       return List.of();
     }
@@ -119,16 +129,26 @@ public class ReleaseEventSources implements StepObserver.PodCounter {
   }
 
   private static Set<ResourceID> awaiting(
-      EventSourceContext<OrderedRelease> context, Class<? extends HasMetadata> type, HasMetadata object) {
+      EventSourceContext<OrderedRelease> context,
+      Class<? extends HasMetadata> type,
+      HasMetadata object) {
     List<String> keys = new ArrayList<>();
-    keys.add(HasMetadata.getKind(type) + "/" + object.getMetadata().getNamespace() + "/" + object.getMetadata().getName());
+    keys.add(
+        HasMetadata.getKind(type)
+            + "/"
+            + object.getMetadata().getNamespace()
+            + "/"
+            + object.getMetadata().getName());
     keys.add("uid/" + object.getMetadata().getUid());
     if (object.getMetadata().getOwnerReferences() != null) {
       object.getMetadata().getOwnerReferences().forEach(owner -> keys.add("uid/" + owner.getUid()));
     }
     Set<ResourceID> primaries = new HashSet<>();
     for (String key : keys) {
-      context.getPrimaryCache().byIndex(TEARDOWN_INDEX, key).forEach(p -> primaries.add(ResourceID.fromResource(p)));
+      context
+          .getPrimaryCache()
+          .byIndex(TEARDOWN_INDEX, key)
+          .forEach(p -> primaries.add(ResourceID.fromResource(p)));
     }
     return primaries;
   }
@@ -159,14 +179,14 @@ public class ReleaseEventSources implements StepObserver.PodCounter {
     return InformerEventSourceConfiguration.from(type, OrderedRelease.class)
         .withName(type.getSimpleName().toLowerCase() + "-values")
         .withNamespacesInheritedFromController()
-        .withSecondaryToPrimaryMapper(
-            object -> referencing(context, type.getSimpleName(), object))
+        .withSecondaryToPrimaryMapper(object -> referencing(context, type.getSimpleName(), object))
         .build();
   }
 
   private static Set<ResourceID> referencing(
       EventSourceContext<OrderedRelease> context, String kind, HasMetadata object) {
-    String key = kind + "/" + object.getMetadata().getNamespace() + "/" + object.getMetadata().getName();
+    String key =
+        kind + "/" + object.getMetadata().getNamespace() + "/" + object.getMetadata().getName();
     return context.getPrimaryCache().byIndex(VALUES_INDEX, key).stream()
         .map(ResourceID::fromResource)
         .collect(Collectors.toSet());

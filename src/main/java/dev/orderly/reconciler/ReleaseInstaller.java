@@ -103,8 +103,10 @@ public class ReleaseInstaller {
   /** The findings as one condition message, most important first, bounded in length. */
   public static String describe(List<HookFinding> findings) {
     StringBuilder message =
-        new StringBuilder(findings.size() + " invalid hook annotation(s); Helm would drop or misrun"
-            + " these resources: ");
+        new StringBuilder(
+            findings.size()
+                + " invalid hook annotation(s); Helm would drop or misrun"
+                + " these resources: ");
     for (int i = 0; i < findings.size(); i++) {
       if (message.length() > 800) {
         message.append("; and ").append(findings.size() - i).append(" more");

@@ -11,9 +11,11 @@ import dev.orderly.api.OrderedRelease;
 import dev.orderly.api.OrderedReleaseStatus;
 import dev.orderly.api.TeardownPhase;
 import dev.orderly.api.TeardownStatus;
+import dev.orderly.api.TeardownStep;
 import dev.orderly.api.UninstallOptions;
 import dev.orderly.kube.EventRecorder;
 import dev.orderly.kube.EventRecorder.Type;
+import dev.orderly.metrics.OrderlyMetrics;
 import dev.orderly.teardown.Observed;
 import dev.orderly.teardown.PhaseDecider;
 import dev.orderly.teardown.PhaseDecision;
@@ -28,15 +30,16 @@ import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Drives the ordered teardown of a deleted OrderedRelease, one look at a time: observe the
- * current phase, let {@link PhaseDecider} decide, carry the actions out, persist progress in
- * {@code status.teardown}, and say when to look again. The finalizer goes only after the last
- * phase. It never waits: informers and a reschedule bring it back.
+ * Drives the ordered teardown of a deleted OrderedRelease, one look at a time: observe the current
+ * phase, let {@link PhaseDecider} decide, carry the actions out, persist progress in {@code
+ * status.teardown}, and say when to look again. The finalizer goes only after the last phase. It
+ * never waits: informers and a reschedule bring it back.
  */
 public class TeardownCoordinator {
   private static final Logger LOG = LoggerFactory.getLogger(TeardownCoordinator.class);
@@ -52,11 +55,14 @@ public class TeardownCoordinator {
 
   private final TeardownExecutor executor;
   private final EventRecorder events;
+  private final OrderlyMetrics metrics;
   private final Clock clock;
 
-  public TeardownCoordinator(TeardownExecutor executor, EventRecorder events, Clock clock) {
+  public TeardownCoordinator(
+      TeardownExecutor executor, EventRecorder events, OrderlyMetrics metrics, Clock clock) {
     this.executor = executor;
     this.events = events;
+    this.metrics = metrics;
     this.clock = clock;
   }
 
@@ -69,21 +75,26 @@ public class TeardownCoordinator {
     OrderedReleaseStatus status = working.getStatus();
     String before = Serialization.asJson(status);
     ResourceID id = ResourceID.fromResource(resource);
-    if (status.getTeardown() == null) {
+    boolean starting = status.getTeardown() == null;
+    if (starting) {
       status.setTeardown(executor.begin(working, now()));
       announce(working, TeardownPhase.PreDeleteHooks, null);
     }
     TeardownStatus teardown = status.getTeardown();
+    String key = resource.getMetadata().getNamespace() + "/" + resource.getMetadata().getName();
+    metrics.teardownActive(key, overallDeadline(working), starting);
     PhaseDecision last = null;
     boolean reobserved = false;
     for (int pass = 0; pass < MAX_PASSES && teardown.getPhase() != TeardownPhase.Done; pass++) {
       TeardownPhase phase = teardown.getPhase();
       executor.addOperatorDaemonSets(working);
-      Map<Integer, Observed> observed =
-          executor.observe(teardown.getSteps(), phase);
+      Map<Integer, Observed> observed = executor.observe(teardown.getSteps(), phase);
+      List<TeardownStep.State> statesBefore =
+          teardown.getSteps().stream().map(TeardownStep::getState).toList();
       last = PhaseDecider.decide(input(working, id, observed));
       boolean acted = executor.carryOut(working, id, last.actions());
       record(working, last);
+      measureHooks(teardown, statesBefore);
       if (last.outcome() == Outcome.Complete) {
         advance(working, phase);
         reobserved = false;
@@ -98,8 +109,13 @@ public class TeardownCoordinator {
     }
     if (teardown.getPhase() == TeardownPhase.Done) {
       executor.forget(id);
+      metrics.teardownFinished(
+          key, Duration.between(Instant.parse(teardown.getStartedAt()), now()));
       events.record(
-          working, Type.Normal, Reasons.TEARDOWN_COMPLETE, "every phase finished; removing the finalizer");
+          working,
+          Type.Normal,
+          Reasons.TEARDOWN_COMPLETE,
+          "every phase finished; removing the finalizer");
       LOG.info("{}: teardown complete, removing the finalizer", id);
       return DeleteControl.defaultDelete();
     }
@@ -137,6 +153,8 @@ public class TeardownCoordinator {
 
   private void advance(OrderedRelease resource, TeardownPhase finished) {
     TeardownStatus teardown = resource.getStatus().getTeardown();
+    metrics.phaseFinished(
+        finished, Duration.between(Instant.parse(teardown.getPhaseStartedAt()), now()));
     TeardownPhase next = finished.next();
     teardown.setPhase(next);
     teardown.setPhaseStartedAt(now().toString());
@@ -160,7 +178,11 @@ public class TeardownCoordinator {
             + ": "
             + next;
     events.record(resource, Type.Normal, Reasons.TEARDOWN_PHASE_STARTED, message);
-    LOG.info("{}/{}: {}", resource.getMetadata().getNamespace(), resource.getMetadata().getName(), message);
+    LOG.info(
+        "{}/{}: {}",
+        resource.getMetadata().getNamespace(),
+        resource.getMetadata().getName(),
+        message);
   }
 
   /** Records the decision's Events; a stall is announced once, not on every look. */
@@ -170,11 +192,18 @@ public class TeardownCoordinator {
             .filter(c -> "True".equals(c.getStatus()))
             .map(c -> c.getMessage())
             .orElse(null);
+    if (decision.outcome() == Outcome.Stalled && !decision.message().equals(stalledBefore)) {
+      metrics.teardownFailed(resource.getStatus().getTeardown().getPhase(), decision.reason());
+    }
     for (Notice notice : decision.notices()) {
       boolean repeatOfStall =
           decision.outcome() == Outcome.Stalled && notice.message().equals(stalledBefore);
       if (!repeatOfStall) {
-        events.record(resource, notice.warning() ? Type.Warning : Type.Normal, notice.reason(), notice.message());
+        events.record(
+            resource,
+            notice.warning() ? Type.Warning : Type.Normal,
+            notice.reason(),
+            notice.message());
       }
     }
   }
@@ -185,7 +214,9 @@ public class TeardownCoordinator {
     StatusConditions conditions =
         new StatusConditions(status, resource.getMetadata().getGeneration(), clock);
     String message =
-        decision == null || decision.message() == null ? "tearing down: " + phase : decision.message();
+        decision == null || decision.message() == null
+            ? "tearing down: " + phase
+            : decision.message();
     status.setPhase("TearingDown:" + phase);
     conditions
         .setFalse(READY, Reasons.TEARDOWN_IN_PROGRESS, "the release is being torn down")
@@ -195,6 +226,37 @@ public class TeardownCoordinator {
     } else {
       conditions.remove(STALLED).setTrue(RECONCILING, Reasons.TEARDOWN_IN_PROGRESS, message);
     }
+  }
+
+  /** Observes each hook that ended in this pass: how long it ran and how it ended. */
+  private void measureHooks(TeardownStatus teardown, List<TeardownStep.State> before) {
+    for (int i = 0; i < before.size(); i++) {
+      TeardownStep step = teardown.getSteps().get(i);
+      boolean ended =
+          step.isHook()
+              && before.get(i) == TeardownStep.State.InProgress
+              && step.getState() != TeardownStep.State.InProgress
+              && step.getStartedAt() != null;
+      if (ended) {
+        metrics.hookFinished(
+            step.getPhase(),
+            step.getState().name(),
+            Duration.between(Instant.parse(step.getStartedAt()), now()));
+      }
+    }
+  }
+
+  /** When the whole teardown is overdue, for the stuck-finalizer gauge. */
+  private static Instant overallDeadline(OrderedRelease resource) {
+    TeardownStatus teardown = resource.getStatus().getTeardown();
+    if (teardown.getDeadline() != null) {
+      return Instant.parse(teardown.getDeadline());
+    }
+    UninstallOptions options = resource.getSpec().getUninstall();
+    Duration hooks = Durations.parse(options.getHookTimeout(), Duration.ofMinutes(5));
+    Duration objects = Durations.parse(options.getTimeout(), Duration.ofMinutes(10));
+    // Before the object phases start, allow the pre-delete hooks their own timeout on top.
+    return Instant.parse(teardown.getPhaseStartedAt()).plus(hooks).plus(objects);
   }
 
   private static boolean annotated(OrderedRelease resource, String annotation) {

@@ -67,8 +67,8 @@ public class TeardownExecutor {
    * far, or it is already gone) the plan holds only what can be known: the release step and the
    * DaemonSets found later.
    *
-   * @throws IllegalStateException when the record exists but cannot be read, so nothing is
-   *     removed on a guess
+   * @throws IllegalStateException when the record exists but cannot be read, so nothing is removed
+   *     on a guess
    */
   public TeardownStatus begin(OrderedRelease resource, Instant now) {
     String release = resource.releaseName();
@@ -82,13 +82,21 @@ public class TeardownExecutor {
             .orElseGet(
                 () ->
                     TeardownPlanner.plan(
-                        release, namespace, null, List.of(), List.of(), resource.getSpec().getUninstall()));
+                        release,
+                        namespace,
+                        null,
+                        List.of(),
+                        List.of(),
+                        resource.getSpec().getUninstall()));
     if (record.isEmpty()) {
       events.record(
           resource,
           Type.Warning,
           "ReleaseRecordMissing",
-          "Helm has no record of release " + namespace + "/" + release
+          "Helm has no record of release "
+              + namespace
+              + "/"
+              + release
               + "; tearing down only the DaemonSets that can be found and the release itself");
     }
     TeardownStatus teardown = new TeardownStatus();
@@ -141,7 +149,8 @@ public class TeardownExecutor {
       }
       Duration waited = Duration.between(finished.endedAt(), clock.instant());
       if (waited.compareTo(Backoff.after(finished.attempt())) < 0) {
-        return new ReleaseRemoval(ReleaseRemoval.State.Failed, finished.failure().get().getMessage());
+        return new ReleaseRemoval(
+            ReleaseRemoval.State.Failed, finished.failure().get().getMessage());
       }
     }
     return ReleaseRemoval.notStarted();
@@ -178,20 +187,30 @@ public class TeardownExecutor {
     } catch (KubernetesClientException | IllegalArgumentException e) {
       // Left InProgress without an object, the next look finds it missing and fails the hook.
       step.setMessage("could not be created: " + e.getMessage());
-      events.record(resource, Type.Warning, "HookCreateFailed", step.describe() + " could not be created: " + e.getMessage());
+      events.record(
+          resource,
+          Type.Warning,
+          "HookCreateFailed",
+          step.describe() + " could not be created: " + e.getMessage());
     }
   }
 
   private void delete(OrderedRelease resource, TeardownStep step, TeardownAction.Delete delete) {
     try {
-      objects.delete(step.getApiVersion(), step.getKind(), step.getNamespace(), step.getName(), delete.propagation());
+      objects.delete(
+          step.getApiVersion(),
+          step.getKind(),
+          step.getNamespace(),
+          step.getName(),
+          delete.propagation());
     } catch (KubernetesClientException e) {
       // Back to Pending so the next look sends the delete again; the phase timeout bounds this.
       if (!step.isHook()) {
         step.setState(TeardownStep.State.Pending);
       }
       step.setMessage("delete failed: " + e.getMessage());
-      events.record(resource, Type.Warning, "DeleteFailed", step.describe() + ": " + e.getMessage());
+      events.record(
+          resource, Type.Warning, "DeleteFailed", step.describe() + ": " + e.getMessage());
     }
   }
 

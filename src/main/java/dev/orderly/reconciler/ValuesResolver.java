@@ -78,7 +78,8 @@ public class ValuesResolver {
       }
       return Optional.of(values);
     } catch (IOException e) {
-      throw invalid(ref, namespace, "is not valid YAML: " + e.getMessage().lines().findFirst().orElse(""));
+      throw invalid(
+          ref, namespace, "is not valid YAML: " + e.getMessage().lines().findFirst().orElse(""));
     }
   }
 

@@ -15,8 +15,8 @@ import java.util.Set;
 
 /**
  * Which live DaemonSets outside the chart come down in the DaemonSets phase: those the spec's
- * selectors found, and by default those in the release namespace that an object of the release
- * owns or that carry {@code app.kubernetes.io/instance: <release>}. Pure.
+ * selectors found, and by default those in the release namespace that an object of the release owns
+ * or that carry {@code app.kubernetes.io/instance: <release>}. Pure.
  */
 public final class DaemonSetSelection {
   /** The label Helm charts conventionally put on everything they (or their operators) create. */
@@ -65,13 +65,15 @@ public final class DaemonSetSelection {
     List<OwnerReference> owners = daemonSet.getMetadata().getOwnerReferences();
     for (OwnerReference owner : owners == null ? List.<OwnerReference>of() : owners) {
       if (releaseOwners.contains(owner.getKind() + "/" + owner.getName())) {
-        return Optional.of("owned by " + owner.getKind() + " " + owner.getName() + " of the release");
+        return Optional.of(
+            "owned by " + owner.getKind() + " " + owner.getName() + " of the release");
       }
     }
     return Optional.empty();
   }
 
-  private static void add(DaemonSet daemonSet, String reason, Set<String> known, List<TeardownStep> added) {
+  private static void add(
+      DaemonSet daemonSet, String reason, Set<String> known, List<TeardownStep> added) {
     String namespace = daemonSet.getMetadata().getNamespace();
     String name = daemonSet.getMetadata().getName();
     if (!known.add(key("DaemonSet", namespace, name))) {

@@ -18,7 +18,9 @@ public record Observed(
     int remainingPods,
     String detail) {
 
-  /** How a hook object stands, as Helm judges it: Jobs and Pods run, other kinds are ready at once. */
+  /**
+   * How a hook object stands, as Helm judges it: Jobs and Pods run, other kinds are ready at once.
+   */
   public enum HookOutcome {
     Running,
     Succeeded,

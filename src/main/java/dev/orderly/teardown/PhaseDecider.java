@@ -15,9 +15,9 @@ import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
 /**
- * The teardown's next-step function: from one phase's persisted steps, what was just observed,
- * the time and the options, it decides the actions and whether the phase is complete. Pure: no
- * I/O, no clock of its own; the only state it touches is the step list it is given.
+ * The teardown's next-step function: from one phase's persisted steps, what was just observed, the
+ * time and the options, it decides the actions and whether the phase is complete. Pure: no I/O, no
+ * clock of its own; the only state it touches is the step list it is given.
  */
 public final class PhaseDecider {
   /** How often an object that came back is deleted again before the teardown stalls. */
@@ -105,19 +105,27 @@ public final class PhaseDecider {
     if (waiting.isEmpty()) {
       return complete(actions, notices);
     }
-    String stillPresent = waiting.stream().map(PhaseDecider::present).collect(Collectors.joining(", "));
+    String stillPresent =
+        waiting.stream().map(PhaseDecider::present).collect(Collectors.joining(", "));
     if (in.force()) {
       waiting.forEach(step -> skip(step, "not waited for: orderly.dev/force is set"));
       notices.add(
-          new Notice(true, Reasons.FORCED, in.phase() + " not waited for (orderly.dev/force): " + stillPresent));
+          new Notice(
+              true,
+              Reasons.FORCED,
+              in.phase() + " not waited for (orderly.dev/force): " + stillPresent));
       return complete(actions, notices);
     }
     if (in.objectDeadline() != null && !in.now().isBefore(in.objectDeadline())) {
       String message =
-          in.phase() + " did not finish within spec.uninstall.timeout; still present: " + stillPresent;
+          in.phase()
+              + " did not finish within spec.uninstall.timeout; still present: "
+              + stillPresent;
       if (in.onTimeout() == OnTimeout.Continue) {
         waiting.forEach(step -> timedOut(step, "still present when the teardown timed out"));
-        notices.add(new Notice(true, Reasons.PHASE_TIMED_OUT, message + "; continuing (onTimeout: Continue)"));
+        notices.add(
+            new Notice(
+                true, Reasons.PHASE_TIMED_OUT, message + "; continuing (onTimeout: Continue)"));
         return complete(actions, notices);
       }
       return stalled(actions, notices, Reasons.PHASE_TIMED_OUT, message);
@@ -129,7 +137,11 @@ public final class PhaseDecider {
       recheck = left.compareTo(recheck) < 0 ? left : recheck;
     }
     return new PhaseDecision(
-        Outcome.Waiting, actions, notices, recheck, Reasons.TEARDOWN_IN_PROGRESS,
+        Outcome.Waiting,
+        actions,
+        notices,
+        recheck,
+        Reasons.TEARDOWN_IN_PROGRESS,
         in.phase() + ": waiting for " + stillPresent + " to be gone");
   }
 
@@ -151,15 +163,24 @@ public final class PhaseDecider {
       }
       case Running -> {
         return new PhaseDecision(
-            Outcome.Waiting, List.of(), List.of(), SAFETY_NET, Reasons.TEARDOWN_IN_PROGRESS,
+            Outcome.Waiting,
+            List.of(),
+            List.of(),
+            SAFETY_NET,
+            Reasons.TEARDOWN_IN_PROGRESS,
             "Release: Helm is removing the release record");
       }
       case Failed -> {
         return new PhaseDecision(
             Outcome.Waiting,
             List.of(),
-            List.of(new Notice(true, Reasons.TEARDOWN_IN_PROGRESS,
-                "removing the Helm release record failed: " + removal.message() + "; retrying")),
+            List.of(
+                new Notice(
+                    true,
+                    Reasons.TEARDOWN_IN_PROGRESS,
+                    "removing the Helm release record failed: "
+                        + removal.message()
+                        + "; retrying")),
             STALLED_RECHECK,
             Reasons.TEARDOWN_IN_PROGRESS,
             "Release: removing the Helm release record failed: " + removal.message());
@@ -170,14 +191,20 @@ public final class PhaseDecider {
           step.setStartedAt(in.now().toString());
         }
         return new PhaseDecision(
-            Outcome.Waiting, List.of(new TeardownAction.RemoveRelease()), List.of(), SAFETY_NET,
-            Reasons.TEARDOWN_IN_PROGRESS, "Release: Helm is removing the release record");
+            Outcome.Waiting,
+            List.of(new TeardownAction.RemoveRelease()),
+            List.of(),
+            SAFETY_NET,
+            Reasons.TEARDOWN_IN_PROGRESS,
+            "Release: Helm is removing the release record");
       }
     }
   }
 
   private static boolean cameBack(TeardownStep step, Observed seen) {
-    return seen.exists() && !seen.terminating() && step.getUid() != null
+    return seen.exists()
+        && !seen.terminating()
+        && step.getUid() != null
         && !step.getUid().equals(seen.uid());
   }
 

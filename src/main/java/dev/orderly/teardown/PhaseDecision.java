@@ -4,8 +4,8 @@ import java.time.Duration;
 import java.util.List;
 
 /**
- * What to do in the current phase now: the actions to carry out, the Events to record, and
- * whether the phase is complete, waiting, or stalled until something outside changes.
+ * What to do in the current phase now: the actions to carry out, the Events to record, and whether
+ * the phase is complete, waiting, or stalled until something outside changes.
  */
 public record PhaseDecision(
     Outcome outcome,

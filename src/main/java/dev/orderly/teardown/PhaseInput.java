@@ -10,8 +10,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Everything {@link PhaseDecider} needs to decide one phase: the persisted steps, what was
- * observed of their objects, the clock's reading and the user's options.
+ * Everything {@link PhaseDecider} needs to decide one phase: the persisted steps, what was observed
+ * of their objects, the clock's reading and the user's options.
  *
  * @param steps the whole step list; the decider updates the current phase's steps in place
  * @param observed observations by index into {@code steps}; a missing entry means absent
