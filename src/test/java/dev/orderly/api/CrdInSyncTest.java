@@ -18,7 +18,9 @@ class CrdInSyncTest {
     String fromBuild = Files.readString(generated.resolve("META-INF/fabric8").resolve(FILE));
     String checkedIn = Files.readString(Path.of("crds").resolve(FILE));
     assertThat(checkedIn)
-        .as("crds/%s is stale: copy %s over it and commit", FILE, generated.resolve("META-INF/fabric8").resolve(FILE))
+        .as(
+            "crds/%s is stale: copy %s over it and commit",
+            FILE, generated.resolve("META-INF/fabric8").resolve(FILE))
         .isEqualTo(fromBuild);
   }
 
