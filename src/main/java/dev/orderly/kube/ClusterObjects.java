@@ -85,6 +85,6 @@ public class ClusterObjects {
   // fabric8 throws when discovery no longer knows the kind, e.g. its CRD is already gone; then no
   // object of that kind can exist either.
   private static boolean isUnknownKind(KubernetesClientException e) {
-    return e.getCode() == 0 && String.valueOf(e.getMessage()).contains("Could not find");
+    return String.valueOf(e.getMessage()).contains("Could not find the metadata");
   }
 }

@@ -8,6 +8,7 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.format.DateTimeFormatter;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,6 +26,7 @@ public class EventRecorder {
   private final KubernetesClient client;
   private final Clock clock;
   private final String instance;
+  private final AtomicLong sequence = new AtomicLong();
 
   public EventRecorder(KubernetesClient client, Clock clock, String instance) {
     this.client = client;
@@ -40,11 +42,13 @@ public class EventRecorder {
     var event =
         new EventBuilder()
             .withNewMetadata()
-            // Kubernetes names Events "<object>.<hex timestamp>"; the nanos keep them unique.
+            // Kubernetes names Events "<object>.<hex timestamp>"; the sequence keeps them unique
+            // and in order even when the clock stands still.
             .withName(
                 about.getMetadata().getName()
                     + "."
-                    + Long.toHexString(now.getEpochSecond() * 1_000_000_000L + now.getNano()))
+                    + Long.toHexString(now.getEpochSecond())
+                    + String.format("%08x", sequence.incrementAndGet()))
             .withNamespace(about.getMetadata().getNamespace())
             .endMetadata()
             .withInvolvedObject(

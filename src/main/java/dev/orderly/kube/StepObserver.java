@@ -29,9 +29,15 @@ public class StepObserver {
     this.pods = pods;
   }
 
-  /** Observations by step index for the unfinished steps of {@code phase}. */
+  /**
+   * Observations by step index for the unfinished steps of {@code phase}. The Release phase has
+   * nothing to look at: its one step is Helm's record, followed through the Helm pool.
+   */
   public Map<Integer, Observed> observe(List<TeardownStep> steps, TeardownPhase phase) {
     Map<Integer, Observed> observed = new HashMap<>();
+    if (phase == TeardownPhase.Release) {
+      return observed;
+    }
     for (int i = 0; i < steps.size(); i++) {
       TeardownStep step = steps.get(i);
       if (step.getPhase() != phase || !needsLook(step) || step.getApiVersion() == null) {

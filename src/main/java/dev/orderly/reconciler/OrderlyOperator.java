@@ -137,6 +137,9 @@ public final class OrderlyOperator implements AutoCloseable {
     operator.register(
         reconciler,
         config -> {
+          // Our filter replaces the generation check, which would also drop annotation changes
+          // during deletion (the escape hatches).
+          config.withGenerationAware(false).withOnUpdateFilter(new RelevantChanges());
           if (settings.namespaces().isEmpty()) {
             config.watchingAllNamespaces();
           } else {

@@ -1,8 +1,7 @@
 package dev.orderly.reconciler;
 
+import dev.orderly.api.DaemonSetSelector;
 import dev.orderly.api.OrderedRelease;
-import dev.orderly.api.TeardownStatus;
-import dev.orderly.api.TeardownStep;
 import dev.orderly.api.ValuesReference;
 import dev.orderly.kube.StepObserver;
 import io.fabric8.kubernetes.api.model.ConfigMap;
@@ -96,25 +95,23 @@ public class ReleaseEventSources implements StepObserver.PodCounter {
   }
 
   /**
-   * Index keys for what a terminating release waits on in its current phase: "Kind/ns/name" of each
-   * unfinished step and "uid/UID" of its object, so an object's owner references find it.
+   * Index keys for a release being torn down: the namespaces whose Jobs, Pods and workloads it may
+   * wait on. A whole namespace rather than the objects in status, because an object can change
+   * before the status naming it reaches the cache, and a wake-up lost then would cost a full
+   * recheck interval.
    */
   private static List<String> awaitedKeys(OrderedRelease release) {
-    TeardownStatus teardown =
-        release.getStatus() == null ? null : release.getStatus().getTeardown();
-    if (teardown == null) {
+    if (!release.isMarkedForDeletion() || release.getSpec() == null) {
       return List.of();
     }
-    List<String> keys = new ArrayList<>();
-    for (TeardownStep step : teardown.getSteps()) {
-      if (step.getPhase() == teardown.getPhase() && !step.isFinished()) {
-        keys.add(step.getKind() + "/" + step.getNamespace() + "/" + step.getName());
-        if (step.getUid() != null) {
-          keys.add("uid/" + step.getUid());
-        }
+    Set<String> keys = new HashSet<>();
+    keys.add("ns/" + release.targetNamespace());
+    for (DaemonSetSelector selector : release.getSpec().getUninstall().getDaemonSets()) {
+      if (selector != null && selector.getNamespace() != null) {
+        keys.add("ns/" + selector.getNamespace());
       }
     }
-    return keys;
+    return List.copyOf(keys);
   }
 
   private static <R extends HasMetadata> InformerEventSource<R, OrderedRelease> teardownSource(
@@ -123,34 +120,19 @@ public class ReleaseEventSources implements StepObserver.PodCounter {
         InformerEventSourceConfiguration.from(type, OrderedRelease.class)
             .withName(type.getSimpleName().toLowerCase() + "-teardown")
             .withNamespacesInheritedFromController()
-            .withSecondaryToPrimaryMapper(object -> awaiting(context, type, object))
+            .withSecondaryToPrimaryMapper(object -> awaiting(context, object))
             .build(),
         context);
   }
 
   private static Set<ResourceID> awaiting(
-      EventSourceContext<OrderedRelease> context,
-      Class<? extends HasMetadata> type,
-      HasMetadata object) {
-    List<String> keys = new ArrayList<>();
-    keys.add(
-        HasMetadata.getKind(type)
-            + "/"
-            + object.getMetadata().getNamespace()
-            + "/"
-            + object.getMetadata().getName());
-    keys.add("uid/" + object.getMetadata().getUid());
-    if (object.getMetadata().getOwnerReferences() != null) {
-      object.getMetadata().getOwnerReferences().forEach(owner -> keys.add("uid/" + owner.getUid()));
-    }
-    Set<ResourceID> primaries = new HashSet<>();
-    for (String key : keys) {
-      context
-          .getPrimaryCache()
-          .byIndex(TEARDOWN_INDEX, key)
-          .forEach(p -> primaries.add(ResourceID.fromResource(p)));
-    }
-    return primaries;
+      EventSourceContext<OrderedRelease> context, HasMetadata object) {
+    return context
+        .getPrimaryCache()
+        .byIndex(TEARDOWN_INDEX, "ns/" + object.getMetadata().getNamespace())
+        .stream()
+        .map(ResourceID::fromResource)
+        .collect(Collectors.toSet());
   }
 
   /** Wakes {@code id} from a Helm thread when its operation has finished. */

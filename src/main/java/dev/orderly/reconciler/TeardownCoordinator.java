@@ -68,6 +68,13 @@ public class TeardownCoordinator {
 
   /** One look at the teardown: act on what is ready, never wait for it. */
   public DeleteControl cleanup(OrderedRelease resource, Context<OrderedRelease> context) {
+    LOG.debug(
+        "{}: teardown look at {} (phase {})",
+        resource.getMetadata().getName(),
+        now(),
+        resource.getStatus() == null || resource.getStatus().getTeardown() == null
+            ? "none"
+            : resource.getStatus().getTeardown().getPhase());
     OrderedRelease working = Serialization.clone(resource);
     if (working.getStatus() == null) {
       working.setStatus(new OrderedReleaseStatus());

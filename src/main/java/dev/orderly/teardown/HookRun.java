@@ -112,7 +112,7 @@ final class HookRun {
     notices.add(
         new Notice(
             false, Reasons.TEARDOWN_IN_PROGRESS, "running " + event + " hook " + step.describe()));
-    return waiting(in.hookTimeout(), "running " + event + " hook " + step.describe());
+    return waiting(PhaseDecider.SAFETY_NET, "running " + event + " hook " + step.describe());
   }
 
   private PhaseDecision follow(int index, TeardownStep step) {

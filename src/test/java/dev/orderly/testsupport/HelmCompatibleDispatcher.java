@@ -70,10 +70,14 @@ import org.slf4j.LoggerFactory;
  *   <li>Status is a subresource for the built-in kinds that have one and for CRDs that declare one:
  *       create drops {@code status}, update and patch keep it, {@code /status} changes only it.
  *   <li>Ignored: {@code fieldValidation}, {@code fieldManager}, {@code dryRun}, {@code
- *       resourceVersion} on reads, and delete bodies ({@code propagationPolicy}, preconditions).
- *   <li>No controllers run: no garbage collection by owner reference, no namespace cascade, no Pods
- *       for workloads. An object with finalizers gets a deletionTimestamp and stays until they are
- *       removed.
+ *       resourceVersion} on reads, and delete preconditions.
+ *   <li><b>Foreground deletion</b> ({@link ForegroundDeletions}): an owner with dependent Pods
+ *       keeps a deletionTimestamp and the {@code foregroundDeletion} finalizer until they are gone;
+ *       an owner without dependents is removed at once. Only Pods count as dependents; Background
+ *       and Orphan deletes remove the owner at once.
+ *   <li>No controllers run here: garbage collection, DaemonSet Pods, Job completion and Pod
+ *       termination come only from a test's {@code ClusterSimulator}; no namespace cascade. An
+ *       object with finalizers gets a deletionTimestamp and stays until they are removed.
  *   <li>Label selectors support {@code =}, {@code ==}, {@code !=}, {@code key} and {@code !key},
  *       not {@code in}/{@code notin}. A resource type missing from discovery is still stored.
  * </ul>
@@ -85,6 +89,7 @@ class HelmCompatibleDispatcher extends KubernetesCrudDispatcher {
 
   private final ApiDiscovery discovery = new ApiDiscovery(this::storedCrds);
   private final PatchRequests patches = new PatchRequests(this);
+  private final ForegroundDeletions deletions = new ForegroundDeletions(this);
   private final List<ApiRequest> journal = Collections.synchronizedList(new ArrayList<>());
 
   @Override
@@ -134,6 +139,10 @@ class HelmCompatibleDispatcher extends KubernetesCrudDispatcher {
     return super.handlePatch(request);
   }
 
+  MockResponse plainDelete(RecordedRequest request) {
+    return super.dispatch(request);
+  }
+
   MockResponse create(RecordedRequest request) {
     return super.handleCreate(request);
   }
@@ -166,6 +175,9 @@ class HelmCompatibleDispatcher extends KubernetesCrudDispatcher {
     }
     if (method.equals("PATCH")) {
       return patches.patch(request, path.get());
+    }
+    if (method.equals("DELETE")) {
+      return deletions.delete(request, path.get());
     }
     if (method.equals("POST") && withoutQuery(request.getPath()).equals(CRDS)) {
       return createCrd(request);

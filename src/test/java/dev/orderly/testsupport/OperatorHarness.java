@@ -10,6 +10,7 @@ import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.utils.Serialization;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -22,6 +23,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
 import java.util.stream.Stream;
+import org.awaitility.core.ConditionTimeoutException;
 
 /**
  * The real operator, with the real helm-java, running against a {@link TestApiServer} that has the
@@ -103,10 +105,18 @@ public final class OperatorHarness implements AutoCloseable {
   /** Waits until {@code check} holds for the object and returns it. */
   public OrderedRelease awaitRelease(
       String namespace, String name, Function<OrderedRelease, Boolean> check) {
-    return await()
-        .atMost(TIMEOUT)
-        .pollInterval(Duration.ofMillis(50))
-        .until(() -> get(namespace, name), r -> r != null && Boolean.TRUE.equals(check.apply(r)));
+    try {
+      return await()
+          .atMost(TIMEOUT)
+          .pollInterval(Duration.ofMillis(50))
+          .until(() -> get(namespace, name), r -> r != null && Boolean.TRUE.equals(check.apply(r)));
+    } catch (ConditionTimeoutException e) {
+      OrderedRelease last = get(namespace, name);
+      throw new AssertionError(
+          "the OrderedRelease never reached the expected state; it is now:\n"
+              + (last == null ? "gone" : Serialization.asYaml(last.getStatus())),
+          e);
+    }
   }
 
   /** The condition of {@code type}, if the object has it. */
