@@ -8,7 +8,6 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.format.DateTimeFormatter;
-import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,7 +25,7 @@ public class EventRecorder {
   private final KubernetesClient client;
   private final Clock clock;
   private final String instance;
-  private final AtomicLong sequence = new AtomicLong();
+  private final java.util.Random random = new java.security.SecureRandom();
 
   public EventRecorder(KubernetesClient client, Clock clock, String instance) {
     this.client = client;
@@ -42,13 +41,13 @@ public class EventRecorder {
     var event =
         new EventBuilder()
             .withNewMetadata()
-            // Kubernetes names Events "<object>.<hex timestamp>"; the sequence keeps them unique
-            // and in order even when the clock stands still.
+            // Kubernetes names Events "<object>.<hex timestamp>"; the random part keeps names
+            // unique across replicas and restarts, even when two share a timestamp.
             .withName(
                 about.getMetadata().getName()
                     + "."
-                    + Long.toHexString(now.getEpochSecond())
-                    + String.format("%08x", sequence.incrementAndGet()))
+                    + Long.toHexString(now.toEpochMilli())
+                    + String.format("%08x", random.nextInt()))
             .withNamespace(about.getMetadata().getNamespace())
             .endMetadata()
             .withInvolvedObject(

@@ -4,6 +4,7 @@ import dev.orderly.api.TeardownPhase;
 import dev.orderly.api.TeardownStep;
 import dev.orderly.teardown.Observed;
 import dev.orderly.teardown.Observed.HookOutcome;
+import dev.orderly.teardown.PhaseDecider;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import java.util.HashMap;
 import java.util.List;
@@ -40,7 +41,7 @@ public class StepObserver {
     }
     for (int i = 0; i < steps.size(); i++) {
       TeardownStep step = steps.get(i);
-      if (step.getPhase() != phase || !needsLook(step) || step.getApiVersion() == null) {
+      if (!PhaseDecider.watches(step, phase) || step.getApiVersion() == null) {
         continue;
       }
       Optional<GenericKubernetesResource> live =
@@ -54,12 +55,6 @@ public class StepObserver {
       observed.put(i, seen);
     }
     return observed;
-  }
-
-  private static boolean needsLook(TeardownStep step) {
-    return step.getState() == TeardownStep.State.Pending
-        || step.getState() == TeardownStep.State.InProgress
-        || step.getState() == TeardownStep.State.Failed;
   }
 
   private static Observed toObserved(GenericKubernetesResource object) {

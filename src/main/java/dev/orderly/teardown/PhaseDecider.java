@@ -1,6 +1,7 @@
 package dev.orderly.teardown;
 
 import dev.orderly.api.ConditionTypes.Reasons;
+import dev.orderly.api.TeardownPhase;
 import dev.orderly.api.TeardownStep;
 import dev.orderly.api.TeardownStep.State;
 import dev.orderly.api.UninstallOptions.OnTimeout;
@@ -43,6 +44,30 @@ public final class PhaseDecider {
     };
   }
 
+  /**
+   * Whether a look in phase {@code current} must observe {@code step}: every step of the phase that
+   * is not settled by policy, including done ones (an object may come back), and the DaemonSets
+   * deleted earlier until RBAC is gone, because the chart's operator, a workload, can recreate them
+   * until the Workloads phase stops it.
+   */
+  public static boolean watches(TeardownStep step, TeardownPhase current) {
+    boolean settled = step.getState() == State.Skipped || step.getState() == State.TimedOut;
+    if (settled || step.isHook()) {
+      return step.getPhase() == current && !settled;
+    }
+    if (step.getPhase() == current) {
+      return step.getState() != State.Done || step.getUid() != null;
+    }
+    boolean daemonSetStillAtRisk =
+        step.getPhase() == TeardownPhase.DaemonSets
+            && current.compareTo(TeardownPhase.DaemonSets) > 0
+            && current.compareTo(TeardownPhase.Rbac) <= 0;
+    boolean deletedOrComingBack =
+        step.getState() == State.InProgress
+            || (step.getState() == State.Done && step.getUid() != null);
+    return daemonSetStillAtRisk && deletedOrComingBack;
+  }
+
   /** Indexes of the steps that belong to {@code phase}, in plan order. */
   static List<Integer> stepsOf(PhaseInput in) {
     return IntStream.range(0, in.steps().size())
@@ -55,10 +80,15 @@ public final class PhaseDecider {
     List<TeardownAction> actions = new ArrayList<>();
     List<Notice> notices = new ArrayList<>();
     List<TeardownStep> waiting = new ArrayList<>();
-    for (int index : stepsOf(in)) {
+    for (int index = 0; index < in.steps().size(); index++) {
       TeardownStep step = in.steps().get(index);
+      if (!watches(step, in.phase())) {
+        continue;
+      }
       Observed seen = in.observation(index);
-      if (step.isFinished()) {
+      if (step.getState() == State.Done && cameBack(step, seen)) {
+        step.setState(State.InProgress);
+      } else if (step.isFinished()) {
         continue;
       }
       if (seen.gone()) {

@@ -38,13 +38,17 @@ final class TeardownScenario implements AutoCloseable {
 
   /** Installs the node-agent chart, changed by {@code customize}, and waits until it is Ready. */
   OrderedRelease install(Consumer<OrderedRelease> customize) {
-    OrderedRelease release = Releases.ofChart(NS, NAME, Releases.NODE_AGENT);
-    customize.accept(release);
-    harness.create(release);
-    OrderedRelease ready =
-        harness.awaitRelease(NS, NAME, r -> hasCondition(r, "Ready", "True", null));
+    OrderedRelease ready = installChart(Releases.NODE_AGENT, customize);
     awaitPods("agent-agent", 2);
     return ready;
+  }
+
+  /** Installs {@code chart} as release agent in namespace agents and waits until it is Ready. */
+  OrderedRelease installChart(java.nio.file.Path chart, Consumer<OrderedRelease> customize) {
+    OrderedRelease release = Releases.ofChart(NS, NAME, chart);
+    customize.accept(release);
+    harness.create(release);
+    return harness.awaitRelease(NS, NAME, r -> hasCondition(r, "Ready", "True", null));
   }
 
   /** A DaemonSet the chart's operator would create: not in the chart, labelled for the release. */
@@ -102,26 +106,29 @@ final class TeardownScenario implements AutoCloseable {
 
   /** Adds a finalizer to an object of the release, holding its deletion until released. */
   void hold(io.fabric8.kubernetes.api.model.HasMetadata object) {
-    harness
-        .client()
-        .resource(object)
-        .edit(
-            o -> {
-              o.getMetadata().getFinalizers().add(HOLD);
-              return o;
-            });
+    changeFinalizers(object, finalizers -> finalizers.add(HOLD));
   }
 
   /** Removes the test's finalizer again. */
   void release(io.fabric8.kubernetes.api.model.HasMetadata object) {
+    changeFinalizers(object, finalizers -> finalizers.remove(HOLD));
+  }
+
+  // A merge patch without resourceVersion, as a controller managing its finalizer would send.
+  private void changeFinalizers(
+      io.fabric8.kubernetes.api.model.HasMetadata object, Consumer<List<String>> change) {
+    var current = harness.client().resource(object).get();
+    List<String> finalizers = new java.util.ArrayList<>(current.getMetadata().getFinalizers());
+    change.accept(finalizers);
     harness
         .client()
-        .resource(object)
-        .edit(
-            o -> {
-              o.getMetadata().getFinalizers().remove(HOLD);
-              return o;
-            });
+        .resource(current)
+        .patch(
+            io.fabric8.kubernetes.client.dsl.base.PatchContext.of(
+                io.fabric8.kubernetes.client.dsl.base.PatchType.JSON_MERGE),
+            "{\"metadata\":{\"finalizers\":"
+                + io.fabric8.kubernetes.client.utils.Serialization.asJson(finalizers)
+                + "}}");
   }
 
   void delete() {

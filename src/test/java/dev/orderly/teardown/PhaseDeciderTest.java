@@ -266,6 +266,42 @@ class PhaseDeciderTest {
   }
 
   @Test
+  void aDaemonSetThatComesBackDuringALaterPhaseIsDeletedAgainBeforeThePhaseEnds() {
+    TeardownStep daemonSet = object(TeardownPhase.DaemonSets, "DaemonSet", "agent");
+    daemonSet.setState(State.Done);
+    daemonSet.setUid("old");
+    object(TeardownPhase.Workloads, "Deployment", "operator");
+    observed.put(0, Observed.present("new"));
+    observed.put(1, Observed.present("d-1"));
+
+    PhaseDecision decision = decide(TeardownPhase.Workloads);
+    assertThat(decision.actions())
+        .contains(new TeardownAction.Delete(0, "new", Propagation.Foreground))
+        .contains(new TeardownAction.Delete(1, "d-1", Propagation.Foreground));
+    assertThat(decision.notices())
+        .anySatisfy(n -> assertThat(n.reason()).isEqualTo("ObjectRecreated"));
+    observed.remove(1);
+    assertThat(decide(TeardownPhase.Workloads).outcome())
+        .as("the phase waits for the recreated DaemonSet too")
+        .isEqualTo(Outcome.Waiting);
+    observed.remove(0);
+    assertThat(decide(TeardownPhase.Workloads).outcome()).isEqualTo(Outcome.Complete);
+  }
+
+  @Test
+  void donePhasesAreNotRevisitedOnceRbacIsGone() {
+    TeardownStep daemonSet = object(TeardownPhase.DaemonSets, "DaemonSet", "agent");
+    daemonSet.setState(State.Done);
+    daemonSet.setUid("old");
+    assertThat(PhaseDecider.watches(daemonSet, TeardownPhase.Rbac)).isTrue();
+    assertThat(PhaseDecider.watches(daemonSet, TeardownPhase.Release)).isFalse();
+    TeardownStep configMap = object(TeardownPhase.ConfigAndNetwork, "ConfigMap", "c");
+    configMap.setState(State.Done);
+    configMap.setUid("c-1");
+    assertThat(PhaseDecider.watches(configMap, TeardownPhase.Rbac)).isFalse();
+  }
+
+  @Test
   void phaseTimeoutWithFailStallsNamingWhatIsLeft() {
     object(TeardownPhase.DaemonSets, "DaemonSet", "stuck");
     observed.put(0, Observed.present("ds-1"));

@@ -88,6 +88,19 @@ public final class OperatorHarness implements AutoCloseable {
     return server.client();
   }
 
+  /** The running operator, e.g. to serve its metrics and probes; null while it is stopped. */
+  public OrderlyOperator operator() {
+    return operator;
+  }
+
+  /**
+   * Creates the OrderedRelease CRD through {@code client} and waits until it is stored, for tests
+   * that start their own operators against a bare {@link TestApiServer}.
+   */
+  public static void createCrd(KubernetesClient client) {
+    installCrd(client);
+  }
+
   public TestApiServer server() {
     return server;
   }
@@ -142,7 +155,8 @@ public final class OperatorHarness implements AutoCloseable {
   public List<Event> events(String namespace, String name) {
     return client().v1().events().inNamespace(namespace).list().getItems().stream()
         .filter(e -> name.equals(e.getInvolvedObject().getName()))
-        .sorted(Comparator.comparing(e -> e.getMetadata().getName()))
+        // The API server's resourceVersion orders them as they were written.
+        .sorted(Comparator.comparingLong(e -> Long.parseLong(e.getMetadata().getResourceVersion())))
         .toList();
   }
 
