@@ -69,14 +69,20 @@ public class OrderlyMetrics {
         reason);
   }
 
-  /** A teardown finished and the finalizer is being removed. */
-  public void teardownFinished(String release, Duration took) {
-    inProgress.remove(release);
+  /**
+   * A teardown finished and the finalizer is being removed; counted once even when the removal is
+   * retried. Returns whether this call counted it.
+   */
+  public boolean teardownFinished(String release, Duration took) {
+    if (inProgress.remove(release) == null) {
+      return false;
+    }
     registry.increment("orderly_teardowns_finished_total", "Teardowns that finished.");
     registry.observe(
         "orderly_teardown_duration_seconds",
         "From the start of a teardown to the finalizer's removal.",
         seconds(took));
+    return true;
   }
 
   /** An install or upgrade ended. */

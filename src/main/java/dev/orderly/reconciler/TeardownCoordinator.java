@@ -89,7 +89,9 @@ public class TeardownCoordinator {
     }
     TeardownStatus teardown = status.getTeardown();
     String key = resource.getMetadata().getNamespace() + "/" + resource.getMetadata().getName();
-    metrics.teardownActive(key, overallDeadline(working), starting);
+    if (teardown.getPhase() != TeardownPhase.Done) {
+      metrics.teardownActive(key, overallDeadline(working), starting);
+    }
     PhaseDecision last = null;
     boolean reobserved = false;
     for (int pass = 0; pass < MAX_PASSES && teardown.getPhase() != TeardownPhase.Done; pass++) {
@@ -115,18 +117,32 @@ public class TeardownCoordinator {
       break;
     }
     if (teardown.getPhase() == TeardownPhase.Done) {
+      status.setPhase("TearingDown:" + TeardownPhase.Done);
+      // Persisted before the finalizer goes, so a retried removal never re-runs a phase.
+      saveIfChanged(resource, context, before, status);
       executor.forget(id);
-      metrics.teardownFinished(
-          key, Duration.between(Instant.parse(teardown.getStartedAt()), now()));
-      events.record(
-          working,
-          Type.Normal,
-          Reasons.TEARDOWN_COMPLETE,
-          "every phase finished; removing the finalizer");
-      LOG.info("{}: teardown complete, removing the finalizer", id);
+      Duration took = Duration.between(Instant.parse(teardown.getStartedAt()), now());
+      if (metrics.teardownFinished(key, took)) {
+        events.record(
+            working,
+            Type.Normal,
+            Reasons.TEARDOWN_COMPLETE,
+            "every phase finished in " + took.toMillis() + " ms; removing the finalizer");
+        LOG.info("{}: teardown complete, removing the finalizer", id);
+      }
       return DeleteControl.defaultDelete();
     }
     describe(working, last);
+    saveIfChanged(resource, context, before, status);
+    Duration recheck = last == null ? Duration.ofSeconds(5) : last.recheckAfter();
+    return DeleteControl.noFinalizerRemoval().rescheduleAfter(Math.max(recheck.toMillis(), 100));
+  }
+
+  private static void saveIfChanged(
+      OrderedRelease resource,
+      Context<OrderedRelease> context,
+      String before,
+      OrderedReleaseStatus status) {
     if (!before.equals(Serialization.asJson(status))) {
       PrimaryUpdateAndCacheUtils.updateStatusAndCacheResource(
           resource,
@@ -136,8 +152,6 @@ public class TeardownCoordinator {
             return fresh;
           });
     }
-    Duration recheck = last == null ? Duration.ofSeconds(5) : last.recheckAfter();
-    return DeleteControl.noFinalizerRemoval().rescheduleAfter(Math.max(recheck.toMillis(), 100));
   }
 
   private PhaseInput input(
