@@ -15,7 +15,8 @@ COPY --from=build /src/target/orderly.jar /opt/orderly/orderly.jar
 COPY charts/examples /opt/orderly/charts/examples
 # helm-java unpacks its ~98 MB native library into java.io.tmpdir at start; with a read-only root
 # filesystem, mount a writable emptyDir at /tmp (the chart does).
-ENV JAVA_TOOL_OPTIONS="-XX:MaxRAMPercentage=75 -Djava.io.tmpdir=/tmp"
+# Helm and client-go write caches under $HOME; the image user has none and the root is read-only.
+ENV JAVA_TOOL_OPTIONS="-XX:MaxRAMPercentage=75 -Djava.io.tmpdir=/tmp" HOME=/tmp
 USER 10001:10001
 WORKDIR /opt/orderly
 ENTRYPOINT ["java", "-jar", "/opt/orderly/orderly.jar"]

@@ -3,7 +3,9 @@ package dev.orderly.reconciler;
 import static dev.orderly.testsupport.OperatorHarness.hasCondition;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.orderly.api.ChartSource;
 import dev.orderly.api.OrderedRelease;
+import dev.orderly.testsupport.LocalChartRepository;
 import dev.orderly.testsupport.OperatorHarness;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Event;
@@ -110,6 +112,45 @@ class InstallAndUpgradeIntegrationTest {
                 : created.getMetadata().getGeneration());
     assertThat(configMap().getData()).containsEntry("logLevel", "debug");
     assertThat(releaseSecret(2)).isNotNull();
+  }
+
+  @Test
+  void installsAChartFromAnHttpRepositoryByNameAndVersion() {
+    try (LocalChartRepository repository =
+        LocalChartRepository.serving(Releases.NODE_AGENT, "node-agent", "0.1.0")) {
+      OrderedRelease release = Releases.ofChart(NS, "agent", Releases.NODE_AGENT);
+      release
+          .getSpec()
+          .setChart(ChartSource.fromRepository(repository.url(), "node-agent", "0.1.0"));
+      harness.create(release);
+
+      OrderedRelease ready =
+          harness.awaitRelease(
+              NS, "agent", r -> hasCondition(r, "Ready", "True", "InstallSucceeded"));
+      assertThat(ready.getStatus().getRelease().getChartName()).isEqualTo("node-agent");
+      assertThat(ready.getStatus().getRelease().getChartVersion()).isEqualTo("0.1.0");
+      assertThat(configMap().getData()).containsEntry("logLevel", "info");
+      assertThat(repository.chartDownloads()).isEqualTo(1);
+    }
+  }
+
+  @Test
+  void aVersionTheRepositoryDoesNotHaveStallsNamingIt() {
+    try (LocalChartRepository repository =
+        LocalChartRepository.serving(Releases.NODE_AGENT, "node-agent", "0.1.0")) {
+      OrderedRelease release = Releases.ofChart(NS, "agent", Releases.NODE_AGENT);
+      release
+          .getSpec()
+          .setChart(ChartSource.fromRepository(repository.url(), "node-agent", "9.9.9"));
+      harness.create(release);
+
+      OrderedRelease stalled =
+          harness.awaitRelease(
+              NS, "agent", r -> hasCondition(r, "Stalled", "True", "ChartNotFound"));
+      assertThat(OperatorHarness.condition(stalled, "Stalled").orElseThrow().getMessage())
+          .isEqualTo(
+              "repository " + repository.url() + " has no version 9.9.9 of chart node-agent");
+    }
   }
 
   private ConfigMap configMap() {

@@ -1,0 +1,101 @@
+package dev.orderly.testsupport;
+
+import com.marcnuri.helm.Helm;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A Helm chart repository on loopback: an {@code index.yaml} and one packaged chart, served as a
+ * static HTTP repository (e.g. GitHub Pages or a bucket) would serve them.
+ */
+public final class LocalChartRepository implements AutoCloseable {
+  private final HttpServer server;
+  private final Path root;
+  private final AtomicInteger chartDownloads = new AtomicInteger();
+
+  private LocalChartRepository(HttpServer server, Path root) {
+    this.server = server;
+    this.root = root;
+  }
+
+  /** Packages {@code chart} (name and version from its Chart.yaml) and serves it. */
+  public static LocalChartRepository serving(Path chart, String name, String version) {
+    try {
+      Path root = Files.createTempDirectory("chart-repo");
+      new Helm(chart).packageIt().withDestination(root).call();
+      String archive = name + "-" + version + ".tgz";
+      if (!Files.exists(root.resolve(archive))) {
+        throw new IllegalStateException("helm package did not write " + archive);
+      }
+      // A relative URL, as `helm repo index` writes by default.
+      Files.writeString(
+          root.resolve("index.yaml"),
+          """
+          apiVersion: v1
+          entries:
+            %1$s:
+              - name: %1$s
+                version: %2$s
+                urls:
+                  - %3$s
+          generated: "2026-01-01T00:00:00Z"
+          """
+              .formatted(name, version, archive));
+      HttpServer server =
+          HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+      LocalChartRepository repository = new LocalChartRepository(server, root);
+      server.createContext(
+          "/",
+          exchange -> {
+            String path = exchange.getRequestURI().getPath().replaceFirst("^/charts/", "");
+            Path file = root.resolve(path).normalize();
+            if (!file.startsWith(root) || !Files.isRegularFile(file)) {
+              exchange.sendResponseHeaders(404, -1);
+              exchange.close();
+              return;
+            }
+            if (file.toString().endsWith(".tgz")) {
+              repository.chartDownloads.incrementAndGet();
+            }
+            byte[] body = Files.readAllBytes(file);
+            exchange.sendResponseHeaders(200, body.length);
+            try (OutputStream out = exchange.getResponseBody()) {
+              out.write(body);
+            }
+          });
+      server.start();
+      return repository;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** The repository URL to put in {@code spec.chart.repository}. */
+  public String url() {
+    return "http://127.0.0.1:" + server.getAddress().getPort() + "/charts";
+  }
+
+  /** How many times a chart archive was downloaded. */
+  public int chartDownloads() {
+    return chartDownloads.get();
+  }
+
+  @Override
+  public void close() {
+    server.stop(0);
+    try (var files = Files.walk(root)) {
+      for (Path path : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(path);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}
