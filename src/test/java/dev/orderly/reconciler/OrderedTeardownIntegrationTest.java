@@ -99,15 +99,7 @@ class OrderedTeardownIntegrationTest {
     assertThat(finalizerRemoved).as("the finalizer went last").isGreaterThan(recordRemoved);
 
     assertThat(scenario.announcedPhases())
-        .containsExactly(
-            "PreDeleteHooks",
-            "CustomResources",
-            "DaemonSets",
-            "Workloads",
-            "ConfigAndNetwork",
-            "Rbac",
-            "Release",
-            "PostDeleteHooks");
+        .containsExactlyElementsOf(TeardownScenario.ALL_PHASES);
     assertThat(scenario.eventReasons()).endsWith("TeardownComplete");
     for (String kind :
         List.of(

@@ -87,15 +87,7 @@ class TeardownRestartIntegrationTest {
     assertThat(scenario.simulator.terminations())
         .allSatisfy(t -> assertThat(t.sawItsRbac()).isTrue());
     assertThat(scenario.announcedPhases())
-        .containsExactly(
-            "PreDeleteHooks",
-            "CustomResources",
-            "DaemonSets",
-            "Workloads",
-            "ConfigAndNetwork",
-            "Rbac",
-            "Release",
-            "PostDeleteHooks");
+        .containsExactlyElementsOf(TeardownScenario.ALL_PHASES);
   }
 
   /** The phase is under way and waiting on what the test holds back. */

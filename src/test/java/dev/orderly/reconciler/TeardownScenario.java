@@ -24,6 +24,18 @@ final class TeardownScenario implements AutoCloseable {
   static final String NAME = "agent";
   static final String HOLD = "test.orderly.dev/hold";
 
+  /** Every phase that gets announced, spelt out in the order the teardown must run them. */
+  static final List<String> ALL_PHASES =
+      List.of(
+          "PreDeleteHooks",
+          "CustomResources",
+          "DaemonSets",
+          "Workloads",
+          "ConfigAndNetwork",
+          "Rbac",
+          "Release",
+          "PostDeleteHooks");
+
   final OperatorHarness harness;
   final ClusterSimulator simulator;
 
