@@ -134,9 +134,14 @@ public class HelmOperations implements AutoCloseable {
     wake.accept(id);
   }
 
+  /** Stops the pool; a Helm call under way is abandoned (it cannot be interrupted). */
   @Override
-  public void close() throws InterruptedException {
+  public void close() {
     pool.shutdownNow();
-    pool.awaitTermination(10, TimeUnit.SECONDS);
+    try {
+      pool.awaitTermination(10, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 }

@@ -146,7 +146,12 @@ public final class OrderlyOperator implements AutoCloseable {
             config.settingNamespaces(settings.namespaces());
           }
         });
-    operator.start();
+    try {
+      operator.start();
+    } catch (RuntimeException e) {
+      operations.close();
+      throw e;
+    }
     return new OrderlyOperator(operator, operations, metrics, leading, informersStopped);
   }
 

@@ -93,7 +93,6 @@ public class TeardownCoordinator {
       metrics.teardownActive(key, overallDeadline(working), starting);
     }
     PhaseDecision last = null;
-    boolean reobserved = false;
     for (int pass = 0; pass < MAX_PASSES && teardown.getPhase() != TeardownPhase.Done; pass++) {
       TeardownPhase phase = teardown.getPhase();
       executor.addOperatorDaemonSets(working);
@@ -106,12 +105,11 @@ public class TeardownCoordinator {
       measureHooks(teardown, statesBefore);
       if (last.outcome() == Outcome.Complete) {
         advance(working, phase);
-        reobserved = false;
         continue;
       }
-      // Deletes of objects without finalizers take effect at once: look again before waiting.
-      if (acted && !reobserved) {
-        reobserved = true;
+      // What was just created or deleted often settles at once (a ConfigMap hook is ready, an
+      // object without finalizers is gone): look again before waiting. MAX_PASSES bounds it.
+      if (acted) {
         continue;
       }
       break;

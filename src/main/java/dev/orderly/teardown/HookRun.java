@@ -112,7 +112,12 @@ final class HookRun {
     notices.add(
         new Notice(
             false, Reasons.TEARDOWN_IN_PROGRESS, "running " + event + " hook " + step.describe()));
-    return waiting(PhaseDecider.SAFETY_NET, "running " + event + " hook " + step.describe());
+    // Job and Pod hooks wake the release through informers when they finish; any other kind is
+    // ready once it exists, which the next look (right after this one) sees.
+    boolean watched = PhaseDecider.WATCHED_KINDS.contains(step.getKind());
+    return waiting(
+        watched ? PhaseDecider.SAFETY_NET : PhaseDecider.POLL,
+        "running " + event + " hook " + step.describe());
   }
 
   private PhaseDecision follow(int index, TeardownStep step) {

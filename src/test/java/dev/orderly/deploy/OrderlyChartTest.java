@@ -183,7 +183,8 @@ class OrderlyChartTest {
         .containsExactlyInAnyOrder(
             new Rule("coordination.k8s.io/leases", "create"),
             new Rule("coordination.k8s.io/leases/orderly-operator", "get"),
-            new Rule("coordination.k8s.io/leases/orderly-operator", "update"));
+            new Rule("coordination.k8s.io/leases/orderly-operator", "update"),
+            new Rule("coordination.k8s.io/leases/orderly-operator", "patch"));
   }
 
   @Test
