@@ -98,8 +98,7 @@ class OrderedTeardownIntegrationTest {
             r -> r.path().contains("/orderedreleases/" + NAME) && !r.method().equals("GET"));
     assertThat(finalizerRemoved).as("the finalizer went last").isGreaterThan(recordRemoved);
 
-    assertThat(scenario.announcedPhases())
-        .containsExactlyElementsOf(TeardownScenario.ALL_PHASES);
+    assertThat(scenario.announcedPhases()).containsExactlyElementsOf(TeardownScenario.ALL_PHASES);
     assertThat(scenario.eventReasons()).endsWith("TeardownComplete");
     for (String kind :
         List.of(

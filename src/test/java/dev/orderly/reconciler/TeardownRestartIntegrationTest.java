@@ -86,8 +86,7 @@ class TeardownRestartIntegrationTest {
         .isLessThan(firstDelete(journal, "/secrets/sh.helm.release.v1.agent.v1"));
     assertThat(scenario.simulator.terminations())
         .allSatisfy(t -> assertThat(t.sawItsRbac()).isTrue());
-    assertThat(scenario.announcedPhases())
-        .containsExactlyElementsOf(TeardownScenario.ALL_PHASES);
+    assertThat(scenario.announcedPhases()).containsExactlyElementsOf(TeardownScenario.ALL_PHASES);
   }
 
   /** The phase is under way and waiting on what the test holds back. */
