@@ -1,0 +1,121 @@
+package dev.orderly.bench;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The teardown benchmark: the real operator and real helm-java against the test API server and the
+ * cluster simulator (3 nodes; hook Jobs complete and pods terminate at once). Not part of the
+ * default test run (its name matches none of surefire's default patterns); run it with {@code mvn
+ * -B -Pbenchmark test}. It writes {@code report.md}, {@code report.json} and {@code
+ * requests-one-teardown.txt} under {@code target/benchmark/}.
+ *
+ * <p>The runs, in order: the footprint of {@code orderly run} in its own JVM watching 1,000
+ * releases; 20 single teardowns, one delete every 1.5 s; then 1, 10, 100 and 500 releases deleted
+ * at once, each on a fresh cluster, with reconciler threads sampled. Installs are not measured: up
+ * to 20 are installed by the operator with Helm, the 100 and the 500 are copies of one Helm install
+ * ({@link ReleaseCopier}). Each run has a cap and the whole benchmark a time budget ({@code
+ * -Dorderly.bench.budgetSeconds}, default {@value #BUDGET_SECONDS}), so it ends in time whatever
+ * the operator does; the last run gets what is left, and a run that hits its cap says so.
+ */
+class TeardownBenchmark {
+  // JUL loggers are held weakly; keep the one we quieten.
+  private static final Logger MOCK_SERVER_LOG =
+      Logger.getLogger("io.fabric8.mockwebserver.MockWebServer");
+
+  static final long BUDGET_SECONDS = 420;
+  static final int OVERHEAD_SAMPLES = 20;
+  static final Duration OVERHEAD_INTERVAL = Duration.ofMillis(1500);
+  static final Duration INSTALL_TIMEOUT = Duration.ofMinutes(4);
+
+  private BenchReport report;
+  private Instant deadline;
+
+  @Test
+  void run() throws Exception {
+    MOCK_SERVER_LOG.setLevel(Level.WARNING);
+    Instant started = Instant.now();
+    Duration budget =
+        Duration.ofSeconds(Long.getLong("orderly.bench.budgetSeconds", BUDGET_SECONDS));
+    deadline = started.plus(budget);
+    Path out = Path.of(System.getProperty("orderly.bench.out", "target/benchmark"));
+    Files.createDirectories(out);
+    report = new BenchReport(started, budget, Machine.describe());
+
+    report.footprint(
+        report.step(
+            "footprint of orderly run with 1,000 releases", () -> FootprintRun.measure(out)));
+    overhead(Duration.ofSeconds(150), Duration.ofSeconds(290));
+    // Each cap leaves room for the runs after it; the 500 get what is left.
+    scale(1, false, Duration.ofSeconds(60), Duration.ofSeconds(280));
+    scale(10, false, Duration.ofSeconds(120), Duration.ofSeconds(240));
+    scale(100, true, Duration.ofSeconds(180), Duration.ofSeconds(130));
+    scale(500, true, Duration.ofSeconds(600), Duration.ofSeconds(10));
+    report.write(out, Instant.now());
+  }
+
+  private void overhead(Duration wanted, Duration reserve) throws Exception {
+    try (BenchCluster cluster = BenchCluster.start()) {
+      List<String> namespaces = namespaces("single", OVERHEAD_SAMPLES);
+      report.step(
+          "install " + OVERHEAD_SAMPLES + " with Helm",
+          () -> {
+            cluster.install(namespaces, INSTALL_TIMEOUT);
+            return null;
+          });
+      Duration cap = cap(wanted, reserve);
+      report.overhead(
+          report.step(
+              "overhead: one delete every " + OVERHEAD_INTERVAL.toMillis() + " ms",
+              () ->
+                  TeardownRun.staggered("overhead", cluster, namespaces, OVERHEAD_INTERVAL, cap)));
+    }
+  }
+
+  private void scale(int count, boolean copies, Duration wanted, Duration reserve)
+      throws Exception {
+    try (BenchCluster cluster = BenchCluster.start()) {
+      List<String> namespaces = namespaces("scale" + count, count);
+      report.step(
+          "install " + count + (copies ? " (copies of one Helm install)" : " with Helm"),
+          () -> {
+            if (copies) {
+              ReleaseCopier.installCopies(cluster, namespaces, INSTALL_TIMEOUT);
+            } else {
+              cluster.install(namespaces, INSTALL_TIMEOUT);
+            }
+            return null;
+          });
+      Duration cap = cap(wanted, reserve);
+      report.scale(
+          report.step(
+              count + " deleted at once",
+              () -> TeardownRun.atOnce(count + " at once", cluster, namespaces, cap)));
+    }
+  }
+
+  /**
+   * How long a run may take: {@code wanted}, but no more than leaves {@code reserve} of the budget
+   * for the runs after it, and never under 30 s.
+   */
+  private Duration cap(Duration wanted, Duration reserve) {
+    Duration left = Duration.between(Instant.now(), deadline).minus(reserve);
+    Duration cap = left.compareTo(wanted) < 0 ? left : wanted;
+    return cap.compareTo(Duration.ofSeconds(30)) < 0 ? Duration.ofSeconds(30) : cap;
+  }
+
+  static List<String> namespaces(String prefix, int count) {
+    List<String> names = new ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      names.add(String.format("%s-%04d", prefix, i));
+    }
+    return names;
+  }
+}
