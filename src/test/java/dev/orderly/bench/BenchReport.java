@@ -27,7 +27,7 @@ final class BenchReport {
   private final Instant started;
   private final Duration budget;
   private final Machine machine;
-  private FootprintRun.Result footprint;
+  private List<FootprintRun.Result> footprint;
   private TeardownRun overhead;
   private final List<TeardownRun> scale = new ArrayList<>();
   private final List<Map<String, Object>> steps = new ArrayList<>();
@@ -57,8 +57,8 @@ final class BenchReport {
     return result;
   }
 
-  void footprint(FootprintRun.Result result) {
-    footprint = result;
+  void footprint(List<FootprintRun.Result> runs) {
+    footprint = List.copyOf(runs);
   }
 
   void overhead(TeardownRun run) {
@@ -128,18 +128,26 @@ final class BenchReport {
         .addSerializer(double.class, serializer);
   }
 
-  private Map<String, Object> footprintJson() {
-    Map<String, Object> map = new LinkedHashMap<>();
-    map.put("releases", footprint.releases());
-    map.put("startToFirstReconcileMs", footprint.startToFirstReconcile().toMillis());
-    map.put("startToAllReconciledMs", footprint.startToAllReconciled().toMillis());
-    map.put("rssMiB", footprint.rssKiB() / 1024.0);
-    map.put("peakRssMiB", footprint.peakRssKiB() / 1024.0);
-    map.put("heapUsedAfterGcMiB", footprint.heapUsedKiB() / 1024.0);
-    map.put("heapCommittedMiB", footprint.heapCommittedKiB() / 1024.0);
-    map.put("jvmFlags", footprint.jvmFlags());
-    map.put("note", footprint.note());
-    return map;
+  private List<Object> footprintJson() {
+    List<Object> runs = new ArrayList<>();
+    for (FootprintRun.Result run : footprint) {
+      Map<String, Object> map = new LinkedHashMap<>();
+      map.put("releases", run.releases());
+      map.put("startToFirstReconcileMs", run.startToFirstReconcile().toMillis());
+      map.put("startToAllReconciledMs", run.startToAllReconciled().toMillis());
+      map.put("rssMiB", run.rssKiB() / 1024.0);
+      map.put("peakRssMiB", run.peakRssKiB() / 1024.0);
+      map.put(
+          "rssAfterGcEveryHalfSecondMiB",
+          run.rssSettlingKiB().stream().map(kib -> kib / 1024).toList());
+      map.put("heapUsedAfterGcMiB", run.heapUsedKiB() / 1024.0);
+      map.put("heapCommittedMiB", run.heapCommittedKiB() / 1024.0);
+      map.put("jvmCommittedKiB", run.jvmCommittedKiB());
+      map.put("jvmFlags", run.jvmFlags());
+      map.put("note", run.note());
+      runs.add(map);
+    }
+    return runs;
   }
 
   static Map<String, Object> runJson(TeardownRun run, boolean detail) {

@@ -12,9 +12,15 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Matcher;
@@ -32,6 +38,9 @@ final class FootprintRun {
   static final int RELEASES = 1000;
   static final int NAMESPACES = 100;
 
+  /** How long resident memory is watched after the GC before it is read. */
+  static final Duration SETTLE = Duration.ofSeconds(3);
+
   /** The chart's memory limit (512 Mi) times the image's MaxRAMPercentage (75). */
   static final String MAX_HEAP = "-Xmx384m";
 
@@ -42,12 +51,29 @@ final class FootprintRun {
       Duration startToAllReconciled,
       long rssKiB,
       long peakRssKiB,
+      List<Long> rssSettlingKiB,
       long heapUsedKiB,
       long heapCommittedKiB,
+      Map<String, Long> jvmCommittedKiB,
       String jvmFlags,
       String note) {}
 
   private FootprintRun() {}
+
+  /** The run whose resident memory is the median of {@code runs}. */
+  static Result medianByRss(List<Result> runs) {
+    List<Result> sorted = new ArrayList<>(runs);
+    sorted.sort(Comparator.comparingLong(Result::rssKiB));
+    return sorted.get((sorted.size() - 1) / 2);
+  }
+
+  /** The median time from process start to the first reconcile over {@code runs}. */
+  static Duration medianFirstReconcile(List<Result> runs) {
+    List<Duration> sorted =
+        new ArrayList<>(runs.stream().map(Result::startToFirstReconcile).toList());
+    sorted.sort(Duration::compareTo);
+    return sorted.get((sorted.size() - 1) / 2);
+  }
 
   static Result measure(Path outDir) throws IOException, InterruptedException {
     try (BenchCluster cluster = BenchCluster.withoutOperator()) {
@@ -80,6 +106,8 @@ final class FootprintRun {
                   // Helm's Go runtime takes SIGQUIT, which jcmd needs to start the attach
                   // listener later; start it now.
                   "-XX:+StartAttachListener",
+                  // Lets jcmd say how much of the resident memory the JVM itself accounts for.
+                  "-XX:NativeMemoryTracking=summary",
                   "-Djava.io.tmpdir=" + System.getProperty("java.io.tmpdir"),
                   "-cp",
                   classpath(),
@@ -112,6 +140,10 @@ final class FootprintRun {
         Instant all = Instant.now();
         long pid = process.pid();
         long[] heap = heapAfterGc(pid);
+        String nativeMemory =
+            run(javaBinary("jcmd"), String.valueOf(pid), "VM.native_memory", "summary");
+        Files.writeString(outDir.resolve("footprint-native-memory.txt"), nativeMemory);
+        List<Long> settling = rssSeries(pid, SETTLE, Duration.ofMillis(500));
         long[] rss = rss(pid);
         return new Result(
             RELEASES,
@@ -119,10 +151,14 @@ final class FootprintRun {
             Duration.between(started, all),
             rss[0],
             rss[1],
+            settling,
             heap[0],
             heap[1],
+            committedByCategory(nativeMemory),
             MAX_HEAP,
-            "separate JVM running `orderly run`; "
+            "separate JVM running `orderly run`; resident memory read "
+                + SETTLE.toSeconds()
+                + " s after a full GC; "
                 + (RELEASES - 1)
                 + " suspended releases and 1 installed with Helm");
       } finally {
@@ -163,6 +199,43 @@ final class FootprintRun {
         }
       }
     };
+  }
+
+  /**
+   * Resident memory every {@code every} for {@code span}: the JVM gives back heap and Helm's Go
+   * runtime returns freed memory to the OS only some seconds after the work that used it.
+   */
+  static List<Long> rssSeries(long pid, Duration span, Duration every) {
+    List<Long> series = new CopyOnWriteArrayList<>();
+    int samples = (int) (span.toMillis() / every.toMillis());
+    ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
+    try {
+      timer.scheduleAtFixedRate(
+          () -> series.add(rss(pid)[0]), 0, every.toMillis(), TimeUnit.MILLISECONDS);
+      await().atMost(span.plusSeconds(5)).pollInterval(every).until(() -> series.size() >= samples);
+    } finally {
+      timer.shutdownNow();
+    }
+    return List.copyOf(series);
+  }
+
+  /**
+   * What the JVM has committed, in KiB, by Native Memory Tracking category, with "Total"; what
+   * resident memory holds beyond it is outside the JVM (Helm's Go runtime, native libraries).
+   */
+  static Map<String, Long> committedByCategory(String summary) {
+    Map<String, Long> committed = new LinkedHashMap<>();
+    Matcher total = Pattern.compile("Total: reserved=\\d+KB, committed=(\\d+)KB").matcher(summary);
+    if (total.find()) {
+      committed.put("Total", Long.parseLong(total.group(1)));
+    }
+    Matcher m =
+        Pattern.compile("-\\s+([A-Za-z ]+?) \\(reserved=\\d+KB, committed=(\\d+)KB")
+            .matcher(summary);
+    while (m.find()) {
+      committed.put(m.group(1).trim(), Long.parseLong(m.group(2)));
+    }
+    return committed;
   }
 
   /** Current and peak resident set size in KiB, from /proc. */

@@ -12,7 +12,7 @@ final class ReportMarkdown {
   private final Machine machine;
   private final String endLoad;
   private final Duration took;
-  private final FootprintRun.Result footprint;
+  private final List<FootprintRun.Result> footprint;
   private final TeardownRun overhead;
   private final List<TeardownRun> scale;
   private final List<Diagnosis.Target> targets;
@@ -22,7 +22,7 @@ final class ReportMarkdown {
       Machine machine,
       String endLoad,
       Duration took,
-      FootprintRun.Result footprint,
+      List<FootprintRun.Result> footprint,
       TeardownRun overhead,
       List<TeardownRun> scale,
       List<Diagnosis.Target> targets) {
@@ -212,22 +212,40 @@ final class ReportMarkdown {
   }
 
   private void footprint() {
-    line("## Footprint (`orderly run` in its own JVM, %s)", footprint.jvmFlags());
+    FootprintRun.Result first = footprint.get(0);
+    line("## Footprint (`orderly run` in its own JVM, %s)", first.jvmFlags());
     line("");
-    line("| Measure | Value |");
-    line("| --- | --- |");
-    line("| OrderedReleases watched | %,d (%s) |", footprint.releases(), footprint.note());
-    line("| Resident memory (VmRSS) | %d MiB |", footprint.rssKiB() / 1024);
-    line("| Peak resident memory (VmHWM) | %d MiB |", footprint.peakRssKiB() / 1024);
+    line("%,d OrderedReleases watched: %s.", first.releases(), first.note());
+    line("");
     line(
-        "| Heap used after a full GC / committed | %d / %d MiB |",
-        footprint.heapUsedKiB() / 1024, footprint.heapCommittedKiB() / 1024);
+        "| Start | Resident (VmRSS) | Peak resident (VmHWM) | Heap used after GC / committed"
+            + " | JVM committed (NMT) | Start → first reconcile | Start → all reconciled |");
+    line("| --- | --- | --- | --- | --- | --- | --- |");
+    for (int i = 0; i < footprint.size(); i++) {
+      FootprintRun.Result run = footprint.get(i);
+      line(
+          "| %d | %d MiB | %d MiB | %d / %d MiB | %d MiB | %s | %s |",
+          i + 1,
+          run.rssKiB() / 1024,
+          run.peakRssKiB() / 1024,
+          run.heapUsedKiB() / 1024,
+          run.heapCommittedKiB() / 1024,
+          run.jvmCommittedKiB().getOrDefault("Total", 0L) / 1024,
+          ms(run.startToFirstReconcile().toMillis()),
+          ms(run.startToAllReconciled().toMillis()));
+    }
+    line("");
+    FootprintRun.Result median = FootprintRun.medianByRss(footprint);
     line(
-        "| Process start → first reconcile | %s |",
-        ms(footprint.startToFirstReconcile().toMillis()));
-    line(
-        "| Process start → all %,d reconciled | %s |",
-        footprint.releases(), ms(footprint.startToAllReconciled().toMillis()));
+        "JVM committed memory of the median start, by Native Memory Tracking category (MiB): %s."
+            + " Resident memory beyond the JVM's is Helm's Go runtime and native libraries. The"
+            + " last start's full summary is in `footprint-native-memory.txt`.",
+        String.join(
+            ", ",
+            median.jvmCommittedKiB().entrySet().stream()
+                .filter(e -> e.getValue() >= 1024)
+                .map(e -> e.getKey() + " " + e.getValue() / 1024)
+                .toList()));
     line("");
   }
 
