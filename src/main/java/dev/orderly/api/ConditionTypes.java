@@ -30,6 +30,10 @@ public final class ConditionTypes {
     public static final String UPGRADE_SUCCEEDED = "UpgradeSucceeded";
     public static final String INSTALL_FAILED = "InstallFailed";
     public static final String UPGRADE_FAILED = "UpgradeFailed";
+
+    /** The API server refused the operator a permission the chart needs; names the chart value. */
+    public static final String INSUFFICIENT_PERMISSIONS = "InsufficientPermissions";
+
     public static final String INVALID_SPEC = "InvalidSpec";
     public static final String CHART_NOT_FOUND = "ChartNotFound";
     public static final String REPOSITORY_UNAVAILABLE = "RepositoryUnavailable";

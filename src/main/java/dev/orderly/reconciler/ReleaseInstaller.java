@@ -17,6 +17,7 @@ import dev.orderly.helm.HelmClient;
 import dev.orderly.helm.HelmFailure;
 import dev.orderly.helm.HelmReleaseInfo;
 import dev.orderly.helm.HelmReleaseRequest;
+import dev.orderly.helm.PermissionRefusal;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -71,6 +72,15 @@ public class ReleaseInstaller {
         HelmReleaseInfo release = upgrade ? helm.upgrade(request) : helm.install(request);
         return new Result(release, upgrade, findings);
       } catch (IllegalStateException e) {
+        Optional<String> refusal = PermissionRefusal.describe(e.getMessage());
+        if (refusal.isPresent()) {
+          // Retrying will not help until someone changes the operator's RBAC: stalled.
+          throw new HelmFailure(
+              Reasons.INSUFFICIENT_PERMISSIONS,
+              (upgrade ? "helm upgrade refused: " : "helm install refused: ") + refusal.get(),
+              true,
+              e);
+        }
         throw new HelmFailure(
             upgrade ? Reasons.UPGRADE_FAILED : Reasons.INSTALL_FAILED,
             (upgrade ? "helm upgrade failed: " : "helm install failed: ") + e.getMessage(),

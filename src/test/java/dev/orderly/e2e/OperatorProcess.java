@@ -1,0 +1,143 @@
+package dev.orderly.e2e;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.HttpURLConnection;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.awaitility.Awaitility;
+
+/**
+ * {@code orderly run} as a user runs it: the built jar in its own JVM, with its own kubeconfig. The
+ * test can stop it gracefully (SIGTERM) or kill it (SIGKILL) at any instant, and start it again.
+ */
+final class OperatorProcess implements AutoCloseable {
+  private final Path jar;
+  private final Path kubeconfig;
+  private final Path workDir;
+  private final String name;
+  private final List<String> extraArgs;
+  private Process process;
+  private int metricsPort;
+  private int starts;
+
+  OperatorProcess(Path jar, Path kubeconfig, Path workDir, String name, List<String> extraArgs) {
+    this.jar = jar;
+    this.kubeconfig = kubeconfig;
+    this.workDir = workDir;
+    this.name = name;
+    this.extraArgs = List.copyOf(extraArgs);
+  }
+
+  /** The jar {@code mvn package} built; the end-to-end suite runs after it. */
+  static Path builtJar() {
+    Path jar = Path.of("target", "orderly.jar").toAbsolutePath();
+    if (!Files.isRegularFile(jar)) {
+      throw new IllegalStateException(
+          jar + " is missing: the end-to-end suite runs after `mvn package` (mvn -B verify)");
+    }
+    return jar;
+  }
+
+  /** Starts the operator and waits until it reports ready. */
+  OperatorProcess start() {
+    try {
+      Files.createDirectories(workDir.resolve("tmp"));
+      metricsPort = freePort();
+      starts++;
+      List<String> command = new ArrayList<>();
+      command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+      command.add("-Xmx512m");
+      command.add("-Djava.io.tmpdir=" + workDir.resolve("tmp"));
+      command.add("-jar");
+      command.add(jar.toString());
+      command.add("run");
+      command.add("--kubeconfig=" + kubeconfig);
+      command.add("--leader-election=false");
+      command.add("--metrics-port=" + metricsPort);
+      command.add("--work-dir=" + workDir.resolve("charts"));
+      command.addAll(extraArgs);
+      ProcessBuilder builder = new ProcessBuilder(command);
+      builder.environment().put("KUBECACHEDIR", workDir.resolve("kube-cache").toString());
+      builder.environment().put("HOME", workDir.toString());
+      builder.environment().remove("KUBECONFIG");
+      builder.redirectErrorStream(true);
+      builder.redirectOutput(
+          ProcessBuilder.Redirect.appendTo(workDir.resolve(name + ".log").toFile()));
+      process = builder.start();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    Awaitility.await("orderly run (" + name + ") is ready; see " + log())
+        .atMost(Duration.ofSeconds(60))
+        .pollInterval(Duration.ofMillis(200))
+        .until(() -> ready() || !process.isAlive());
+    if (!process.isAlive()) {
+      throw new IllegalStateException("orderly run exited at start; see " + log());
+    }
+    return this;
+  }
+
+  Path log() {
+    return workDir.resolve(name + ".log");
+  }
+
+  int starts() {
+    return starts;
+  }
+
+  /** SIGKILL: no shutdown hook runs, nothing is saved that was not saved already. */
+  void kill() {
+    process.destroyForcibly();
+    waitFor();
+  }
+
+  /** SIGTERM, as Kubernetes stops a pod. */
+  void stop() {
+    if (process != null && process.isAlive()) {
+      process.destroy();
+      waitFor();
+    }
+  }
+
+  private void waitFor() {
+    try {
+      if (!process.waitFor(30, TimeUnit.SECONDS)) {
+        process.destroyForcibly();
+        process.waitFor(10, TimeUnit.SECONDS);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private boolean ready() {
+    try {
+      HttpURLConnection connection =
+          (HttpURLConnection)
+              URI.create("http://127.0.0.1:" + metricsPort + "/readyz").toURL().openConnection();
+      connection.setConnectTimeout(500);
+      connection.setReadTimeout(1000);
+      return connection.getResponseCode() == 200;
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket socket = new ServerSocket(0)) {
+      return socket.getLocalPort();
+    }
+  }
+
+  @Override
+  public void close() {
+    stop();
+  }
+}

@@ -1,0 +1,184 @@
+package dev.orderly.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.orderly.api.ChartSource;
+import dev.orderly.api.OrderedRelease;
+import dev.orderly.api.OrderedReleaseSpec;
+import io.fabric8.kubernetes.api.model.KubernetesResourceList;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.MixedOperation;
+import io.fabric8.kubernetes.client.dsl.Resource;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.UUID;
+import java.util.function.Consumer;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.condition.EnabledIfEnvironmentVariable;
+
+/**
+ * The base of every end-to-end test: the real control plane, two simulated nodes, and {@code
+ * orderly run} in its own JVM acting as the operator chart's ServiceAccount. Each test works in
+ * namespaces of its own and leaves nothing behind.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@EnabledIfEnvironmentVariable(
+    named = ControlPlane.KUBECONFIG_ENV,
+    matches = ".+",
+    disabledReason =
+        "no control plane: set ORDERLY_E2E_KUBECONFIG to an admin kubeconfig (.ci/run starts"
+            + " ../shared/k8s and sets it; see README)")
+abstract class RealClusterTest {
+  static final Path CHARTS = Path.of("charts", "examples").toAbsolutePath();
+
+  protected ControlPlane plane;
+  protected KubernetesClient admin;
+  protected NodeStandIn nodes;
+  protected OperatorProcess operator;
+  private final List<String> namespaces = new ArrayList<>();
+
+  @BeforeAll
+  void startCluster() {
+    plane = ControlPlane.fromEnvironment().orElseThrow();
+    admin = plane.admin();
+    Path work = Path.of("target", "e2e", getClass().getSimpleName()).toAbsolutePath();
+    Path kubeconfig =
+        plane.installOperatorIdentity(Path.of("operator"), work.resolve("operator.kubeconfig"));
+    nodes = new NodeStandIn(plane, List.of("e2e-node-1", "e2e-node-2")).start();
+    operator =
+        new OperatorProcess(OperatorProcess.builtJar(), kubeconfig, work, "operator", List.of())
+            .start();
+  }
+
+  @AfterAll
+  void stopCluster() {
+    if (operator != null) {
+      operator.stop();
+    }
+    for (String namespace : namespaces) {
+      try {
+        admin.namespaces().withName(namespace).delete();
+      } catch (KubernetesClientException e) {
+        // Already going.
+      }
+    }
+    if (nodes != null) {
+      nodes.close();
+    }
+    if (plane != null) {
+      plane.close();
+    }
+  }
+
+  /** A fresh namespace for this test, removed after the class. */
+  protected String namespace(String prefix) {
+    String name =
+        prefix + "-" + UUID.randomUUID().toString().substring(0, 6).toLowerCase(Locale.ROOT);
+    admin
+        .namespaces()
+        .resource(new NamespaceBuilder().withNewMetadata().withName(name).endMetadata().build())
+        .create();
+    namespaces.add(name);
+    return name;
+  }
+
+  protected MixedOperation<
+          OrderedRelease, KubernetesResourceList<OrderedRelease>, Resource<OrderedRelease>>
+      releases() {
+    return admin.resources(OrderedRelease.class);
+  }
+
+  /** An OrderedRelease of the example chart {@code chart}, changed by {@code customize}. */
+  protected OrderedRelease release(
+      String namespace, String name, String chart, Consumer<OrderedRelease> customize) {
+    OrderedRelease release = new OrderedRelease();
+    release.getMetadata().setNamespace(namespace);
+    release.getMetadata().setName(name);
+    OrderedReleaseSpec spec = new OrderedReleaseSpec();
+    spec.setChart(ChartSource.fromPath(CHARTS.resolve(chart).toString()));
+    release.setSpec(spec);
+    customize.accept(release);
+    return releases().inNamespace(namespace).resource(release).create();
+  }
+
+  /** Waits until the release is Ready=True, failing early with its Stalled message. */
+  protected OrderedRelease awaitReady(String namespace, String name) {
+    Awaitility.await(namespace + "/" + name + " Ready=True; operator log: " + operator.log())
+        .atMost(Duration.ofSeconds(120))
+        .pollInterval(Duration.ofMillis(250))
+        .until(
+            () -> condition(namespace, name, "Ready").equals("True") || stalled(namespace, name));
+    assertThat(condition(namespace, name, "Ready"))
+        .as("Ready of %s/%s (Stalled: %s)", namespace, name, message(namespace, name, "Stalled"))
+        .isEqualTo("True");
+    return releases().inNamespace(namespace).withName(name).get();
+  }
+
+  protected void awaitGone(String namespace, String name, Duration atMost) {
+    Awaitility.await(namespace + "/" + name + " is gone; operator log: " + operator.log())
+        .atMost(atMost)
+        .pollInterval(Duration.ofMillis(250))
+        .until(() -> releases().inNamespace(namespace).withName(name).get() == null);
+  }
+
+  protected boolean stalled(String namespace, String name) {
+    return condition(namespace, name, "Stalled").equals("True");
+  }
+
+  protected String condition(String namespace, String name, String type) {
+    OrderedRelease release = releases().inNamespace(namespace).withName(name).get();
+    if (release == null
+        || release.getStatus() == null
+        || release.getStatus().getConditions() == null) {
+      return "";
+    }
+    return release.getStatus().getConditions().stream()
+        .filter(c -> type.equals(c.getType()))
+        .map(c -> c.getStatus())
+        .findFirst()
+        .orElse("");
+  }
+
+  protected String message(String namespace, String name, String type) {
+    OrderedRelease release = releases().inNamespace(namespace).withName(name).get();
+    if (release == null
+        || release.getStatus() == null
+        || release.getStatus().getConditions() == null) {
+      return "";
+    }
+    return release.getStatus().getConditions().stream()
+        .filter(c -> type.equals(c.getType()))
+        .map(c -> c.getReason() + ": " + c.getMessage())
+        .findFirst()
+        .orElse("");
+  }
+
+  /** Waits until {@code count} pods matching the label are Running. */
+  protected void awaitRunningPods(String namespace, String label, String value, int count) {
+    Awaitility.await(count + " running pods " + label + "=" + value + " in " + namespace)
+        .atMost(Duration.ofSeconds(60))
+        .pollInterval(Duration.ofMillis(250))
+        .until(
+            () ->
+                admin
+                        .pods()
+                        .inNamespace(namespace)
+                        .withLabel(label, value)
+                        .list()
+                        .getItems()
+                        .stream()
+                        .filter(
+                            p ->
+                                p.getStatus() != null && "Running".equals(p.getStatus().getPhase()))
+                        .count()
+                    == count);
+  }
+}
