@@ -2,6 +2,7 @@ package dev.orderly.api;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.crd.generator.annotation.SchemaFrom;
 import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Pattern;
 import java.util.ArrayList;
@@ -18,11 +19,23 @@ public class UninstallOptions {
     Continue
   }
 
-  /** How the dependents of a deleted object are removed; Kubernetes' propagationPolicy. */
+  /**
+   * How the dependents of a deleted object are removed; Kubernetes' propagationPolicy. Only
+   * Foreground keeps the teardown's promise, so the CRD accepts only it: with Background the API
+   * server reports a workload gone while its pods still run (on a real control plane the
+   * ServiceAccount was deleted while a Deployment's pod was terminating), and with Orphan the pods
+   * run on with their RBAC deleted. The other constants stay so that objects stored by earlier
+   * versions can still be read and torn down (in Foreground).
+   */
   public enum Propagation {
     Foreground,
     Background,
     Orphan
+  }
+
+  /** The propagation policies the CRD accepts: those that keep the teardown's promise. */
+  enum AcceptedPropagation {
+    Foreground
   }
 
   @Default("10m")
@@ -39,8 +52,11 @@ public class UninstallOptions {
   private boolean disableHooks;
 
   @Default("Foreground")
+  @SchemaFrom(type = AcceptedPropagation.class)
   @JsonPropertyDescription(
-      "The propagationPolicy used for every delete: Foreground (default), Background or Orphan.")
+      "The propagationPolicy of every delete. Only Foreground is accepted: with Background the API"
+          + " server reports a workload gone while its pods still run, so RBAC would go under"
+          + " them; with Orphan the pods run on with their RBAC deleted.")
   private Propagation deletionPropagation = Propagation.Foreground;
 
   @JsonPropertyDescription("Keep Helm's release history (helm uninstall --keep-history).")

@@ -4,6 +4,7 @@ import dev.orderly.api.ChartSource;
 import dev.orderly.api.Durations;
 import dev.orderly.api.OrderedRelease;
 import dev.orderly.api.OrderedReleaseSpec;
+import dev.orderly.api.UninstallOptions;
 import dev.orderly.api.ValuesReference;
 import java.util.ArrayList;
 import java.util.List;
@@ -52,6 +53,15 @@ public final class SpecValidator {
     checkDuration("spec.upgrade.timeout", spec.getUpgrade().getTimeout(), problems);
     checkDuration("spec.uninstall.timeout", spec.getUninstall().getTimeout(), problems);
     checkDuration("spec.uninstall.hookTimeout", spec.getUninstall().getHookTimeout(), problems);
+    UninstallOptions.Propagation propagation = spec.getUninstall().getDeletionPropagation();
+    if (propagation != null && propagation != UninstallOptions.Propagation.Foreground) {
+      // The CRD refuses it; an object stored under an earlier CRD may still carry it.
+      problems.add(
+          "spec.uninstall.deletionPropagation "
+              + propagation
+              + " is not supported: only Foreground keeps every pod's RBAC until the pod is gone;"
+              + " remove the field or set Foreground");
+    }
     return problems;
   }
 

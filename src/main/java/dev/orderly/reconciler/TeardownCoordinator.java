@@ -165,7 +165,9 @@ public class TeardownCoordinator {
         teardown.getDeadline() == null ? null : Instant.parse(teardown.getDeadline()),
         Durations.parse(options.getHookTimeout(), Duration.ofMinutes(5)),
         options.getOnTimeout(),
-        options.getDeletionPropagation(),
+        // Always Foreground: only it keeps the order promise (see UninstallOptions.Propagation);
+        // an object stored before the CRD refused the others is torn down safely all the same.
+        UninstallOptions.Propagation.Foreground,
         annotated(resource, FORCE),
         annotated(resource, SKIP_HOOKS));
   }

@@ -122,6 +122,15 @@ abstract class RealClusterTest {
     return releases().inNamespace(namespace).withName(name).get();
   }
 
+  /** Waits until a stalled release recovers through its own retries (backoff 10 s, 20 s, ...). */
+  protected void awaitRecovered(String namespace, String name) {
+    Awaitility.await(
+            namespace + "/" + name + " recovers to Ready=True; operator log: " + operator.log())
+        .atMost(Duration.ofSeconds(90))
+        .pollInterval(Duration.ofMillis(500))
+        .until(() -> condition(namespace, name, "Ready").equals("True"));
+  }
+
   protected void awaitGone(String namespace, String name, Duration atMost) {
     Awaitility.await(namespace + "/" + name + " is gone; operator log: " + operator.log())
         .atMost(atMost)

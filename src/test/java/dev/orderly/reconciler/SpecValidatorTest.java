@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.orderly.api.ChartSource;
 import dev.orderly.api.OrderedRelease;
 import dev.orderly.api.OrderedReleaseSpec;
+import dev.orderly.api.UninstallOptions;
 import dev.orderly.api.ValuesReference;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import java.util.List;
@@ -19,6 +20,18 @@ import org.junit.jupiter.params.provider.MethodSource;
 class SpecValidatorTest {
   static Stream<Arguments> badSpecs() {
     return Stream.of(
+        Arguments.of(
+            "Background propagation, stored under an earlier CRD",
+            (Consumer<OrderedReleaseSpec>)
+                s ->
+                    s.getUninstall()
+                        .setDeletionPropagation(UninstallOptions.Propagation.Background),
+            "deletionPropagation Background is not supported"),
+        Arguments.of(
+            "Orphan propagation, stored under an earlier CRD",
+            (Consumer<OrderedReleaseSpec>)
+                s -> s.getUninstall().setDeletionPropagation(UninstallOptions.Propagation.Orphan),
+            "deletionPropagation Orphan is not supported"),
         Arguments.of(
             "no chart",
             (Consumer<OrderedReleaseSpec>) s -> s.setChart(null),
