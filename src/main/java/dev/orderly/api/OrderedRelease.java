@@ -31,6 +31,12 @@ public class OrderedRelease extends CustomResource<OrderedReleaseSpec, OrderedRe
   /** The finalizer that holds the object until the ordered teardown has finished. */
   public static final String FINALIZER = "orderly.dev/ordered-teardown";
 
+  /**
+   * Label on every hook object the teardown creates, valued with the OrderedRelease's UID, so a
+   * hook created just before a crash is recognised, and not run again, after the restart.
+   */
+  public static final String TEARDOWN_LABEL = "orderly.dev/teardown-of";
+
   /** The release name Helm uses: {@code spec.releaseName}, or the object's name. */
   public String releaseName() {
     String name = getSpec() == null ? null : getSpec().getReleaseName();

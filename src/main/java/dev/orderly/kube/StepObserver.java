@@ -1,5 +1,6 @@
 package dev.orderly.kube;
 
+import dev.orderly.api.OrderedRelease;
 import dev.orderly.api.TeardownPhase;
 import dev.orderly.api.TeardownStep;
 import dev.orderly.teardown.Observed;
@@ -34,7 +35,8 @@ public class StepObserver {
    * Observations by step index for the unfinished steps of {@code phase}. The Release phase has
    * nothing to look at: its one step is Helm's record, followed through the Helm pool.
    */
-  public Map<Integer, Observed> observe(List<TeardownStep> steps, TeardownPhase phase) {
+  public Map<Integer, Observed> observe(
+      List<TeardownStep> steps, TeardownPhase phase, String releaseUid) {
     Map<Integer, Observed> observed = new HashMap<>();
     if (phase == TeardownPhase.Release) {
       return observed;
@@ -47,6 +49,9 @@ public class StepObserver {
       Optional<GenericKubernetesResource> live =
           objects.get(step.getApiVersion(), step.getKind(), step.getNamespace(), step.getName());
       Observed seen = live.map(StepObserver::toObserved).orElse(Observed.absent());
+      if (live.isPresent() && createdBy(live.get(), releaseUid)) {
+        seen = seen.createdByUs();
+      }
       if ("DaemonSet".equals(step.getKind())) {
         String owner = seen.exists() ? seen.uid() : step.getUid();
         int remaining = owner == null ? 0 : pods.podsOwnedBy(step.getNamespace(), owner);
@@ -55,6 +60,13 @@ public class StepObserver {
       observed.put(i, seen);
     }
     return observed;
+  }
+
+  private static boolean createdBy(GenericKubernetesResource object, String releaseUid) {
+    Map<String, String> labels = object.getMetadata().getLabels();
+    return releaseUid != null
+        && labels != null
+        && releaseUid.equals(labels.get(OrderedRelease.TEARDOWN_LABEL));
   }
 
   private static Observed toObserved(GenericKubernetesResource object) {

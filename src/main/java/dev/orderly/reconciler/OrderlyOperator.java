@@ -103,7 +103,12 @@ public final class OrderlyOperator implements AutoCloseable {
             events,
             settings.clock());
     TeardownCoordinator teardown =
-        new TeardownCoordinator(executor, events, metrics, settings.clock());
+        new TeardownCoordinator(
+            executor,
+            events,
+            metrics,
+            settings.clock(),
+            CrashPoints.parse(System.getenv(CrashPoints.ENVIRONMENT)));
     OrderedReleaseReconciler reconciler =
         new OrderedReleaseReconciler(
             installer, operations, teardown, sources, events, metrics, settings.clock());

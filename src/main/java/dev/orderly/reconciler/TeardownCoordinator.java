@@ -25,7 +25,6 @@ import dev.orderly.teardown.PhaseInput;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.DeleteControl;
-import io.javaoperatorsdk.operator.api.reconciler.PrimaryUpdateAndCacheUtils;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import java.time.Clock;
 import java.time.Duration;
@@ -57,13 +56,19 @@ public class TeardownCoordinator {
   private final EventRecorder events;
   private final OrderlyMetrics metrics;
   private final Clock clock;
+  private final CrashPoints crashPoints;
 
   public TeardownCoordinator(
-      TeardownExecutor executor, EventRecorder events, OrderlyMetrics metrics, Clock clock) {
+      TeardownExecutor executor,
+      EventRecorder events,
+      OrderlyMetrics metrics,
+      Clock clock,
+      CrashPoints crashPoints) {
     this.executor = executor;
     this.events = events;
     this.metrics = metrics;
     this.clock = clock;
+    this.crashPoints = crashPoints;
   }
 
   /** One look at the teardown: act on what is ready, never wait for it. */
@@ -80,7 +85,7 @@ public class TeardownCoordinator {
       working.setStatus(new OrderedReleaseStatus());
     }
     OrderedReleaseStatus status = working.getStatus();
-    String before = Serialization.asJson(status);
+    StatusWrites writes = new StatusWrites(resource, context, status);
     ResourceID id = ResourceID.fromResource(resource);
     boolean starting = status.getTeardown() == null;
     if (starting) {
@@ -96,11 +101,18 @@ public class TeardownCoordinator {
     for (int pass = 0; pass < MAX_PASSES && teardown.getPhase() != TeardownPhase.Done; pass++) {
       TeardownPhase phase = teardown.getPhase();
       executor.addOperatorDaemonSets(working);
-      Map<Integer, Observed> observed = executor.observe(teardown.getSteps(), phase);
+      Map<Integer, Observed> observed =
+          executor.observe(teardown.getSteps(), phase, resource.getMetadata().getUid());
       List<TeardownStep.State> statesBefore =
           teardown.getSteps().stream().map(TeardownStep::getState).toList();
       last = PhaseDecider.decide(input(working, id, observed));
-      boolean acted = executor.carryOut(working, id, last.actions());
+      if (!last.actions().isEmpty()) {
+        // Intent before action: the steps already say what is about to be done, so a crash
+        // between acting and the next save never makes the restart do it a second time.
+        writes.saveIfChanged(status);
+        crashPoints.reached("before-" + TeardownExecutor.nameOf(last.actions().get(0)));
+      }
+      boolean acted = executor.carryOut(working, id, last.actions(), crashPoints);
       record(working, last);
       measureHooks(teardown, statesBefore);
       if (last.outcome() == Outcome.Complete) {
@@ -117,7 +129,7 @@ public class TeardownCoordinator {
     if (teardown.getPhase() == TeardownPhase.Done) {
       status.setPhase("TearingDown:" + TeardownPhase.Done);
       // Persisted before the finalizer goes, so a retried removal never re-runs a phase.
-      saveIfChanged(resource, context, before, status);
+      writes.saveIfChanged(status);
       executor.forget(id);
       Duration took = Duration.between(Instant.parse(teardown.getStartedAt()), now());
       if (metrics.teardownFinished(key, took)) {
@@ -131,25 +143,9 @@ public class TeardownCoordinator {
       return DeleteControl.defaultDelete();
     }
     describe(working, last);
-    saveIfChanged(resource, context, before, status);
+    writes.saveIfChanged(status);
     Duration recheck = last == null ? Duration.ofSeconds(5) : last.recheckAfter();
     return DeleteControl.noFinalizerRemoval().rescheduleAfter(Math.max(recheck.toMillis(), 100));
-  }
-
-  private static void saveIfChanged(
-      OrderedRelease resource,
-      Context<OrderedRelease> context,
-      String before,
-      OrderedReleaseStatus status) {
-    if (!before.equals(Serialization.asJson(status))) {
-      PrimaryUpdateAndCacheUtils.updateStatusAndCacheResource(
-          resource,
-          context,
-          fresh -> {
-            fresh.setStatus(status);
-            return fresh;
-          });
-    }
   }
 
   private PhaseInput input(

@@ -29,6 +29,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -129,8 +130,9 @@ public class TeardownExecutor {
   }
 
   /** What the cluster shows for the unfinished steps of {@code phase}. */
-  public Map<Integer, Observed> observe(List<TeardownStep> steps, TeardownPhase phase) {
-    return observer.observe(steps, phase);
+  public Map<Integer, Observed> observe(
+      List<TeardownStep> steps, TeardownPhase phase, String releaseUid) {
+    return observer.observe(steps, phase, releaseUid);
   }
 
   /** How Helm's removal of the record stands; a failure is retried after a backoff. */
@@ -157,7 +159,11 @@ public class TeardownExecutor {
   }
 
   /** Carries out {@code actions}; returns whether any was sent. Failures are recorded on steps. */
-  public boolean carryOut(OrderedRelease resource, ResourceID id, List<TeardownAction> actions) {
+  public boolean carryOut(
+      OrderedRelease resource,
+      ResourceID id,
+      List<TeardownAction> actions,
+      CrashPoints crashPoints) {
     List<TeardownStep> steps = resource.getStatus().getTeardown().getSteps();
     for (TeardownAction action : actions) {
       if (action instanceof TeardownAction.CreateHook create) {
@@ -167,8 +173,17 @@ public class TeardownExecutor {
       } else {
         removeRelease(resource, id);
       }
+      crashPoints.reached("after-" + nameOf(action));
     }
     return !actions.isEmpty();
+  }
+
+  /** The action's name in crash points and logs: create-hook, delete or remove-release. */
+  static String nameOf(TeardownAction action) {
+    if (action instanceof TeardownAction.CreateHook) {
+      return "create-hook";
+    }
+    return action instanceof TeardownAction.Delete ? "delete" : "remove-release";
   }
 
   /** Drops what the Helm pool keeps about {@code id}, once the teardown is over. */
@@ -183,9 +198,20 @@ public class TeardownExecutor {
       if (step.getNamespace() != null) {
         hook.getMetadata().setNamespace(step.getNamespace());
       }
+      Map<String, String> labels = new HashMap<>();
+      if (hook.getMetadata().getLabels() != null) {
+        labels.putAll(hook.getMetadata().getLabels());
+      }
+      labels.put(OrderedRelease.TEARDOWN_LABEL, resource.getMetadata().getUid());
+      hook.getMetadata().setLabels(labels);
       step.setUid(objects.create(hook).getMetadata().getUid());
     } catch (KubernetesClientException | IllegalArgumentException e) {
-      // Left InProgress without an object, the next look finds it missing and fails the hook.
+      // A definite refusal fails the hook. Anything else (a 5xx, 429, 409, a lost connection)
+      // leaves it InProgress without a UID: the next look adopts the object if it was made after
+      // all, or creates it again, within the hook timeout.
+      if (definiteRefusal(e)) {
+        step.setState(TeardownStep.State.Failed);
+      }
       step.setMessage("could not be created: " + e.getMessage());
       events.record(
           resource,
@@ -193,6 +219,15 @@ public class TeardownExecutor {
           "HookCreateFailed",
           step.describe() + " could not be created: " + e.getMessage());
     }
+  }
+
+  /** A 4xx other than 409 Conflict and 429 Too Many Requests, or a manifest that cannot be read. */
+  private static boolean definiteRefusal(RuntimeException e) {
+    if (!(e instanceof KubernetesClientException client)) {
+      return true;
+    }
+    int code = client.getCode();
+    return code >= 400 && code < 500 && code != 409 && code != 429;
   }
 
   private void delete(OrderedRelease resource, TeardownStep step, TeardownAction.Delete delete) {

@@ -94,17 +94,7 @@ final class HookRun {
   private PhaseDecision start(int index, TeardownStep step) {
     Observed seen = in.observation(index);
     if (seen.exists()) {
-      // A leftover from an earlier run: Helm's before-hook-creation replaces it; without that
-      // policy Helm would fail to create the hook, and so do we, rather than adopt a stale one.
-      if (!policies(step).contains(BEFORE_CREATION)) {
-        step.setState(State.Failed);
-        step.setMessage("already exists and its hook-delete-policy lacks before-hook-creation");
-        return failed(step);
-      }
-      if (!seen.terminating()) {
-        actions.add(new TeardownAction.Delete(index, seen.uid(), in.propagation()));
-      }
-      return waiting(PhaseDecider.POLL, "replacing the previous " + step.describe());
+      return replaceLeftover(index, step, seen);
     }
     actions.add(new TeardownAction.CreateHook(index));
     step.setState(State.InProgress);
@@ -120,8 +110,30 @@ final class HookRun {
         "running " + event + " hook " + step.describe());
   }
 
+  /**
+   * A leftover from an earlier run: Helm's before-hook-creation replaces it; without that policy
+   * Helm would fail to create the hook, and so do we, rather than adopt a stale one.
+   */
+  private PhaseDecision replaceLeftover(int index, TeardownStep step, Observed seen) {
+    if (!policies(step).contains(BEFORE_CREATION)) {
+      step.setState(State.Failed);
+      step.setMessage("already exists and its hook-delete-policy lacks before-hook-creation");
+      return failed(step);
+    }
+    if (!seen.terminating()) {
+      actions.add(new TeardownAction.Delete(index, seen.uid(), in.propagation()));
+    }
+    return waiting(PhaseDecider.POLL, "replacing the previous " + step.describe());
+  }
+
   private PhaseDecision follow(int index, TeardownStep step) {
     Observed seen = in.observation(index);
+    if (step.getUid() == null) {
+      PhaseDecision unsettled = settleCreation(index, step, seen);
+      if (unsettled != null) {
+        return unsettled;
+      }
+    }
     if (!seen.exists()) {
       step.setState(State.Failed);
       step.setMessage("the hook object disappeared before it finished");
@@ -161,6 +173,24 @@ final class HookRun {
     }
     step.setMessage("did not finish within the hook timeout; still waiting");
     return PhaseDecider.stalled(actions, notices, Reasons.HOOK_TIMED_OUT, message);
+  }
+
+  /**
+   * A hook whose creation was decided (and saved) but whose object's UID never was: the process
+   * stopped between the two, or the create failed for a reason worth retrying. An object with this
+   * teardown's label is the one it created: adopted, never run again. No object: created now.
+   * Anyone else's object of that name is replaced as a leftover would be.
+   */
+  private PhaseDecision settleCreation(int index, TeardownStep step, Observed seen) {
+    if (seen.exists() && seen.ours()) {
+      step.setUid(seen.uid());
+      return null;
+    }
+    if (seen.exists()) {
+      return replaceLeftover(index, step, seen);
+    }
+    actions.add(new TeardownAction.CreateHook(index));
+    return waiting(PhaseDecider.POLL, "creating " + event + " hook " + step.describe());
   }
 
   private PhaseDecision failed(TeardownStep step) {

@@ -9,6 +9,7 @@ package dev.orderly.teardown;
  * @param hookOutcome for hook objects, whether it finished as Helm judges hooks
  * @param remainingPods pods still owned by it (DaemonSets), whatever their state
  * @param detail why a hook failed, as the Job's condition or the Pod's status says
+ * @param ours whether it carries this teardown's label, so Orderly created it (a hook)
  */
 public record Observed(
     boolean exists,
@@ -16,7 +17,8 @@ public record Observed(
     boolean terminating,
     HookOutcome hookOutcome,
     int remainingPods,
-    String detail) {
+    String detail,
+    boolean ours) {
 
   /**
    * How a hook object stands, as Helm judges it: Jobs and Pods run, other kinds are ready at once.
@@ -29,24 +31,29 @@ public record Observed(
 
   /** Nothing of that name exists. */
   public static Observed absent() {
-    return new Observed(false, null, false, null, 0, null);
+    return new Observed(false, null, false, null, 0, null, false);
   }
 
   /** A live object that is not being deleted. */
   public static Observed present(String uid) {
-    return new Observed(true, uid, false, HookOutcome.Running, 0, null);
+    return new Observed(true, uid, false, HookOutcome.Running, 0, null, false);
   }
 
   public Observed terminatingNow() {
-    return new Observed(exists, uid, true, hookOutcome, remainingPods, detail);
+    return new Observed(exists, uid, true, hookOutcome, remainingPods, detail, ours);
   }
 
   public Observed withOutcome(HookOutcome outcome, String why) {
-    return new Observed(exists, uid, terminating, outcome, remainingPods, why);
+    return new Observed(exists, uid, terminating, outcome, remainingPods, why, ours);
   }
 
   public Observed withRemainingPods(int pods) {
-    return new Observed(exists, uid, terminating, hookOutcome, pods, detail);
+    return new Observed(exists, uid, terminating, hookOutcome, pods, detail, ours);
+  }
+
+  /** Labelled by this teardown: a hook Orderly created, perhaps just before a crash. */
+  public Observed createdByUs() {
+    return new Observed(exists, uid, terminating, hookOutcome, remainingPods, detail, true);
   }
 
   /** Gone, with nothing left of it: no object and no pods it owned. */

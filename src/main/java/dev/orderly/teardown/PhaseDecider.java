@@ -103,6 +103,9 @@ public final class PhaseDecider {
         if (seen.exists() && !seen.terminating()) {
           actions.add(new TeardownAction.Delete(index, seen.uid(), in.propagation()));
         }
+      } else if (deleteNeverSent(step, seen)) {
+        // Deciding to delete was saved, but the process stopped before the delete went out.
+        actions.add(new TeardownAction.Delete(index, seen.uid(), in.propagation()));
       } else if (cameBack(step, seen)) {
         int count = step.getRecreations() == null ? 1 : step.getRecreations() + 1;
         step.setRecreations(count);
@@ -229,6 +232,14 @@ public final class PhaseDecider {
             "Release: Helm is removing the release record");
       }
     }
+  }
+
+  private static boolean deleteNeverSent(TeardownStep step, Observed seen) {
+    return step.getState() == State.InProgress
+        && seen.exists()
+        && !seen.terminating()
+        && seen.uid() != null
+        && seen.uid().equals(step.getUid());
   }
 
   private static boolean cameBack(TeardownStep step, Observed seen) {

@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.awaitility.Awaitility;
 
@@ -47,6 +48,11 @@ final class OperatorProcess implements AutoCloseable {
 
   /** Starts the operator and waits until it reports ready. */
   OperatorProcess start() {
+    return start(Map.of());
+  }
+
+  /** Starts the operator with extra environment variables, e.g. a crash point. */
+  OperatorProcess start(Map<String, String> environment) {
     try {
       Files.createDirectories(workDir.resolve("tmp"));
       metricsPort = freePort();
@@ -67,6 +73,7 @@ final class OperatorProcess implements AutoCloseable {
       builder.environment().put("KUBECACHEDIR", workDir.resolve("kube-cache").toString());
       builder.environment().put("HOME", workDir.toString());
       builder.environment().remove("KUBECONFIG");
+      builder.environment().putAll(environment);
       builder.redirectErrorStream(true);
       builder.redirectOutput(
           ProcessBuilder.Redirect.appendTo(workDir.resolve(name + ".log").toFile()));
@@ -90,6 +97,19 @@ final class OperatorProcess implements AutoCloseable {
 
   int starts() {
     return starts;
+  }
+
+  /** Waits until the process ends by itself (a crash point halts it); answers its exit code. */
+  int awaitExit(Duration atMost) {
+    try {
+      if (!process.waitFor(atMost.toMillis(), TimeUnit.MILLISECONDS)) {
+        throw new AssertionError("orderly run did not exit within " + atMost + "; see " + log());
+      }
+      return process.exitValue();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError(e);
+    }
   }
 
   /** SIGKILL: no shutdown hook runs, nothing is saved that was not saved already. */

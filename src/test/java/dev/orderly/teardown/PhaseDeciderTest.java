@@ -41,14 +41,16 @@ class PhaseDeciderTest {
     hook("Job", "drain", List.of("hook-succeeded"));
     decide(TeardownPhase.PreDeleteHooks);
     steps.get(0).setUid("sa-1");
-    observed.put(0, Observed.present("sa-1").withOutcome(HookOutcome.Succeeded, null));
+    observed.put(
+        0, Observed.present("sa-1").createdByUs().withOutcome(HookOutcome.Succeeded, null));
     PhaseDecision jobStarts = decide(TeardownPhase.PreDeleteHooks);
     assertThat(jobStarts.actions())
         .as("the ServiceAccount stays while the Job that runs under it starts")
         .containsExactly(new TeardownAction.CreateHook(1));
 
     steps.get(1).setUid("job-1");
-    observed.put(1, Observed.present("job-1").withOutcome(HookOutcome.Succeeded, null));
+    observed.put(
+        1, Observed.present("job-1").createdByUs().withOutcome(HookOutcome.Succeeded, null));
     PhaseDecision done = decide(TeardownPhase.PreDeleteHooks);
     assertThat(done.outcome()).isEqualTo(Outcome.Complete);
     assertThat(done.actions())
@@ -67,16 +69,18 @@ class PhaseDeciderTest {
     assertThat(first.actions()).containsExactly(new TeardownAction.CreateHook(0));
     assertThat(steps.get(1).getState()).isEqualTo(State.Pending);
 
-    observed.put(0, Observed.present("sa-1").withOutcome(HookOutcome.Succeeded, null));
+    observed.put(
+        0, Observed.present("sa-1").createdByUs().withOutcome(HookOutcome.Succeeded, null));
     PhaseDecision second = decide(TeardownPhase.PreDeleteHooks);
     assertThat(steps.get(0).getState()).isEqualTo(State.Done);
     assertThat(second.actions()).containsExactly(new TeardownAction.CreateHook(1));
 
-    observed.put(1, Observed.present("job-1"));
+    observed.put(1, Observed.present("job-1").createdByUs());
     assertThat(decide(TeardownPhase.PreDeleteHooks).outcome()).isEqualTo(Outcome.Waiting);
 
     steps.get(1).setUid("job-1");
-    observed.put(1, Observed.present("job-1").withOutcome(HookOutcome.Succeeded, null));
+    observed.put(
+        1, Observed.present("job-1").createdByUs().withOutcome(HookOutcome.Succeeded, null));
     PhaseDecision done = decide(TeardownPhase.PreDeleteHooks);
     assertThat(done.outcome()).isEqualTo(Outcome.Complete);
     assertThat(done.actions())
@@ -89,7 +93,10 @@ class PhaseDeciderTest {
     hook("Job", "drain", List.of("hook-failed"));
     decide(TeardownPhase.PreDeleteHooks);
     observed.put(
-        0, Observed.present("job-1").withOutcome(HookOutcome.Failed, "BackoffLimitExceeded"));
+        0,
+        Observed.present("job-1")
+            .createdByUs()
+            .withOutcome(HookOutcome.Failed, "BackoffLimitExceeded"));
 
     PhaseDecision decision = decide(TeardownPhase.PreDeleteHooks);
     assertThat(decision.outcome()).isEqualTo(Outcome.Stalled);
@@ -127,7 +134,7 @@ class PhaseDeciderTest {
   void hookTimeoutWithFailStallsButKeepsWaiting() {
     hook("Job", "drain", List.of());
     decide(TeardownPhase.PreDeleteHooks);
-    observed.put(0, Observed.present("job-1"));
+    observed.put(0, Observed.present("job-1").createdByUs());
     now = T0.plus(Duration.ofMinutes(5));
 
     PhaseDecision decision = decide(TeardownPhase.PreDeleteHooks);
@@ -135,7 +142,8 @@ class PhaseDeciderTest {
     assertThat(decision.reason()).isEqualTo("HookTimedOut");
     assertThat(steps.get(0).getState()).isEqualTo(State.InProgress);
 
-    observed.put(0, Observed.present("job-1").withOutcome(HookOutcome.Succeeded, null));
+    observed.put(
+        0, Observed.present("job-1").createdByUs().withOutcome(HookOutcome.Succeeded, null));
     assertThat(decide(TeardownPhase.PreDeleteHooks).outcome()).isEqualTo(Outcome.Complete);
   }
 
@@ -145,7 +153,7 @@ class PhaseDeciderTest {
     hook("Job", "drain", List.of());
     hook("Job", "second", List.of());
     decide(TeardownPhase.PreDeleteHooks);
-    observed.put(0, Observed.present("job-1"));
+    observed.put(0, Observed.present("job-1").createdByUs());
     now = T0.plus(Duration.ofMinutes(6));
 
     PhaseDecision decision = decide(TeardownPhase.PreDeleteHooks);
@@ -159,7 +167,7 @@ class PhaseDeciderTest {
   void waitingForAHookRechecksWhenItWouldTimeOut() {
     hook("Job", "drain", List.of());
     decide(TeardownPhase.PreDeleteHooks);
-    observed.put(0, Observed.present("job-1"));
+    observed.put(0, Observed.present("job-1").createdByUs());
     now = T0.plus(Duration.ofMinutes(2));
     assertThat(decide(TeardownPhase.PreDeleteHooks).recheckAfter())
         .isEqualTo(Duration.ofMinutes(3));
@@ -180,6 +188,7 @@ class PhaseDeciderTest {
   void aHookThatVanishesBeforeFinishingFails() {
     hook("Job", "drain", List.of());
     decide(TeardownPhase.PreDeleteHooks);
+    steps.get(0).setUid("job-1");
     PhaseDecision decision = decide(TeardownPhase.PreDeleteHooks);
     assertThat(decision.outcome()).isEqualTo(Outcome.Stalled);
     assertThat(decision.message()).contains("disappeared before it finished");

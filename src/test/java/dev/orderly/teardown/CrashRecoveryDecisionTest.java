@@ -1,0 +1,136 @@
+package dev.orderly.teardown;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.orderly.api.TeardownPhase;
+import dev.orderly.api.TeardownStep;
+import dev.orderly.api.TeardownStep.State;
+import dev.orderly.api.UninstallOptions.OnTimeout;
+import dev.orderly.api.UninstallOptions.Propagation;
+import dev.orderly.teardown.PhaseDecision.Outcome;
+import dev.orderly.teardown.PhaseInput.ReleaseRemoval;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What the next look decides after the process stopped between saving an intent and acting on it,
+ * or between acting and saving the outcome: nothing is done twice, nothing intended is lost.
+ */
+class CrashRecoveryDecisionTest {
+  private static final Instant T0 = Instant.parse("2026-12-02T10:00:00Z");
+
+  private final List<TeardownStep> steps = new ArrayList<>();
+  private final Map<Integer, Observed> observed = new HashMap<>();
+
+  @Test
+  void aHookCreatedJustBeforeTheCrashIsAdoptedNotRunAgain() {
+    TeardownStep hook = startedHook();
+    observed.put(0, Observed.present("job-1").createdByUs());
+
+    PhaseDecision decision = decide(TeardownPhase.PreDeleteHooks);
+
+    assertThat(decision.actions()).isEmpty();
+    assertThat(decision.outcome()).isEqualTo(Outcome.Waiting);
+    assertThat(hook.getUid()).isEqualTo("job-1");
+    assertThat(hook.getState()).isEqualTo(State.InProgress);
+  }
+
+  @Test
+  void aHookWhoseCreateNeverWentOutIsCreatedNow() {
+    startedHook();
+
+    PhaseDecision decision = decide(TeardownPhase.PreDeleteHooks);
+
+    assertThat(decision.actions()).containsExactly(new TeardownAction.CreateHook(0));
+    assertThat(decision.outcome()).isEqualTo(Outcome.Waiting);
+  }
+
+  @Test
+  void someoneElsesObjectOfTheHooksNameIsReplacedAsALeftover() {
+    startedHook();
+    observed.put(0, Observed.present("stranger"));
+
+    PhaseDecision decision = decide(TeardownPhase.PreDeleteHooks);
+
+    assertThat(decision.actions())
+        .containsExactly(new TeardownAction.Delete(0, "stranger", Propagation.Foreground));
+  }
+
+  @Test
+  void anAdoptedHookThatFinishedMeanwhileCompletesThePhase() {
+    startedHook();
+    observed.put(
+        0,
+        Observed.present("job-1").createdByUs().withOutcome(Observed.HookOutcome.Succeeded, null));
+
+    PhaseDecision decision = decide(TeardownPhase.PreDeleteHooks);
+
+    assertThat(decision.outcome()).isEqualTo(Outcome.Complete);
+    assertThat(decision.actions()).doesNotContain(new TeardownAction.CreateHook(0));
+  }
+
+  @Test
+  void aDeleteDecidedButNeverSentIsSent() {
+    TeardownStep deployment = object(TeardownPhase.Workloads, "Deployment", "web");
+    deployment.setState(State.InProgress);
+    deployment.setUid("d-1");
+    observed.put(0, Observed.present("d-1"));
+
+    assertThat(decide(TeardownPhase.Workloads).actions())
+        .containsExactly(new TeardownAction.Delete(0, "d-1", Propagation.Foreground));
+  }
+
+  @Test
+  void aDeleteThatWentOutIsNotSentAgain() {
+    TeardownStep deployment = object(TeardownPhase.Workloads, "Deployment", "web");
+    deployment.setState(State.InProgress);
+    deployment.setUid("d-1");
+    observed.put(0, Observed.present("d-1").terminatingNow());
+
+    PhaseDecision decision = decide(TeardownPhase.Workloads);
+
+    assertThat(decision.actions()).isEmpty();
+    assertThat(decision.outcome()).isEqualTo(Outcome.Waiting);
+  }
+
+  /** A pre-delete Job hook whose creation was decided and saved, with no UID recorded yet. */
+  private TeardownStep startedHook() {
+    TeardownStep hook = object(TeardownPhase.PreDeleteHooks, "Job", "drain");
+    hook.setDeletePolicies(List.of("before-hook-creation"));
+    hook.setState(State.InProgress);
+    hook.setStartedAt(T0.toString());
+    return hook;
+  }
+
+  private TeardownStep object(TeardownPhase phase, String kind, String name) {
+    TeardownStep step = new TeardownStep();
+    step.setPhase(phase);
+    step.setKind(kind);
+    step.setApiVersion("batch/v1");
+    step.setNamespace("apps");
+    step.setName(name);
+    steps.add(step);
+    return step;
+  }
+
+  private PhaseDecision decide(TeardownPhase phase) {
+    return PhaseDecider.decide(
+        new PhaseInput(
+            phase,
+            steps,
+            observed,
+            ReleaseRemoval.notStarted(),
+            T0.plusSeconds(1),
+            T0.plus(Duration.ofMinutes(10)),
+            Duration.ofMinutes(5),
+            OnTimeout.Fail,
+            Propagation.Foreground,
+            false,
+            false));
+  }
+}
