@@ -10,6 +10,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.Resource;
 import java.net.HttpURLConnection;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -50,6 +51,53 @@ public class ClusterObjects {
         throw e;
       }
     }
+  }
+
+  /**
+   * Cluster-scoped kinds a chart commonly contains, searched for a release whose Helm record is
+   * gone (a namespace deletion takes the record with it). CRDs are left out on purpose: the
+   * teardown never deletes one.
+   */
+  static final List<String[]> CLUSTER_SCOPED_RELEASE_KINDS =
+      List.of(
+          new String[] {"admissionregistration.k8s.io/v1", "ValidatingWebhookConfiguration"},
+          new String[] {"admissionregistration.k8s.io/v1", "MutatingWebhookConfiguration"},
+          new String[] {"apiregistration.k8s.io/v1", "APIService"},
+          new String[] {"rbac.authorization.k8s.io/v1", "ClusterRoleBinding"},
+          new String[] {"rbac.authorization.k8s.io/v1", "ClusterRole"},
+          new String[] {"scheduling.k8s.io/v1", "PriorityClass"},
+          new String[] {"storage.k8s.io/v1", "StorageClass"},
+          new String[] {"networking.k8s.io/v1", "IngressClass"});
+
+  /**
+   * The cluster-scoped objects Helm made for release {@code namespace/release}, told by the
+   * ownership annotations Helm puts on every object it creates. A kind the operator may not list is
+   * skipped: it cannot have been installed by it either.
+   */
+  public List<GenericKubernetesResource> clusterScopedObjectsOf(String release, String namespace) {
+    List<GenericKubernetesResource> found = new ArrayList<>();
+    for (String[] kind : CLUSTER_SCOPED_RELEASE_KINDS) {
+      try {
+        client.genericKubernetesResources(kind[0], kind[1]).list().getItems().stream()
+            .filter(object -> ownedByRelease(object, release, namespace))
+            .forEach(found::add);
+      } catch (KubernetesClientException e) {
+        if (e.getCode() != HttpURLConnection.HTTP_FORBIDDEN
+            && e.getCode() != HttpURLConnection.HTTP_NOT_FOUND
+            && !isUnknownKind(e)) {
+          throw e;
+        }
+      }
+    }
+    return found;
+  }
+
+  private static boolean ownedByRelease(
+      GenericKubernetesResource object, String release, String namespace) {
+    Map<String, String> annotations = object.getMetadata().getAnnotations();
+    return annotations != null
+        && release.equals(annotations.get("meta.helm.sh/release-name"))
+        && namespace.equals(annotations.get("meta.helm.sh/release-namespace"));
   }
 
   /** Creates {@code object} and returns it as stored, with its UID. */

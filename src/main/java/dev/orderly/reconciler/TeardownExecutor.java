@@ -1,5 +1,6 @@
 package dev.orderly.reconciler;
 
+import dev.orderly.api.ConditionTypes.Reasons;
 import dev.orderly.api.DaemonSetSelector;
 import dev.orderly.api.OrderedRelease;
 import dev.orderly.api.TeardownPhase;
@@ -7,6 +8,7 @@ import dev.orderly.api.TeardownStatus;
 import dev.orderly.api.TeardownStep;
 import dev.orderly.helm.HelmClient;
 import dev.orderly.helm.HelmReleaseRecord;
+import dev.orderly.helm.ReleaseObject;
 import dev.orderly.helm.ReleaseRecordCodec;
 import dev.orderly.helm.ReleaseSecrets;
 import dev.orderly.kube.ClusterObjects;
@@ -17,10 +19,12 @@ import dev.orderly.reconciler.HelmOperations.Finished;
 import dev.orderly.teardown.DaemonSetSelection;
 import dev.orderly.teardown.Observed;
 import dev.orderly.teardown.PhaseInput.ReleaseRemoval;
+import dev.orderly.teardown.PlannedStep;
 import dev.orderly.teardown.TeardownAction;
 import dev.orderly.teardown.TeardownPlan;
 import dev.orderly.teardown.TeardownPlanner;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.Status;
 import io.fabric8.kubernetes.api.model.apps.DaemonSet;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.utils.Serialization;
@@ -80,15 +84,7 @@ public class TeardownExecutor {
     TeardownPlan plan =
         record
             .map(r -> TeardownPlanner.plan(r, resource.getSpec().getUninstall()))
-            .orElseGet(
-                () ->
-                    TeardownPlanner.plan(
-                        release,
-                        namespace,
-                        null,
-                        List.of(),
-                        List.of(),
-                        resource.getSpec().getUninstall()));
+            .orElseGet(() -> planWithoutRecord(resource));
     if (record.isEmpty()) {
       events.record(
           resource,
@@ -98,7 +94,9 @@ public class TeardownExecutor {
               + namespace
               + "/"
               + release
-              + "; tearing down only the DaemonSets that can be found and the release itself");
+              + " (a namespace deletion takes it along); its hooks cannot be known or run."
+              + " Tearing down the DaemonSets that can be found, the cluster-scoped objects Helm's"
+              + " ownership annotations name, and the release itself");
     }
     TeardownStatus teardown = new TeardownStatus();
     teardown.setPhase(TeardownPhase.PreDeleteHooks);
@@ -106,7 +104,36 @@ public class TeardownExecutor {
     teardown.setPhaseStartedAt(now.toString());
     teardown.setRevision(plan.revision());
     teardown.setSteps(plan.initialSteps());
+    if (record.isEmpty()) {
+      // Said in status too: in a namespace being deleted the Event above cannot be recorded.
+      teardown.getSteps().stream()
+          .filter(step -> PlannedStep.RELEASE_KIND.equals(step.getKind()))
+          .forEach(
+              step ->
+                  step.setMessage(
+                      "Helm had no record of the release when the teardown began; its hooks"
+                          + " could not be known or run"));
+    }
     return teardown;
+  }
+
+  /**
+   * Without Helm's record only the objects that say they are the release's can be known: the
+   * cluster-scoped ones by Helm's ownership annotations (namespaced ones go with their namespace,
+   * or are found as DaemonSets later).
+   */
+  private TeardownPlan planWithoutRecord(OrderedRelease resource) {
+    String release = resource.releaseName();
+    String namespace = resource.targetNamespace();
+    List<ReleaseObject> found =
+        objects.clusterScopedObjectsOf(release, namespace).stream()
+            .map(
+                o ->
+                    ReleaseObject.of(
+                        o.getApiVersion(), o.getKind(), null, o.getMetadata().getName()))
+            .toList();
+    return TeardownPlanner.plan(
+        release, namespace, null, found, List.of(), resource.getSpec().getUninstall());
   }
 
   /** In the DaemonSets phase, adds the operator-managed DaemonSets not yet in the plan. */
@@ -206,6 +233,22 @@ public class TeardownExecutor {
       hook.getMetadata().setLabels(labels);
       step.setUid(objects.create(hook).getMetadata().getUid());
     } catch (KubernetesClientException | IllegalArgumentException e) {
+      if (namespaceTerminating(e)) {
+        // `kubectl delete namespace` took the release's namespace: nothing can be created in it
+        // any more, and failing the hook would hold the finalizer, and so the namespace, forever.
+        step.setState(TeardownStep.State.Skipped);
+        step.setMessage(
+            "not run: namespace "
+                + step.getNamespace()
+                + " is being deleted; nothing can be"
+                + " created in it");
+        events.record(
+            resource,
+            Type.Warning,
+            Reasons.HOOKS_SKIPPED,
+            step.describe() + " " + step.getMessage());
+        return;
+      }
       // A definite refusal fails the hook. Anything else (a 5xx, 429, 409, a lost connection)
       // leaves it InProgress without a UID: the next look adopts the object if it was made after
       // all, or creates it again, within the hook timeout.
@@ -219,6 +262,22 @@ public class TeardownExecutor {
           "HookCreateFailed",
           step.describe() + " could not be created: " + e.getMessage());
     }
+  }
+
+  /** The API server's NamespaceLifecycle refusal: the namespace has a deletionTimestamp. */
+  static boolean namespaceTerminating(RuntimeException e) {
+    if (!(e instanceof KubernetesClientException client) || client.getCode() != 403) {
+      return false;
+    }
+    Status status = client.getStatus();
+    boolean byCause =
+        status != null
+            && status.getDetails() != null
+            && status.getDetails().getCauses() != null
+            && status.getDetails().getCauses().stream()
+                .anyMatch(c -> "NamespaceTerminating".equals(c.getReason()));
+    return byCause
+        || String.valueOf(client.getMessage()).contains("because it is being terminated");
   }
 
   /** A 4xx other than 409 Conflict and 429 Too Many Requests, or a manifest that cannot be read. */

@@ -22,7 +22,6 @@ import org.junit.jupiter.api.Test;
  * nothing deleted twice, and every pod still authorised at its preStop.
  */
 class HardKillE2E extends RealClusterTest {
-  private static final String NAME = "node-agent";
 
   @Test
   void killedInEveryPhaseTheTeardownResumesWithoutRepeatingAnything() {
@@ -34,19 +33,19 @@ class HardKillE2E extends RealClusterTest {
     // Long enough for a kill and a restart to land inside each phase.
     nodes.preStop(pod -> Duration.ofSeconds(8));
     nodes.endingJobPods(pod -> new NodeStandIn.JobPodEnd(true, Duration.ofSeconds(10)));
-    release(ns, NAME, "node-agent", r -> {});
-    awaitReady(ns, NAME);
-    awaitRunningPods(ns, "app.kubernetes.io/instance", NAME, 3);
+    release(ns, "agent-kill", "node-agent", r -> {});
+    awaitReady(ns, "agent-kill");
+    awaitRunningPods(ns, "app.kubernetes.io/instance", "agent-kill", 3);
     Instant deleted = Instant.now();
 
-    releases().inNamespace(ns).withName(NAME).delete();
+    releases().inNamespace(ns).withName("agent-kill").delete();
     for (TeardownPhase phase :
         List.of(TeardownPhase.PreDeleteHooks, TeardownPhase.DaemonSets, TeardownPhase.Workloads)) {
-      awaitPhase(ns, phase);
+      awaitPhase(ns, "agent-kill", phase);
       operator.kill();
       operator.start();
     }
-    awaitGone(ns, NAME, Duration.ofMinutes(3));
+    awaitGone(ns, "agent-kill", Duration.ofMinutes(3));
 
     assertThat(operator.starts()).isEqualTo(4);
     List<Entry> audit = plane.audit().since(deleted);
@@ -83,7 +82,7 @@ class HardKillE2E extends RealClusterTest {
     assertThat(byOperator.stream().filter(e -> e.isDelete() && e.isRbac()).map(Entry::completedAt))
         .isNotEmpty()
         .allMatch(at -> at.isAfter(lastPodGone));
-    assertThat(admin.rbac().clusterRoles().withName("node-agent-agent").get()).isNull();
+    assertThat(admin.rbac().clusterRoles().withName("agent-kill-agent").get()).isNull();
     assertThat(admin.apps().daemonSets().inNamespace(ns).list().getItems()).isEmpty();
   }
 
@@ -101,13 +100,13 @@ class HardKillE2E extends RealClusterTest {
                 asPod -> asPod.nodes().list(new ListOptionsBuilder().withLimit(1L).build())));
     nodes.preStop(pod -> Duration.ofSeconds(1));
     nodes.endingJobPods(pod -> new NodeStandIn.JobPodEnd(true, Duration.ofSeconds(2)));
-    release(ns, NAME, "node-agent", r -> {});
-    awaitReady(ns, NAME);
-    awaitRunningPods(ns, "app.kubernetes.io/instance", NAME, 3);
+    release(ns, "agent-crash", "node-agent", r -> {});
+    awaitReady(ns, "agent-crash");
+    awaitRunningPods(ns, "app.kubernetes.io/instance", "agent-crash", 3);
     operator.stop();
     Instant deleted = Instant.now();
 
-    releases().inNamespace(ns).withName(NAME).delete();
+    releases().inNamespace(ns).withName("agent-crash").delete();
     for (String crashAt : List.of("after-create-hook", "before-delete", "after-delete#2")) {
       operator.start(Map.of(CrashPoints.ENVIRONMENT, crashAt));
       assertThat(operator.awaitExit(Duration.ofSeconds(90)))
@@ -115,7 +114,7 @@ class HardKillE2E extends RealClusterTest {
           .isEqualTo(137);
     }
     operator.start();
-    awaitGone(ns, NAME, Duration.ofMinutes(3));
+    awaitGone(ns, "agent-crash", Duration.ofMinutes(3));
 
     List<Entry> byOperator =
         plane.audit().since(deleted).stream()
@@ -136,16 +135,16 @@ class HardKillE2E extends RealClusterTest {
     assertThat(nodes.probes().stream().filter(p -> p.namespace().equals(ns)))
         .hasSizeGreaterThanOrEqualTo(3)
         .allMatch(NodeStandIn.ProbeResult::authorised);
-    assertThat(admin.rbac().clusterRoles().withName("node-agent-agent").get()).isNull();
+    assertThat(admin.rbac().clusterRoles().withName("agent-crash-agent").get()).isNull();
   }
 
-  private void awaitPhase(String ns, TeardownPhase phase) {
+  private void awaitPhase(String ns, String name, TeardownPhase phase) {
     Awaitility.await("teardown in " + phase)
         .atMost(Duration.ofSeconds(60))
         .pollInterval(Duration.ofMillis(100))
         .until(
             () -> {
-              OrderedRelease release = releases().inNamespace(ns).withName(NAME).get();
+              OrderedRelease release = releases().inNamespace(ns).withName(name).get();
               return release != null
                   && release.getStatus() != null
                   && release.getStatus().getTeardown() != null

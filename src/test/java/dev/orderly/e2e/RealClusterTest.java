@@ -60,15 +60,26 @@ abstract class RealClusterTest {
 
   @AfterAll
   void stopCluster() {
-    if (operator != null) {
-      operator.stop();
-    }
     for (String namespace : namespaces) {
       try {
+        // Releases first, while the operator still runs, so their finalizers do not hold the
+        // namespace; then the namespace.
+        releases().inNamespace(namespace).delete();
         admin.namespaces().withName(namespace).delete();
       } catch (KubernetesClientException e) {
         // Already going.
       }
+    }
+    if (operator != null && !namespaces.isEmpty()) {
+      Awaitility.await("the test's namespaces are gone")
+          .atMost(Duration.ofMinutes(2))
+          .pollInterval(Duration.ofMillis(500))
+          .until(
+              () ->
+                  namespaces.stream().allMatch(n -> admin.namespaces().withName(n).get() == null));
+    }
+    if (operator != null) {
+      operator.stop();
     }
     if (nodes != null) {
       nodes.close();
