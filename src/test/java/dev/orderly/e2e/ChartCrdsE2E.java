@@ -22,6 +22,7 @@ import org.junit.jupiter.api.Test;
  * server with the operator chart's default RBAC: refused with the permission and the chart value
  * named, installed once the user grants it, and torn down leaving the CRD and the kept claim.
  */
+@RequiresControlPlane
 class ChartCrdsE2E extends RealClusterTest {
   private static final String NAME = "widgets";
   private static final String CRD = "widgets.example.com";

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.orderly.api.OrderedRelease;
 import dev.orderly.api.TeardownPhase;
 import dev.orderly.e2e.AuditLog.Entry;
-import dev.orderly.reconciler.CrashPoints;
 import io.fabric8.kubernetes.api.model.ListOptionsBuilder;
 import java.time.Duration;
 import java.time.Instant;
@@ -21,6 +20,7 @@ import org.junit.jupiter.api.Test;
  * started again: the teardown resumes from status with the order intact, no hook run twice and
  * nothing deleted twice, and every pod still authorised at its preStop.
  */
+@RequiresControlPlane
 class HardKillE2E extends RealClusterTest {
 
   @Test
@@ -108,7 +108,7 @@ class HardKillE2E extends RealClusterTest {
 
     releases().inNamespace(ns).withName("agent-crash").delete();
     for (String crashAt : List.of("after-create-hook", "before-delete", "after-delete#2")) {
-      operator.start(Map.of(CrashPoints.ENVIRONMENT, crashAt));
+      operator.startToCrash(crashAt);
       assertThat(operator.awaitExit(Duration.ofSeconds(90)))
           .as("halted at " + crashAt)
           .isEqualTo(137);

@@ -16,6 +16,7 @@ import org.junit.jupiter.api.Test;
  * removes the namespaced objects itself. The teardown must not hold the namespace forever: it says
  * which hook could not run, still removes the release's cluster-scoped objects, and lets go.
  */
+@RequiresControlPlane
 class NamespaceDeletionE2E extends RealClusterTest {
   private static final String NAME = "agent-nsdel";
 

@@ -16,6 +16,7 @@ import org.junit.jupiter.api.Test;
  * made come down with every pod keeping its RBAC until it is gone, as the API server authorises it
  * and as its audit log orders it.
  */
+@RequiresControlPlane
 class NodeAgentTeardownE2E extends RealClusterTest {
   private static final String NAME = "node-agent";
   private static final String INSTANCE = "app.kubernetes.io/instance";

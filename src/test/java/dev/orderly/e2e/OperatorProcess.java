@@ -1,5 +1,6 @@
 package dev.orderly.e2e;
 
+import dev.orderly.reconciler.CrashPoints;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.HttpURLConnection;
@@ -51,8 +52,36 @@ final class OperatorProcess implements AutoCloseable {
     return start(Map.of());
   }
 
-  /** Starts the operator with extra environment variables, e.g. a crash point. */
+  /** Starts the operator with extra environment variables and waits until it reports ready. */
   OperatorProcess start(Map<String, String> environment) {
+    launch(environment);
+    Awaitility.await("orderly run (" + name + ") is ready; see " + log())
+        .atMost(Duration.ofSeconds(60))
+        .pollInterval(Duration.ofMillis(200))
+        .until(() -> ready() || !process.isAlive());
+    if (!process.isAlive()) {
+      throw new IllegalStateException("orderly run exited at start; see " + log());
+    }
+    return this;
+  }
+
+  /**
+   * Starts the operator with a crash point: it may halt before it ever reports ready, so this does
+   * not wait; {@link #awaitExit} does.
+   */
+  OperatorProcess startToCrash(String crashPoint) {
+    launch(Map.of(CrashPoints.ENVIRONMENT, crashPoint));
+    return this;
+  }
+
+  /** Starts it again if it is not running, e.g. after a failed test left it halted. */
+  void ensureRunning() {
+    if (process == null || !process.isAlive()) {
+      start();
+    }
+  }
+
+  private void launch(Map<String, String> environment) {
     try {
       Files.createDirectories(workDir.resolve("tmp"));
       metricsPort = freePort();
@@ -81,14 +110,6 @@ final class OperatorProcess implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    Awaitility.await("orderly run (" + name + ") is ready; see " + log())
-        .atMost(Duration.ofSeconds(60))
-        .pollInterval(Duration.ofMillis(200))
-        .until(() -> ready() || !process.isAlive());
-    if (!process.isAlive()) {
-      throw new IllegalStateException("orderly run exited at start; see " + log());
-    }
-    return this;
   }
 
   Path log() {

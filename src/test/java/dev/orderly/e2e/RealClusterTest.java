@@ -22,7 +22,6 @@ import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.condition.EnabledIfEnvironmentVariable;
 
 /**
  * The base of every end-to-end test: the real control plane, two simulated nodes, and {@code
@@ -30,12 +29,6 @@ import org.junit.jupiter.api.condition.EnabledIfEnvironmentVariable;
  * namespaces of its own and leaves nothing behind.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-@EnabledIfEnvironmentVariable(
-    named = ControlPlane.KUBECONFIG_ENV,
-    matches = ".+",
-    disabledReason =
-        "no control plane: set ORDERLY_E2E_KUBECONFIG to an admin kubeconfig (.ci/run starts"
-            + " ../shared/k8s and sets it; see README)")
 abstract class RealClusterTest {
   static final Path CHARTS = Path.of("charts", "examples").toAbsolutePath();
 
@@ -60,6 +53,10 @@ abstract class RealClusterTest {
 
   @AfterAll
   void stopCluster() {
+    if (operator != null && !namespaces.isEmpty()) {
+      // Their finalizers need a running operator to go.
+      operator.ensureRunning();
+    }
     for (String namespace : namespaces) {
       try {
         // Releases first, while the operator still runs, so their finalizers do not hold the
