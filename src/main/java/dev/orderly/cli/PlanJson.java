@@ -33,7 +33,7 @@ import java.util.List;
  * </pre>
  *
  * <p>{@code action} is RunHook, Delete, Keep or RemoveRelease; {@code leftInPlace.reason} is Kept,
- * ChartCrd, HookNotRun, HookLeftAfterRun or DroppedByHelm. Phases 2-6 share {@code
+ * ChartCrd, HookNotRun, HookLeftAfterRun or DroppedByHelm. Phases 2-7 share {@code
  * options.timeout}.
  */
 final class PlanJson {

@@ -27,6 +27,8 @@ final class PlanWording {
               + options.getHookTimeout()
               + " each)";
       case CustomResources -> "delete custom resources while their controllers still run";
+      case Admission ->
+          "delete APIServices, admission webhooks and policies while their backends still run";
       case DaemonSets -> "delete, wait until each is gone and its pods have terminated";
       case Workloads -> "delete workloads, wait until gone";
       case ConfigAndNetwork -> "delete config, storage and network objects, wait until gone";
@@ -47,7 +49,8 @@ final class PlanWording {
   static String timeout(TeardownPhase phase, UninstallOptions options) {
     return switch (phase) {
       case PreDeleteHooks, PostDeleteHooks -> options.getHookTimeout();
-      case CustomResources, DaemonSets, Workloads, ConfigAndNetwork, Rbac -> options.getTimeout();
+      case CustomResources, Admission, DaemonSets, Workloads, ConfigAndNetwork, Rbac ->
+          options.getTimeout();
       default -> null;
     };
   }
@@ -57,7 +60,11 @@ final class PlanWording {
     return options.getHookTimeout()
         + " per hook, "
         + options.getTimeout()
-        + " for phases 2-6 together; on timeout "
+        + " for phases "
+        + (TeardownPhase.CustomResources.ordinal() + 1)
+        + "-"
+        + (TeardownPhase.Rbac.ordinal() + 1)
+        + " together; on timeout "
         + options.getOnTimeout()
         + (options.getOnTimeout() == UninstallOptions.OnTimeout.Fail
             ? ": stall and retry"

@@ -90,6 +90,18 @@ public final class KindPhases {
       Map.of(
           TeardownPhase.CustomResources,
           List.of(OTHER),
+          TeardownPhase.Admission,
+          List.of(
+              // Helm's UninstallOrder starts with APIService: an aggregated API without its
+              // backend breaks discovery of its group for every client.
+              "APIService",
+              "ValidatingWebhookConfiguration",
+              "MutatingWebhookConfiguration",
+              // Bindings before the policies they bind, as RBAC bindings go before roles.
+              "ValidatingAdmissionPolicyBinding",
+              "ValidatingAdmissionPolicy",
+              "MutatingAdmissionPolicyBinding",
+              "MutatingAdmissionPolicy"),
           TeardownPhase.DaemonSets,
           List.of("DaemonSet"),
           TeardownPhase.Workloads,
@@ -106,11 +118,6 @@ public final class KindPhases {
               "Pod"),
           TeardownPhase.ConfigAndNetwork,
           List.of(
-              // Webhooks first: their backends went with the Workloads phase, and a webhook
-              // with failurePolicy Fail and no backend would reject the deletes that follow.
-              "ValidatingWebhookConfiguration",
-              "MutatingWebhookConfiguration",
-              "APIService",
               "Ingress",
               "IngressClass",
               "Service",
@@ -135,6 +142,8 @@ public final class KindPhases {
           List.of("RoleBinding", "ClusterRoleBinding", "Role", "ClusterRole", "ServiceAccount"));
 
   private static final Set<String> WORKLOAD_KINDS = Set.copyOf(ORDER.get(TeardownPhase.Workloads));
+
+  private static final Set<String> ADMISSION_KINDS = Set.copyOf(ORDER.get(TeardownPhase.Admission));
 
   private static final String RBAC_GROUP = "rbac.authorization.k8s.io";
 
@@ -175,6 +184,9 @@ public final class KindPhases {
     }
     if (isCustomResourceDefinition(apiVersion, kind)) {
       return TeardownPhase.Release;
+    }
+    if (ADMISSION_KINDS.contains(kind)) {
+      return TeardownPhase.Admission;
     }
     if ("DaemonSet".equals(kind)) {
       return TeardownPhase.DaemonSets;

@@ -199,7 +199,14 @@ class PhaseDeciderTest {
   @ParameterizedTest
   @EnumSource(
       value = TeardownPhase.class,
-      names = {"CustomResources", "DaemonSets", "Workloads", "ConfigAndNetwork", "Rbac"})
+      names = {
+        "CustomResources",
+        "Admission",
+        "DaemonSets",
+        "Workloads",
+        "ConfigAndNetwork",
+        "Rbac"
+      })
   void objectPhasesDeleteEverythingThenWaitUntilGone(TeardownPhase phase) {
     object(phase, "Thing", "a");
     object(phase, "Thing", "b");

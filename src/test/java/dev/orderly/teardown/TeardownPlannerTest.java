@@ -90,6 +90,10 @@ class TeardownPlannerTest {
       apiVersion: admissionregistration.k8s.io/v1
       kind: ValidatingWebhookConfiguration
       metadata: {name: hook}
+      ---
+      apiVersion: apiregistration.k8s.io/v1
+      kind: APIService
+      metadata: {name: v1beta1.metrics.example.dev}
       """;
 
   @Test
@@ -121,11 +125,12 @@ class TeardownPlannerTest {
         .containsExactly(
             "CustomResources Delete gateway.networking.k8s.io/v1 Gateway apps/gw",
             "CustomResources Delete example.com/v1 Widget apps/w",
+            "Admission Delete apiregistration.k8s.io/v1 APIService -/v1beta1.metrics.example.dev",
+            "Admission Delete admissionregistration.k8s.io/v1"
+                + " ValidatingWebhookConfiguration -/hook",
             "DaemonSets Delete apps/v1 DaemonSet apps/agent",
             "Workloads Delete batch/v1 CronJob apps/nightly",
             "Workloads Delete apps/v1 Deployment apps/web",
-            "ConfigAndNetwork Delete admissionregistration.k8s.io/v1"
-                + " ValidatingWebhookConfiguration -/hook",
             "ConfigAndNetwork Delete v1 Service apps/svc",
             "ConfigAndNetwork Keep v1 PersistentVolumeClaim apps/data",
             "ConfigAndNetwork Delete v1 ConfigMap apps/cm",
