@@ -8,6 +8,7 @@ import static dev.orderly.chart.HelmHookAnnotations.HOOK_OUTPUT_LOG_POLICY;
 import static dev.orderly.chart.HelmHookAnnotations.HOOK_WEIGHT;
 import static dev.orderly.chart.HelmHookAnnotations.KNOWN_KEYS;
 import static dev.orderly.chart.HelmHookAnnotations.OUTPUT_LOG_POLICIES;
+import static dev.orderly.chart.HelmHookAnnotations.RESOURCE_POLICY;
 
 import java.util.ArrayList;
 import java.util.Collection;
@@ -58,6 +59,10 @@ public final class HookValidator {
           KNOWN_KEYS.stream().map(key -> key.substring(HELM_KEY_PREFIX.length())).toList(),
           Map.of());
 
+  private static final String KEEP = "keep";
+  private static final TokenSuggester RESOURCE_POLICY_SUGGESTER =
+      new TokenSuggester(List.of(KEEP), Map.of());
+
   // What Go's strconv.Atoi accepts in base 10: an optional sign and ASCII digits, nothing else.
   private static final Pattern ATOI = Pattern.compile("[+-]?[0-9]+");
 
@@ -92,6 +97,9 @@ public final class HookValidator {
     }
     if (annotations.containsKey(HOOK_OUTPUT_LOG_POLICY)) {
       checkOutputLogPolicies(findings, annotations.get(HOOK_OUTPUT_LOG_POLICY));
+    }
+    if (annotations.containsKey(RESOURCE_POLICY)) {
+      checkResourcePolicy(findings, annotations.get(RESOURCE_POLICY));
     }
     annotations.keySet().stream().sorted().forEach(key -> checkKey(findings, key));
     return List.copyOf(findings.list);
@@ -175,6 +183,39 @@ public final class HookValidator {
             OUTPUT_LOG_POLICY_SUGGESTER.suggest(token));
       }
     }
+  }
+
+  /**
+   * Flags a resource policy other than exactly {@code keep}. Helm 3.21 reads the value two ways:
+   * uninstall keeps an object that has the annotation whatever its value (only trimmed, lower-cased
+   * keep is reported as kept), while an upgrade that drops the object from the chart keeps it only
+   * when the value is exactly keep. Orderly's teardown follows uninstall.
+   */
+  private static void checkResourcePolicy(Findings findings, String value) {
+    if (KEEP.equals(value)) {
+      return;
+    }
+    String message;
+    if (KEEP.equals(HelmHookAnnotations.normalize(value))) {
+      message =
+          "resource policy \""
+              + value
+              + "\" is read as keep on uninstall (Helm trims and lower-cases it there), but an"
+              + " upgrade that drops the object from the chart deletes it (Helm compares it with"
+              + " keep exactly there)";
+    } else {
+      message =
+          "unknown resource policy \""
+              + value
+              + "\": Helm's uninstall still keeps the object (any value of this annotation keeps"
+              + " it, without listing it as kept) and so does Orderly's teardown, but an upgrade"
+              + " that drops the object from the chart deletes it";
+    }
+    String fix =
+        RESOURCE_POLICY_SUGGESTER
+            .closest(value)
+            .orElse(KEEP + ", or remove the annotation if the object should be deleted");
+    findings.add(RESOURCE_POLICY, value, message, fix);
   }
 
   /** Flags misspelt keys such as {@code helm.sh/hooks}, which Helm does not read at all. */

@@ -17,14 +17,28 @@ import java.util.Set;
  * release's objects phase by phase in {@link KindPhases} rank, Helm's record, then post-delete
  * hooks. Pure: the same inputs always give the same plan.
  *
- * <p>Objects annotated {@code helm.sh/resource-policy: keep} and CustomResourceDefinitions are
- * listed as {@link PlannedStep.Action#Keep} and never deleted. Helm's uninstall deletes a CRD
- * rendered from templates/, but deleting a CRD deletes every instance of it cluster-wide, including
- * ones other releases own, so Orderly treats all CRDs as Helm treats crds/: left in place.
+ * <p>Objects annotated {@code helm.sh/resource-policy} (with any value, as Helm) and
+ * CustomResourceDefinitions are listed as {@link PlannedStep.Action#Keep} and never deleted. Helm's
+ * uninstall deletes a CRD rendered from templates/, but deleting a CRD deletes every instance of it
+ * cluster-wide, including ones other releases own, so Orderly treats all CRDs as Helm treats crds/:
+ * left in place.
  */
 public final class TeardownPlanner {
   /** Why an object with the keep resource policy stays. */
   public static final String KEEP_REASON = "helm.sh/resource-policy: keep";
+
+  /**
+   * Why an object whose resource policy is not exactly keep stays: Helm 3.21's uninstall keeps
+   * every object that has the annotation, whatever its value.
+   */
+  public static String keepReason(String resourcePolicy) {
+    if (ReleaseObject.isExactKeep(resourcePolicy)) {
+      return KEEP_REASON;
+    }
+    return "helm.sh/resource-policy: \""
+        + resourcePolicy
+        + "\" (Helm keeps an object with this annotation whatever its value)";
+  }
 
   /** Why a CRD stays. */
   public static final String CRD_REASON =
@@ -129,8 +143,8 @@ public final class TeardownPlanner {
     if (KindPhases.isCustomResourceDefinition(object.apiVersion(), object.kind())) {
       return PlannedStep.keep(phase, object, CRD_REASON);
     }
-    if (object.hasKeepPolicy()) {
-      return PlannedStep.keep(phase, object, KEEP_REASON);
+    if (object.hasResourcePolicy()) {
+      return PlannedStep.keep(phase, object, keepReason(object.resourcePolicy()));
     }
     return PlannedStep.delete(phase, object);
   }

@@ -4,6 +4,7 @@ import static dev.orderly.chart.HelmHookAnnotations.HOOK;
 import static dev.orderly.chart.HelmHookAnnotations.HOOK_DELETE_POLICY;
 import static dev.orderly.chart.HelmHookAnnotations.HOOK_OUTPUT_LOG_POLICY;
 import static dev.orderly.chart.HelmHookAnnotations.HOOK_WEIGHT;
+import static dev.orderly.chart.HelmHookAnnotations.RESOURCE_POLICY;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 import static org.junit.jupiter.params.provider.Arguments.arguments;
@@ -24,6 +25,9 @@ class HookValidatorTest {
           + " pre-rollback, post-rollback, test";
   private static final String ALL_DELETE_POLICIES =
       "one of: before-hook-creation, hook-succeeded, hook-failed";
+
+  private static final String KEEP_OR_REMOVE =
+      "keep, or remove the annotation if the object should be deleted";
 
   private final HookValidator validator = new HookValidator();
 
@@ -61,6 +65,14 @@ class HookValidatorTest {
             HOOK_WEIGHT, "99999999999999999999", "99999999999999999999", HookValidator.WEIGHT_FIX),
         arguments(HOOK_WEIGHT, " -1", " -1", "-1"),
         arguments(HOOK_OUTPUT_LOG_POLICY, "hook-succeed", "hook-succeed", "hook-succeeded"),
+        // Anything but exactly keep: uninstall keeps the object, an upgrade that drops it not.
+        arguments(RESOURCE_POLICY, "kepp", "kepp", "keep"),
+        arguments(RESOURCE_POLICY, "keeep", "keeep", "keep"),
+        arguments(RESOURCE_POLICY, "Keep", "Keep", "keep"),
+        arguments(RESOURCE_POLICY, " keep", " keep", "keep"),
+        arguments(RESOURCE_POLICY, "KEEP ", "KEEP ", "keep"),
+        arguments(RESOURCE_POLICY, "delete", "delete", KEEP_OR_REMOVE),
+        arguments(RESOURCE_POLICY, "", "", KEEP_OR_REMOVE),
         arguments("helm.sh/hooks", "pre-delete", "helm.sh/hooks", HOOK),
         arguments("helm.sh/hook-weigth", "1", "helm.sh/hook-weigth", HOOK_WEIGHT),
         arguments(
@@ -109,7 +121,7 @@ class HookValidatorTest {
         // An empty entry beside a valid policy changes nothing in Helm.
         arguments(HOOK_DELETE_POLICY, "hook-succeeded,"),
         arguments(HOOK_OUTPUT_LOG_POLICY, "hook-succeeded,hook-failed"),
-        arguments("helm.sh/resource-policy", "keep"),
+        arguments(RESOURCE_POLICY, "keep"),
         arguments("helm.sh/chart", "app-1.0.0"),
         arguments("example.com/hook", "anything"));
   }
@@ -147,6 +159,36 @@ class HookValidatorTest {
         .extracting(HookFinding::message)
         .asString()
         .contains("ignores it", "default before-hook-creation is lost");
+  }
+
+  @ParameterizedTest(name = "\"{0}\"")
+  @MethodSource("resourcePolicyConsequences")
+  void explainsWhatHelmDoesWithAResourcePolicy(String value, String consequence) {
+    assertThat(
+            validator.validate(
+                object("PersistentVolumeClaim", "data", Map.of(RESOURCE_POLICY, value))))
+        .singleElement()
+        .satisfies(
+            finding -> {
+              assertThat(finding.message()).contains(consequence, "upgrade");
+              assertThat(finding.affectsInstall())
+                  .as("Helm installs the object as written, so the operator does not refuse it")
+                  .isFalse();
+            });
+  }
+
+  static Stream<Arguments> resourcePolicyConsequences() {
+    return Stream.of(
+        arguments("kepp", "uninstall still keeps the object"),
+        arguments("", "uninstall still keeps the object"),
+        arguments("Keep", "is read as keep on uninstall"));
+  }
+
+  @Test
+  void hookFindingsAffectTheInstall() {
+    assertThat(validator.validate(hookWith(HOOK, "pre-uninstall")))
+        .singleElement()
+        .satisfies(finding -> assertThat(finding.affectsInstall()).isTrue());
   }
 
   @Test

@@ -166,6 +166,7 @@ class TeardownPlannerTest {
     "v1, Secret, ConfigAndNetwork",
     "rbac.authorization.k8s.io/v1, ClusterRole, Rbac",
     "v1, ServiceAccount, Rbac",
+    "admissionregistration.k8s.io/v1, ValidatingWebhookConfiguration, Admission",
   })
   void keepPolicyHoldsInEveryPhase(String apiVersion, String kind, TeardownPhase phase) {
     ReleaseObject kept =
@@ -182,6 +183,33 @@ class TeardownPlannerTest {
               assertThat(step.toTeardownStep().getState()).isEqualTo(TeardownStep.State.Skipped);
               assertThat(step.toTeardownStep().getMessage()).isEqualTo(TeardownPlanner.KEEP_REASON);
             });
+  }
+
+  @ParameterizedTest(name = "resource policy \"{0}\"")
+  @CsvSource({
+    "kepp, 'helm.sh/resource-policy: \"kepp\" (Helm keeps an object with this annotation whatever"
+        + " its value)'",
+    "Keep, 'helm.sh/resource-policy: \"Keep\" (Helm keeps an object with this annotation whatever"
+        + " its value)'",
+    "'', 'helm.sh/resource-policy: \"\" (Helm keeps an object with this annotation whatever its"
+        + " value)'",
+    "keep, 'helm.sh/resource-policy: keep'",
+  })
+  void anyResourcePolicyValueKeepsTheObjectAsHelmDoes(String value, String reason) {
+    ReleaseObject pvc =
+        ReleaseObject.of("v1", "PersistentVolumeClaim", null, "data")
+            .withAnnotation("helm.sh/resource-policy", value);
+
+    TeardownPlan plan = plan(List.of(pvc), List.of(), options());
+
+    assertThat(plan.kept())
+        .singleElement()
+        .satisfies(
+            step -> {
+              assertThat(step.name()).isEqualTo("data");
+              assertThat(step.reason()).isEqualTo(reason);
+            });
+    assertThat(plan.steps()).noneMatch(PlannedStep::deletes);
   }
 
   @Test
