@@ -135,10 +135,14 @@ public final class HookValidator {
     }
     String trimmed = value.strip();
     boolean onlyWhitespace = ATOI.matcher(trimmed).matches() && fitsInLong(trimmed);
+    String problem =
+        ATOI.matcher(trimmed).matches() && !onlyWhitespace
+            ? "does not fit in Go's 64-bit int"
+            : "is not an integer";
     findings.add(
         HOOK_WEIGHT,
         value,
-        "hook weight \"" + value + "\" is not an integer: Helm silently uses 0",
+        "hook weight \"" + value + "\" " + problem + ": Helm silently uses 0",
         onlyWhitespace ? trimmed : WEIGHT_FIX);
   }
 

@@ -91,7 +91,7 @@ public final class ReleaseRecordCodec {
               text(hook, "path"),
               text(hook, "manifest"),
               strings(hook.path("events")),
-              hook.path("weight").asInt(0), // omitted when 0 (Go's omitempty)
+              hook.path("weight").asLong(0), // omitted when 0 (Go's omitempty)
               strings(hook.path("delete_policies"))));
     }
     return new HelmReleaseRecord(

@@ -22,7 +22,7 @@ public record PlannedStep(
     String kind,
     String namespace,
     String name,
-    Integer weight,
+    Long weight,
     List<String> deletePolicies,
     String source,
     String reason,

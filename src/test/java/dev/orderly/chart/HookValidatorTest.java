@@ -116,6 +116,7 @@ class HookValidatorTest {
         arguments(HOOK_WEIGHT, "+5"),
         arguments(HOOK_WEIGHT, "007"),
         arguments(HOOK_WEIGHT, "-9223372036854775808"),
+        arguments(HOOK_WEIGHT, "3000000000"),
         arguments(HOOK_DELETE_POLICY, "before-hook-creation,hook-succeeded"),
         arguments(HOOK_DELETE_POLICY, "Hook-Failed"),
         // An empty entry beside a valid policy changes nothing in Helm.
@@ -154,6 +155,11 @@ class HookValidatorTest {
         .extracting(HookFinding::message)
         .asString()
         .contains("silently uses 0");
+    assertThat(validator.validate(hookWith(HOOK_WEIGHT, "9223372036854775808")))
+        .singleElement()
+        .extracting(HookFinding::message)
+        .asString()
+        .contains("does not fit in Go's 64-bit int", "silently uses 0");
     assertThat(validator.validate(hookWith(HOOK_DELETE_POLICY, "hook-succeded")))
         .singleElement()
         .extracting(HookFinding::message)

@@ -88,8 +88,15 @@ class ManifestSorterTest {
         "first | 0",
         "99999999999999999999 | 0",
         "\u0663 | 0",
+        // Go's int is 64 bits: no wrap-around past 32 bits.
+        "3000000000 | 3000000000",
+        "-3000000000 | -3000000000",
+        "2147483648 | 2147483648",
+        "9223372036854775807 | 9223372036854775807",
+        "-9223372036854775808 | -9223372036854775808",
+        "9223372036854775808 | 0",
       })
-  void weightIsGoAtoiOrZero(String weight, int expected) {
+  void weightIsGoAtoiOrZero(String weight, long expected) {
     HelmHook hook =
         onlyHook(
             object(

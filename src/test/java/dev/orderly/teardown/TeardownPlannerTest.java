@@ -213,6 +213,21 @@ class TeardownPlannerTest {
   }
 
   @Test
+  void aHugeHookWeightRunsLastAndIsPersistedWhole() {
+    List<HelmHook> hooks =
+        List.of(
+            preDelete("Job", "huge", 3_000_000_000L, "kind: Job\nmetadata: {name: huge}\n"),
+            preDelete("Job", "one", 1, "kind: Job\nmetadata: {name: one}\n"));
+
+    List<TeardownStep> steps = plan(List.of(), hooks, options()).initialSteps();
+
+    assertThat(steps)
+        .filteredOn(TeardownStep::isHook)
+        .extracting(TeardownStep::getName, TeardownStep::getWeight)
+        .containsExactly(tuple("one", 1L), tuple("huge", 3_000_000_000L));
+  }
+
+  @Test
   void disableHooksLeavesBothHookPhasesEmpty() {
     UninstallOptions options = options();
     options.setDisableHooks(true);
@@ -381,7 +396,7 @@ class TeardownPlannerTest {
     return new UninstallOptions();
   }
 
-  private static HelmHook preDelete(String kind, String name, int weight, String manifest) {
+  private static HelmHook preDelete(String kind, String name, long weight, String manifest) {
     return new HelmHook(name, kind, "t.yaml", manifest, List.of("pre-delete"), weight, List.of());
   }
 
