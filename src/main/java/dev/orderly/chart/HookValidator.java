@@ -13,6 +13,7 @@ import static dev.orderly.chart.HelmHookAnnotations.RESOURCE_POLICY;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Pattern;
@@ -222,20 +223,53 @@ public final class HookValidator {
     findings.add(RESOURCE_POLICY, value, message, fix);
   }
 
-  /** Flags misspelt keys such as {@code helm.sh/hooks}, which Helm does not read at all. */
+  /**
+   * Flags keys Helm does not read: misspelt ones such as {@code helm.sh/hooks}, and ones that
+   * differ from Helm's only in case, such as {@code Helm.sh/hook}. Helm looks its keys up in a Go
+   * map, which is case-sensitive, while the API server accepts annotation keys in any case, so such
+   * a key is silently ignored all the way into the cluster.
+   */
   private static void checkKey(Findings findings, String key) {
-    if (!key.startsWith(HELM_KEY_PREFIX) || KNOWN_KEYS.contains(key)) {
+    String lowerCase = key.toLowerCase(Locale.ROOT);
+    if (!lowerCase.startsWith(HELM_KEY_PREFIX) || KNOWN_KEYS.contains(key)) {
+      return;
+    }
+    if (KNOWN_KEYS.contains(lowerCase)) {
+      findings.add(
+          key,
+          key,
+          "annotation keys are case-sensitive: Helm reads \""
+              + lowerCase
+              + "\" and ignores \""
+              + key
+              + "\", so "
+              + ignoredKeyConsequence(lowerCase),
+          lowerCase);
       return;
     }
     String name = key.substring(HELM_KEY_PREFIX.length());
     Optional<String> meant = KEY_SUGGESTER.closest(name).map(HELM_KEY_PREFIX::concat);
-    if (meant.isPresent() || name.contains("hook")) {
+    if (meant.isPresent() || name.toLowerCase(Locale.ROOT).contains("hook")) {
       findings.add(
           key,
           key,
           "unknown Helm annotation \"" + key + "\": Helm does not read it",
           meant.orElse("one of: " + String.join(", ", KNOWN_KEYS)));
     }
+  }
+
+  /** What Helm does when it does not see {@code key}, one of its own. */
+  private static String ignoredKeyConsequence(String key) {
+    return switch (key) {
+      case HOOK ->
+          "the object is not a hook: Helm installs it with the release and deletes it on"
+              + " uninstall like any other object";
+      case HOOK_WEIGHT -> "Helm uses weight 0";
+      case HOOK_DELETE_POLICY -> "Helm applies its default delete policy, before-hook-creation";
+      case HOOK_OUTPUT_LOG_POLICY -> "Helm logs no hook output";
+      case RESOURCE_POLICY -> "the object has no resource policy and uninstall deletes it";
+      default -> "Helm does not read it";
+    };
   }
 
   private static boolean fitsInLong(String digits) {

@@ -75,6 +75,22 @@ class HookValidatorTest {
         arguments(RESOURCE_POLICY, "", "", KEEP_OR_REMOVE),
         arguments("helm.sh/hooks", "pre-delete", "helm.sh/hooks", HOOK),
         arguments("helm.sh/hook-weigth", "1", "helm.sh/hook-weigth", HOOK_WEIGHT),
+        // Keys are case-sensitive in Helm; the API server accepts them in any case.
+        arguments("Helm.sh/hook", "pre-delete", "Helm.sh/hook", HOOK),
+        arguments("HELM.SH/HOOK", "pre-delete", "HELM.SH/HOOK", HOOK),
+        arguments("helm.sh/Hook-Weight", "1", "helm.sh/Hook-Weight", HOOK_WEIGHT),
+        arguments(
+            "helm.sh/hook-Delete-Policy",
+            "hook-succeeded",
+            "helm.sh/hook-Delete-Policy",
+            HOOK_DELETE_POLICY),
+        arguments(
+            "Helm.sh/hook-output-log-policy",
+            "hook-failed",
+            "Helm.sh/hook-output-log-policy",
+            HOOK_OUTPUT_LOG_POLICY),
+        arguments("Helm.sh/resource-policy", "keep", "Helm.sh/resource-policy", RESOURCE_POLICY),
+        arguments("Helm.sh/hooks", "pre-delete", "Helm.sh/hooks", HOOK),
         arguments(
             "helm.sh/hook_delete_policy",
             "hook-failed",
@@ -188,6 +204,39 @@ class HookValidatorTest {
         arguments("kepp", "uninstall still keeps the object"),
         arguments("", "uninstall still keeps the object"),
         arguments("Keep", "is read as keep on uninstall"));
+  }
+
+  static Stream<Arguments> keysInTheWrongCase() {
+    return Stream.of(
+        arguments("Helm.sh/hook", "Helm reads \"helm.sh/hook\"", "the object is not a hook"),
+        arguments("helm.sh/Hook-Weight", "Helm reads \"helm.sh/hook-weight\"", "uses weight 0"),
+        arguments(
+            "helm.sh/Hook-Delete-Policy",
+            "Helm reads \"helm.sh/hook-delete-policy\"",
+            "default delete policy, before-hook-creation"),
+        arguments(
+            "Helm.sh/resource-policy",
+            "Helm reads \"helm.sh/resource-policy\"",
+            "uninstall deletes it"));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("keysInTheWrongCase")
+  void saysWhatHelmDoesWhenAKeyIsInTheWrongCase(String key, String reads, String consequence) {
+    assertThat(validator.validate(hookWith(key, "x")))
+        .singleElement()
+        .satisfies(
+            finding ->
+                assertThat(finding.message())
+                    .startsWith("annotation keys are case-sensitive: ")
+                    .contains(reads, "ignores \"" + key + "\"", consequence));
+  }
+
+  @Test
+  void aResourcePolicyKeyInTheWrongCaseDoesNotAffectTheInstall() {
+    assertThat(validator.validate(object("Secret", "s", Map.of("Helm.sh/resource-policy", "keep"))))
+        .singleElement()
+        .satisfies(finding -> assertThat(finding.affectsInstall()).isFalse());
   }
 
   @Test

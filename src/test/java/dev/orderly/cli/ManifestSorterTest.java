@@ -77,6 +77,19 @@ class ManifestSorterTest {
     assertThat(sorted.objects()).isEmpty();
   }
 
+  @ParameterizedTest(name = "{0}")
+  @CsvSource({"Helm.sh/hook", "HELM.SH/HOOK", "helm.sh/Hook"})
+  void aHookKeyInTheWrongCaseIsAnOrdinaryObject(String key) {
+    RenderedObject object = object("Job", "j", Map.of(key, "pre-delete"));
+
+    ManifestSorter.Sorted sorted = ManifestSorter.sort(List.of(object));
+
+    assertThat(sorted.hooks()).as("Helm's keys are case-sensitive").isEmpty();
+    assertThat(sorted.objects())
+        .extracting(o -> o.kind() + "/" + o.name())
+        .containsExactly("Job/j");
+  }
+
   @ParameterizedTest(name = "[{0}] -> {1}")
   @CsvSource(
       delimiter = '|',
