@@ -159,7 +159,7 @@ public final class KindPhases {
     return !isBuiltInGroup(ReleaseObject.groupOf(apiVersion));
   }
 
-  /** Whether this is a CustomResourceDefinition, which the teardown never deletes. */
+  /** Whether this is a CustomResourceDefinition, kept unless the spec asks to delete it. */
   public static boolean isCustomResourceDefinition(String apiVersion, String kind) {
     return "CustomResourceDefinition".equals(kind)
         && "apiextensions.k8s.io".equals(ReleaseObject.groupOf(apiVersion));
@@ -174,9 +174,9 @@ public final class KindPhases {
   }
 
   /**
-   * The phase that deletes objects of this kind. CRDs map to {@code Release}: Orderly never deletes
-   * one itself, but {@code helm uninstall} removes a CRD rendered from templates/ together with the
-   * record, after every other object is gone.
+   * The phase that deletes objects of this kind. CRDs map to {@code Release}: they are kept unless
+   * {@code spec.uninstall.crds} is Delete, and then go after Helm's record, once every other object
+   * of the release, its custom resources first, is gone.
    */
   public static TeardownPhase phaseOf(String apiVersion, String kind) {
     if (isCustomResource(apiVersion)) {

@@ -67,9 +67,9 @@ public record PlannedStep(
         hook.manifest());
   }
 
-  /** Deletes {@code object}, whose namespace is already resolved. */
-  static PlannedStep delete(TeardownPhase phase, ReleaseObject object) {
-    return of(phase, Action.Delete, object, null);
+  /** Deletes {@code object}, whose namespace is already resolved; {@code reason} may be null. */
+  static PlannedStep delete(TeardownPhase phase, ReleaseObject object, String reason) {
+    return of(phase, Action.Delete, object, reason);
   }
 
   /** Lists {@code object} as kept, for {@code reason}. */

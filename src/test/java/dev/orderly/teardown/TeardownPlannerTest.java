@@ -139,77 +139,8 @@ class TeardownPlannerTest {
             "Rbac Delete rbac.authorization.k8s.io/v1 Role apps/role",
             "Rbac Delete rbac.authorization.k8s.io/v1 ClusterRole -/cr",
             "Rbac Delete v1 ServiceAccount apps/sa",
-            "Release Keep apiextensions.k8s.io/v1 CustomResourceDefinition -/widgets.example.com",
-            "Release RemoveRelease helm.sh/release.v1 Release apps/rel");
-  }
-
-  @Test
-  void keptObjectsAreListedWithTheirReasonAndNeverDeleted() {
-    TeardownPlan plan = plan(ManifestObjects.parse(MIXED_MANIFEST), List.of(), options());
-
-    assertThat(plan.kept())
-        .extracting(PlannedStep::name, PlannedStep::reason)
-        .containsExactlyInAnyOrder(
-            tuple("widgets.example.com", TeardownPlanner.CRD_REASON),
-            tuple("data", TeardownPlanner.KEEP_REASON));
-    assertThat(plan.steps())
-        .filteredOn(PlannedStep::deletes)
-        .extracting(PlannedStep::name)
-        .doesNotContain("widgets.example.com", "data");
-  }
-
-  @ParameterizedTest(name = "keep policy on {1}")
-  @CsvSource({
-    "example.com/v1, Widget, CustomResources",
-    "apps/v1, DaemonSet, DaemonSets",
-    "apps/v1, Deployment, Workloads",
-    "v1, Secret, ConfigAndNetwork",
-    "rbac.authorization.k8s.io/v1, ClusterRole, Rbac",
-    "v1, ServiceAccount, Rbac",
-    "admissionregistration.k8s.io/v1, ValidatingWebhookConfiguration, Admission",
-  })
-  void keepPolicyHoldsInEveryPhase(String apiVersion, String kind, TeardownPhase phase) {
-    ReleaseObject kept =
-        ReleaseObject.of(apiVersion, kind, null, "x")
-            .withAnnotation("helm.sh/resource-policy", "keep");
-
-    TeardownPlan plan = plan(List.of(kept), List.of(), options());
-
-    assertThat(plan.stepsIn(phase))
-        .singleElement()
-        .satisfies(
-            step -> {
-              assertThat(step.action()).isEqualTo(PlannedStep.Action.Keep);
-              assertThat(step.toTeardownStep().getState()).isEqualTo(TeardownStep.State.Skipped);
-              assertThat(step.toTeardownStep().getMessage()).isEqualTo(TeardownPlanner.KEEP_REASON);
-            });
-  }
-
-  @ParameterizedTest(name = "resource policy \"{0}\"")
-  @CsvSource({
-    "kepp, 'helm.sh/resource-policy: \"kepp\" (Helm keeps an object with this annotation whatever"
-        + " its value)'",
-    "Keep, 'helm.sh/resource-policy: \"Keep\" (Helm keeps an object with this annotation whatever"
-        + " its value)'",
-    "'', 'helm.sh/resource-policy: \"\" (Helm keeps an object with this annotation whatever its"
-        + " value)'",
-    "keep, 'helm.sh/resource-policy: keep'",
-  })
-  void anyResourcePolicyValueKeepsTheObjectAsHelmDoes(String value, String reason) {
-    ReleaseObject pvc =
-        ReleaseObject.of("v1", "PersistentVolumeClaim", null, "data")
-            .withAnnotation("helm.sh/resource-policy", value);
-
-    TeardownPlan plan = plan(List.of(pvc), List.of(), options());
-
-    assertThat(plan.kept())
-        .singleElement()
-        .satisfies(
-            step -> {
-              assertThat(step.name()).isEqualTo("data");
-              assertThat(step.reason()).isEqualTo(reason);
-            });
-    assertThat(plan.steps()).noneMatch(PlannedStep::deletes);
+            "Release RemoveRelease helm.sh/release.v1 Release apps/rel",
+            "Release Keep apiextensions.k8s.io/v1 CustomResourceDefinition -/widgets.example.com");
   }
 
   @Test
