@@ -26,7 +26,10 @@ class PlanCommandTest {
         Arguments.of("hook-typo", 1),
         Arguments.of("hook-ordering", 0),
         Arguments.of("keep-and-crds", 0),
-        Arguments.of("templated-crds", 0));
+        Arguments.of("templated-crds", 0),
+        Arguments.of("webhook-backend", 0),
+        Arguments.of("aggregated-api", 0),
+        Arguments.of("policy-and-weights", 1));
   }
 
   @ParameterizedTest(name = "{0}")
