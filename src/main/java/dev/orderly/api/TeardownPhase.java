@@ -4,6 +4,11 @@ package dev.orderly.api;
 public enum TeardownPhase {
   PreDeleteHooks,
   CustomResources,
+  /**
+   * APIServices, admission webhooks and admission policies: gone before any workload stops, so no
+   * request in the cluster is sent to a backend that is shutting down.
+   */
+  Admission,
   DaemonSets,
   Workloads,
   ConfigAndNetwork,

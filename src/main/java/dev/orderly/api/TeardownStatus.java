@@ -18,8 +18,8 @@ public class TeardownStatus {
   private String phaseStartedAt;
 
   @JsonPropertyDescription(
-      "When the object phases (CustomResources to Rbac) run out of time: spec.uninstall.timeout"
-          + " after they began (RFC 3339).")
+      "When the object phases (CustomResources to Rbac) and the CRD deletions of the Release"
+          + " phase run out of time: spec.uninstall.timeout after they began (RFC 3339).")
   private String deadline;
 
   @JsonPropertyDescription("The Helm revision whose record the teardown was planned from.")

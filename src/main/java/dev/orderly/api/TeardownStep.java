@@ -42,8 +42,8 @@ public class TeardownStep {
   @JsonPropertyDescription("The UID of the object the teardown created or deleted.")
   private String uid;
 
-  @JsonPropertyDescription("For hooks, the hook weight.")
-  private Integer weight;
+  @JsonPropertyDescription("For hooks, the hook weight (64-bit, as Helm's).")
+  private Long weight;
 
   @JsonPropertyDescription("Pending, InProgress, Done, Failed, Skipped or TimedOut.")
   private State state = State.Pending;
@@ -113,11 +113,11 @@ public class TeardownStep {
     this.uid = uid;
   }
 
-  public Integer getWeight() {
+  public Long getWeight() {
     return weight;
   }
 
-  public void setWeight(Integer weight) {
+  public void setWeight(Long weight) {
     this.weight = weight;
   }
 

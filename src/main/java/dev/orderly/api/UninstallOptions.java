@@ -19,6 +19,14 @@ public class UninstallOptions {
     Continue
   }
 
+  /** What the teardown does with CustomResourceDefinitions rendered from the chart's templates/. */
+  public enum CrdPolicy {
+    /** Leave them: deleting a CRD deletes every custom resource of its kind cluster-wide. */
+    Keep,
+    /** Delete them in the Release phase, once Helm's record is gone, and wait until they are. */
+    Delete
+  }
+
   /**
    * How the dependents of a deleted object are removed; Kubernetes' propagationPolicy. Only
    * Foreground keeps the teardown's promise, so the CRD accepts only it: with Background the API
@@ -40,7 +48,9 @@ public class UninstallOptions {
 
   @Default("10m")
   @Pattern(Durations.PATTERN)
-  @JsonPropertyDescription("How long the whole teardown may take. Defaults to 10m.")
+  @JsonPropertyDescription(
+      "How long the object phases (CustomResources to Rbac) and the CRD deletions of the Release"
+          + " phase may take together. Defaults to 10m.")
   private String timeout = "10m";
 
   @Default("5m")
@@ -59,7 +69,9 @@ public class UninstallOptions {
           + " them; with Orphan the pods run on with their RBAC deleted.")
   private Propagation deletionPropagation = Propagation.Foreground;
 
-  @JsonPropertyDescription("Keep Helm's release history (helm uninstall --keep-history).")
+  @JsonPropertyDescription(
+      "Keep Helm's release record, its latest revision marked uninstalled, as helm uninstall"
+          + " --keep-history does.")
   private boolean keepHistory;
 
   @Default("Fail")
@@ -67,6 +79,15 @@ public class UninstallOptions {
       "Fail (default): keep the finalizer, set Stalled and retry. Continue: go on to the next"
           + " phase with a Warning Event.")
   private OnTimeout onTimeout = OnTimeout.Fail;
+
+  @Default("Keep")
+  @JsonPropertyDescription(
+      "CustomResourceDefinitions rendered from the chart's templates/: Keep (default) leaves them,"
+          + " because deleting a CRD deletes every custom resource of its kind in the whole"
+          + " cluster, other releases' included; Delete deletes them in the Release phase after"
+          + " Helm's record is removed. CRDs in the chart's crds/ directory and CRDs annotated"
+          + " helm.sh/resource-policy are always kept.")
+  private CrdPolicy crds = CrdPolicy.Keep;
 
   @JsonPropertyDescription(
       "DaemonSets outside the chart, typically created by the chart's operator, to delete in the"
@@ -119,6 +140,14 @@ public class UninstallOptions {
 
   public void setOnTimeout(OnTimeout onTimeout) {
     this.onTimeout = onTimeout;
+  }
+
+  public CrdPolicy getCrds() {
+    return crds;
+  }
+
+  public void setCrds(CrdPolicy crds) {
+    this.crds = crds == null ? CrdPolicy.Keep : crds;
   }
 
   public List<DaemonSetSelector> getDaemonSets() {

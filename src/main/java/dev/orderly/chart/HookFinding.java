@@ -30,6 +30,16 @@ public record HookFinding(
           .thenComparing(HookFinding::name)
           .thenComparing(HookFinding::annotation);
 
+  /**
+   * Whether the finding is about how Helm installs or runs the object, which the operator checks
+   * before an install. A resource policy finding (its value, or its key in the wrong case) is not:
+   * Helm installs the object as written, and the teardown treats it exactly as Helm's uninstall
+   * would; {@code plan} reports it.
+   */
+  public boolean affectsInstall() {
+    return !HelmHookAnnotations.RESOURCE_POLICY.equalsIgnoreCase(annotation);
+  }
+
   /** One line for logs and the command line: {@code file: Kind/name: annotation: message}. */
   @Override
   public String toString() {

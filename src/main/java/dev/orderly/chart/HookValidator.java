@@ -8,10 +8,12 @@ import static dev.orderly.chart.HelmHookAnnotations.HOOK_OUTPUT_LOG_POLICY;
 import static dev.orderly.chart.HelmHookAnnotations.HOOK_WEIGHT;
 import static dev.orderly.chart.HelmHookAnnotations.KNOWN_KEYS;
 import static dev.orderly.chart.HelmHookAnnotations.OUTPUT_LOG_POLICIES;
+import static dev.orderly.chart.HelmHookAnnotations.RESOURCE_POLICY;
 
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Pattern;
@@ -58,6 +60,10 @@ public final class HookValidator {
           KNOWN_KEYS.stream().map(key -> key.substring(HELM_KEY_PREFIX.length())).toList(),
           Map.of());
 
+  private static final String KEEP = "keep";
+  private static final TokenSuggester RESOURCE_POLICY_SUGGESTER =
+      new TokenSuggester(List.of(KEEP), Map.of());
+
   // What Go's strconv.Atoi accepts in base 10: an optional sign and ASCII digits, nothing else.
   private static final Pattern ATOI = Pattern.compile("[+-]?[0-9]+");
 
@@ -93,6 +99,9 @@ public final class HookValidator {
     if (annotations.containsKey(HOOK_OUTPUT_LOG_POLICY)) {
       checkOutputLogPolicies(findings, annotations.get(HOOK_OUTPUT_LOG_POLICY));
     }
+    if (annotations.containsKey(RESOURCE_POLICY)) {
+      checkResourcePolicy(findings, annotations.get(RESOURCE_POLICY));
+    }
     annotations.keySet().stream().sorted().forEach(key -> checkKey(findings, key));
     return List.copyOf(findings.list);
   }
@@ -127,10 +136,14 @@ public final class HookValidator {
     }
     String trimmed = value.strip();
     boolean onlyWhitespace = ATOI.matcher(trimmed).matches() && fitsInLong(trimmed);
+    String problem =
+        ATOI.matcher(trimmed).matches() && !onlyWhitespace
+            ? "does not fit in Go's 64-bit int"
+            : "is not an integer";
     findings.add(
         HOOK_WEIGHT,
         value,
-        "hook weight \"" + value + "\" is not an integer: Helm silently uses 0",
+        "hook weight \"" + value + "\" " + problem + ": Helm silently uses 0",
         onlyWhitespace ? trimmed : WEIGHT_FIX);
   }
 
@@ -177,20 +190,86 @@ public final class HookValidator {
     }
   }
 
-  /** Flags misspelt keys such as {@code helm.sh/hooks}, which Helm does not read at all. */
+  /**
+   * Flags a resource policy other than exactly {@code keep}. Helm 3.21 reads the value two ways:
+   * uninstall keeps an object that has the annotation whatever its value (only trimmed, lower-cased
+   * keep is reported as kept), while an upgrade that drops the object from the chart keeps it only
+   * when the value is exactly keep. Orderly's teardown follows uninstall.
+   */
+  private static void checkResourcePolicy(Findings findings, String value) {
+    if (KEEP.equals(value)) {
+      return;
+    }
+    String message;
+    if (KEEP.equals(HelmHookAnnotations.normalize(value))) {
+      message =
+          "resource policy \""
+              + value
+              + "\" is read as keep on uninstall (Helm trims and lower-cases it there), but an"
+              + " upgrade that drops the object from the chart deletes it (Helm compares it with"
+              + " keep exactly there)";
+    } else {
+      message =
+          "unknown resource policy \""
+              + value
+              + "\": Helm's uninstall still keeps the object (any value of this annotation keeps"
+              + " it, without listing it as kept) and so does Orderly's teardown, but an upgrade"
+              + " that drops the object from the chart deletes it";
+    }
+    String fix =
+        RESOURCE_POLICY_SUGGESTER
+            .closest(value)
+            .orElse(KEEP + ", or remove the annotation if the object should be deleted");
+    findings.add(RESOURCE_POLICY, value, message, fix);
+  }
+
+  /**
+   * Flags keys Helm does not read: misspelt ones such as {@code helm.sh/hooks}, and ones that
+   * differ from Helm's only in case, such as {@code Helm.sh/hook}. Helm looks its keys up in a Go
+   * map, which is case-sensitive, while the API server accepts annotation keys in any case, so such
+   * a key is silently ignored all the way into the cluster.
+   */
   private static void checkKey(Findings findings, String key) {
-    if (!key.startsWith(HELM_KEY_PREFIX) || KNOWN_KEYS.contains(key)) {
+    String lowerCase = key.toLowerCase(Locale.ROOT);
+    if (!lowerCase.startsWith(HELM_KEY_PREFIX) || KNOWN_KEYS.contains(key)) {
+      return;
+    }
+    if (KNOWN_KEYS.contains(lowerCase)) {
+      findings.add(
+          key,
+          key,
+          "annotation keys are case-sensitive: Helm reads \""
+              + lowerCase
+              + "\" and ignores \""
+              + key
+              + "\", so "
+              + ignoredKeyConsequence(lowerCase),
+          lowerCase);
       return;
     }
     String name = key.substring(HELM_KEY_PREFIX.length());
     Optional<String> meant = KEY_SUGGESTER.closest(name).map(HELM_KEY_PREFIX::concat);
-    if (meant.isPresent() || name.contains("hook")) {
+    if (meant.isPresent() || name.toLowerCase(Locale.ROOT).contains("hook")) {
       findings.add(
           key,
           key,
           "unknown Helm annotation \"" + key + "\": Helm does not read it",
           meant.orElse("one of: " + String.join(", ", KNOWN_KEYS)));
     }
+  }
+
+  /** What Helm does when it does not see {@code key}, one of its own. */
+  private static String ignoredKeyConsequence(String key) {
+    return switch (key) {
+      case HOOK ->
+          "the object is not a hook: Helm installs it with the release and deletes it on"
+              + " uninstall like any other object";
+      case HOOK_WEIGHT -> "Helm uses weight 0";
+      case HOOK_DELETE_POLICY -> "Helm applies its default delete policy, before-hook-creation";
+      case HOOK_OUTPUT_LOG_POLICY -> "Helm logs no hook output";
+      case RESOURCE_POLICY -> "the object has no resource policy and uninstall deletes it";
+      default -> "Helm does not read it";
+    };
   }
 
   private static boolean fitsInLong(String digits) {

@@ -51,7 +51,8 @@ public final class Main {
                    --from-cluster       plan from the release's latest Helm record instead
                    --kubeconfig FILE    with --from-cluster (default: KUBECONFIG, ~/.kube/config)
                    --hook-timeout 5m    shown hook timeout (default 5m, as spec.uninstall)
-                   --timeout 10m        shown timeout of phases 2-6 (default 10m)
+                   --timeout 10m        shown timeout of phases 2-7 (default 10m)
+                   --crds Keep|Delete   as spec.uninstall.crds, for CRDs in templates/ (Keep)
           run    Run the operator against the current cluster.
                    --namespaces a,b     namespaces to watch (default: all)
                    --kubeconfig FILE    kubeconfig (default: KUBECONFIG, ~/.kube/config, in-cluster)

@@ -23,7 +23,7 @@ import java.util.List;
  * {"release", "namespace", "revision",            revision: null unless --from-cluster
  *  "chart": {"name", "version", "source"},        source: the chart path or the release Secret
  *  "options": {"hookTimeout", "timeout", "onTimeout", "deletionPropagation",
- *              "disableHooks", "keepHistory"},
+ *              "disableHooks", "keepHistory", "crds"},
  *  "phases": [{"number", "phase", "description", "timeout",
  *              "steps": [{"action", "apiVersion", "kind", "namespace", "name", "weight",
  *                         "deletePolicies", "waitsFor", "reason", "source"}]}],
@@ -33,8 +33,8 @@ import java.util.List;
  * </pre>
  *
  * <p>{@code action} is RunHook, Delete, Keep or RemoveRelease; {@code leftInPlace.reason} is Kept,
- * ChartCrd, HookNotRun, HookLeftAfterRun or DroppedByHelm. Phases 2-6 share {@code
- * options.timeout}.
+ * ChartCrd, HookNotRun, HookLeftAfterRun or DroppedByHelm. Phases 2-7 share {@code
+ * options.timeout}, and so does phase 8 when {@code options.crds} is Delete.
  */
 final class PlanJson {
 
@@ -60,6 +60,7 @@ final class PlanJson {
     settings.put("deletionPropagation", String.valueOf(options.getDeletionPropagation()));
     settings.put("disableHooks", options.isDisableHooks());
     settings.put("keepHistory", options.isKeepHistory());
+    settings.put("crds", String.valueOf(options.getCrds()));
     ArrayNode phases = root.putArray("phases");
     int number = 1;
     for (TeardownPhase phase : PlanWording.PHASES) {

@@ -49,6 +49,7 @@ record PlanOptions(
           "n",
           "output",
           "o",
+          "crds",
           "from-cluster",
           "kubeconfig",
           "hook-timeout",
@@ -152,7 +153,17 @@ record PlanOptions(
     UninstallOptions options = new UninstallOptions();
     args.value("hook-timeout").ifPresent(t -> options.setHookTimeout(duration("hook-timeout", t)));
     args.value("timeout").ifPresent(t -> options.setTimeout(duration("timeout", t)));
+    args.value("crds").ifPresent(c -> options.setCrds(crds(c)));
     return options;
+  }
+
+  private static UninstallOptions.CrdPolicy crds(String text) {
+    for (UninstallOptions.CrdPolicy policy : UninstallOptions.CrdPolicy.values()) {
+      if (policy.name().equals(text)) {
+        return policy;
+      }
+    }
+    throw new IllegalArgumentException("--crds takes Keep or Delete, not '" + text + "'");
   }
 
   private static String duration(String option, String text) {

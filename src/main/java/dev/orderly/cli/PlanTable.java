@@ -158,8 +158,11 @@ final class PlanTable {
     if (finding.token().equals(finding.annotation())) {
       return finding.annotation();
     }
-    // Helm trims event and policy entries, so their spaces are noise; a weight is not trimmed.
-    boolean raw = finding.annotation().equals(HelmHookAnnotations.HOOK_WEIGHT);
+    // Helm trims event and policy entries, so their spaces are noise; a weight is not trimmed, and
+    // an upgrade reads the resource policy untrimmed.
+    boolean raw =
+        finding.annotation().equals(HelmHookAnnotations.HOOK_WEIGHT)
+            || finding.annotation().equals(HelmHookAnnotations.RESOURCE_POLICY);
     String token = raw ? finding.token() : finding.token().strip();
     return finding.annotation() + ": \"" + token + "\"";
   }

@@ -27,14 +27,21 @@ final class PlanWording {
               + options.getHookTimeout()
               + " each)";
       case CustomResources -> "delete custom resources while their controllers still run";
+      case Admission ->
+          "delete APIServices, admission webhooks and policies while their backends still run";
       case DaemonSets -> "delete, wait until each is gone and its pods have terminated";
       case Workloads -> "delete workloads, wait until gone";
       case ConfigAndNetwork -> "delete config, storage and network objects, wait until gone";
       case Rbac -> "delete RBAC last, so nothing loses its permissions while it still runs";
-      case Release ->
-          options.isKeepHistory()
-              ? "mark Helm's release record uninstalled, keeping history"
-              : "remove Helm's release record (helm uninstall --no-hooks)";
+      case Release -> {
+        String record =
+            options.isKeepHistory()
+                ? "mark Helm's release record uninstalled, keeping history"
+                : "remove Helm's release record (its Secrets, every revision)";
+        yield options.getCrds() == UninstallOptions.CrdPolicy.Delete
+            ? record + ", then delete the chart's templated CRDs"
+            : record;
+      }
       case PostDeleteHooks ->
           "run each post-delete hook in turn and wait for it (timeout "
               + options.getHookTimeout()
@@ -47,7 +54,11 @@ final class PlanWording {
   static String timeout(TeardownPhase phase, UninstallOptions options) {
     return switch (phase) {
       case PreDeleteHooks, PostDeleteHooks -> options.getHookTimeout();
-      case CustomResources, DaemonSets, Workloads, ConfigAndNetwork, Rbac -> options.getTimeout();
+      case CustomResources, Admission, DaemonSets, Workloads, ConfigAndNetwork, Rbac ->
+          options.getTimeout();
+      // Deleting CRDs shares the object phases' time; removing the record is one request.
+      case Release ->
+          options.getCrds() == UninstallOptions.CrdPolicy.Delete ? options.getTimeout() : null;
       default -> null;
     };
   }
@@ -57,7 +68,14 @@ final class PlanWording {
     return options.getHookTimeout()
         + " per hook, "
         + options.getTimeout()
-        + " for phases 2-6 together; on timeout "
+        + " for phases "
+        + (TeardownPhase.CustomResources.ordinal() + 1)
+        + "-"
+        + (TeardownPhase.Rbac.ordinal() + 1)
+        + (options.getCrds() == UninstallOptions.CrdPolicy.Delete
+            ? " and the CRD deletions of " + (TeardownPhase.Release.ordinal() + 1)
+            : "")
+        + " together; on timeout "
         + options.getOnTimeout()
         + (options.getOnTimeout() == UninstallOptions.OnTimeout.Fail
             ? ": stall and retry"
@@ -73,7 +91,12 @@ final class PlanWording {
             case "Pod" -> "Pod succeeded";
             default -> "created";
           };
-      case Delete -> "DaemonSet".equals(step.kind()) ? "gone, pods terminated" : "gone";
+      case Delete ->
+          switch (step.kind()) {
+            case "DaemonSet" -> "gone, pods terminated";
+            case "CustomResourceDefinition" -> "gone, with all its custom resources";
+            default -> "gone";
+          };
       case RemoveRelease -> "record removed";
       case Keep -> null;
     };
@@ -81,8 +104,8 @@ final class PlanWording {
 
   /** A short reason for a kept object, for the table; the JSON carries the full one. */
   static String keptShort(String reason) {
-    if (TeardownPlanner.CRD_REASON.equals(reason)) {
-      return "Orderly never deletes a CRD; helm uninstall removes it with the record";
+    if (TeardownPlanner.CRD_KEPT_REASON.equals(reason)) {
+      return "crds: Keep (deleting a CRD deletes its custom resources cluster-wide)";
     }
     return reason;
   }

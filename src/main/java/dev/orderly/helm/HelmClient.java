@@ -14,13 +14,6 @@ public interface HelmClient {
   /** Upgrades an existing release to the request's chart and values. */
   HelmReleaseInfo upgrade(HelmReleaseRequest request);
 
-  /**
-   * Removes the release record without running hooks; Orderly runs them itself, in order.
-   *
-   * <p>An absent release is not an error.
-   */
-  void uninstallRecord(String releaseName, String namespace, boolean keepHistory);
-
   /** The release's current state, or empty when Helm has no release of that name. */
   Optional<HelmReleaseInfo> status(String releaseName, String namespace);
 }

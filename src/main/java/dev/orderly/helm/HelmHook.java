@@ -4,7 +4,8 @@ import java.util.List;
 
 /**
  * One hook of a Helm release as Helm stores it; lists are never null and are stored as read, so an
- * empty {@code deletePolicies} means Helm's default rather than "none".
+ * empty {@code deletePolicies} means Helm's default rather than "none". {@code weight} is 64 bits
+ * wide, as Go's {@code int} on the platforms Helm ships for.
  */
 public record HelmHook(
     String name,
@@ -12,7 +13,7 @@ public record HelmHook(
     String path,
     String manifest,
     List<String> events,
-    int weight,
+    long weight,
     List<String> deletePolicies) {
 
   public static final String PRE_DELETE = "pre-delete";

@@ -4,7 +4,6 @@ import com.marcnuri.helm.Helm;
 import com.marcnuri.helm.InstallCommand;
 import com.marcnuri.helm.Release;
 import com.marcnuri.helm.StatusCommand;
-import com.marcnuri.helm.UninstallCommand;
 import com.marcnuri.helm.UpgradeCommand;
 import java.util.Optional;
 
@@ -56,19 +55,6 @@ public class HelmJavaClient implements HelmClient {
       command.withKubeConfigContents(kubeconfigContents);
     }
     return call(command::call);
-  }
-
-  @Override
-  public void uninstallRecord(String releaseName, String namespace, boolean keepHistory) {
-    UninstallCommand command =
-        Helm.uninstall(releaseName).withNamespace(namespace).noHooks().ignoreNotFound();
-    if (keepHistory) {
-      command.keepHistory();
-    }
-    if (kubeconfigContents != null) {
-      command.withKubeConfigContents(kubeconfigContents);
-    }
-    call(command::call);
   }
 
   @Override

@@ -2,7 +2,6 @@ package dev.orderly.helm;
 
 import java.util.Collections;
 import java.util.LinkedHashMap;
-import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -60,12 +59,32 @@ public record ReleaseObject(
   }
 
   /**
-   * Whether the object carries {@code helm.sh/resource-policy: keep}. Helm trims and lower-cases
-   * the value before comparing (pkg/action/resource_policy.go), so " Keep " keeps too.
+   * Whether Helm's uninstall leaves the object in place: it carries {@link #RESOURCE_POLICY} with
+   * any value at all. Helm 3.21's filterManifestsToKeep (pkg/action/resource_policy.go) puts an
+   * object with the annotation on its "kept" list when the value, trimmed and lower-cased, is keep,
+   * and on neither list otherwise, so such an object is never deleted either, only not reported.
    */
-  public boolean hasKeepPolicy() {
-    String policy = annotations.get(RESOURCE_POLICY);
-    return policy != null && KEEP.equals(policy.trim().toLowerCase(Locale.ROOT));
+  public boolean hasResourcePolicy() {
+    return hasResourcePolicy(annotations);
+  }
+
+  /** {@link #hasResourcePolicy()} for the annotations of an object read from the cluster. */
+  public static boolean hasResourcePolicy(Map<String, String> annotations) {
+    return annotations != null && annotations.containsKey(RESOURCE_POLICY);
+  }
+
+  /** The {@link #RESOURCE_POLICY} value as written, or null when the annotation is absent. */
+  public String resourcePolicy() {
+    return annotations.get(RESOURCE_POLICY);
+  }
+
+  /**
+   * Whether {@code value} is exactly {@link #KEEP}, the one spelling every Helm code path honours:
+   * an upgrade that drops the object from the chart keeps it only then (pkg/kube/client.go compares
+   * without trimming or lower-casing).
+   */
+  public static boolean isExactKeep(String value) {
+    return KEEP.equals(value);
   }
 
   private static Map<String, String> copy(Map<String, String> map) {

@@ -42,6 +42,18 @@ public final class ReleaseRecordCodec {
 
   /** Decodes a release Secret; the release namespace falls back to the Secret's. */
   public static HelmReleaseRecord decode(Secret secret) {
+    HelmReleaseRecord record = fromJson(releaseJson(secret), ReleaseSecrets.describe(secret));
+    if (record.namespace() == null && secret.getMetadata() != null) {
+      return withNamespace(record, secret.getMetadata().getNamespace());
+    }
+    return record;
+  }
+
+  /**
+   * The whole release JSON a release Secret holds, every field Helm wrote, for rewriting it as Helm
+   * would; {@link #decode(Secret)} reads only what a teardown needs.
+   */
+  public static JsonNode releaseJson(Secret secret) {
     String where = ReleaseSecrets.describe(secret);
     if (secret.getType() != null && !SECRET_TYPE.equals(secret.getType())) {
       throw new MalformedReleaseException(
@@ -52,11 +64,7 @@ public final class ReleaseRecordCodec {
       throw new MalformedReleaseException(where + " has no data." + DATA_KEY);
     }
     byte[] payload = base64(data, where, "data." + DATA_KEY + " (the Secret's own base64 layer)");
-    HelmReleaseRecord record = decode(payload, where);
-    if (record.namespace() == null && secret.getMetadata() != null) {
-      return withNamespace(record, secret.getMetadata().getNamespace());
-    }
-    return record;
+    return json(payload, where);
   }
 
   /** Decodes Helm's encoded release (base64 of gzip of JSON), as stored inside the Secret. */
@@ -91,7 +99,7 @@ public final class ReleaseRecordCodec {
               text(hook, "path"),
               text(hook, "manifest"),
               strings(hook.path("events")),
-              hook.path("weight").asInt(0), // omitted when 0 (Go's omitempty)
+              hook.path("weight").asLong(0), // omitted when 0 (Go's omitempty)
               strings(hook.path("delete_policies"))));
     }
     return new HelmReleaseRecord(
@@ -185,20 +193,22 @@ public final class ReleaseRecordCodec {
   }
 
   private static HelmReleaseRecord decode(byte[] payload, String where) {
+    return fromJson(json(payload, where), where);
+  }
+
+  private static JsonNode json(byte[] payload, String where) {
     byte[] packed =
         base64(
             new String(payload, StandardCharsets.US_ASCII),
             where,
             "the payload (Helm's base64 layer)");
     byte[] json = startsWith(packed, GZIP_MAGIC) ? gunzip(packed, where) : packed;
-    JsonNode release;
     try {
-      release = JSON.readTree(json);
+      return JSON.readTree(json);
     } catch (IOException e) {
       throw new MalformedReleaseException(
           where + ": the release JSON does not parse: " + e.getMessage(), e);
     }
-    return fromJson(release, where);
   }
 
   private static byte[] base64(String text, String where, String layer) {

@@ -4,6 +4,7 @@ import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.Secret;
 import java.util.Collection;
 import java.util.Comparator;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
@@ -56,6 +57,18 @@ public final class ReleaseSecrets {
         .filter(secret -> belongsTo(secret, releaseName))
         .filter(secret -> revisionOf(secret).isPresent())
         .max(Comparator.comparingInt(secret -> revisionOf(secret).getAsInt()));
+  }
+
+  /**
+   * Every Secret of {@code releaseName} among {@code secrets} whose revision can be read, oldest
+   * revision first. Secrets of other releases are left out.
+   */
+  public static List<Secret> revisions(String releaseName, Collection<Secret> secrets) {
+    return secrets.stream()
+        .filter(secret -> belongsTo(secret, releaseName))
+        .filter(secret -> revisionOf(secret).isPresent())
+        .sorted(Comparator.comparingInt(secret -> revisionOf(secret).getAsInt()))
+        .toList();
   }
 
   /** "Secret namespace/name", for messages. */

@@ -122,6 +122,16 @@ public class ClusterObjects {
         .getItems();
   }
 
+  /** Deletes one Secret; an absent one is not an error. */
+  public void deleteSecret(String namespace, String name) {
+    client.secrets().inNamespace(namespace).withName(name).delete();
+  }
+
+  /** Replaces {@code secret}, checking its resourceVersion, so a concurrent change fails it. */
+  public void updateSecret(Secret secret) {
+    client.secrets().inNamespace(secret.getMetadata().getNamespace()).resource(secret).update();
+  }
+
   private Resource<GenericKubernetesResource> resource(
       String apiVersion, String kind, String namespace, String name) {
     var operation = client.genericKubernetesResources(apiVersion, kind);

@@ -3,10 +3,14 @@ package dev.orderly.kube;
 import dev.orderly.api.OrderedRelease;
 import dev.orderly.api.TeardownPhase;
 import dev.orderly.api.TeardownStep;
+import dev.orderly.helm.ReleaseRecordCodec;
+import dev.orderly.helm.ReleaseSecrets;
 import dev.orderly.teardown.Observed;
 import dev.orderly.teardown.Observed.HookOutcome;
 import dev.orderly.teardown.PhaseDecider;
+import dev.orderly.teardown.PlannedStep;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.Secret;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -32,18 +36,19 @@ public class StepObserver {
   }
 
   /**
-   * Observations by step index for the unfinished steps of {@code phase}. The Release phase has
-   * nothing to look at: its one step is Helm's record, followed through the Helm pool.
+   * Observations by step index for the unfinished steps of {@code phase}. Helm's release record is
+   * seen through its Secrets: the latest revision's UID and status, or absent when none is left.
    */
   public Map<Integer, Observed> observe(
       List<TeardownStep> steps, TeardownPhase phase, String releaseUid) {
     Map<Integer, Observed> observed = new HashMap<>();
-    if (phase == TeardownPhase.Release) {
-      return observed;
-    }
     for (int i = 0; i < steps.size(); i++) {
       TeardownStep step = steps.get(i);
       if (!PhaseDecider.watches(step, phase) || step.getApiVersion() == null) {
+        continue;
+      }
+      if (isReleaseRecord(step)) {
+        observed.put(i, observeRecord(step.getNamespace(), step.getName()));
         continue;
       }
       Optional<GenericKubernetesResource> live =
@@ -67,6 +72,24 @@ public class StepObserver {
     return releaseUid != null
         && labels != null
         && releaseUid.equals(labels.get(OrderedRelease.TEARDOWN_LABEL));
+  }
+
+  private static boolean isReleaseRecord(TeardownStep step) {
+    return PlannedStep.RELEASE_API_VERSION.equals(step.getApiVersion())
+        && PlannedStep.RELEASE_KIND.equals(step.getKind());
+  }
+
+  private Observed observeRecord(String namespace, String release) {
+    return ReleaseSecrets.latest(release, objects.releaseSecrets(namespace, release))
+        .map(latest -> Observed.releaseRecord(latest.getMetadata().getUid(), statusOf(latest)))
+        .orElse(Observed.absent());
+  }
+
+  // Helm labels every revision with its status; the payload is only read when a label is missing.
+  private static String statusOf(Secret secret) {
+    Map<String, String> labels = secret.getMetadata().getLabels();
+    String status = labels == null ? null : labels.get("status");
+    return status != null ? status : ReleaseRecordCodec.decode(secret).status();
   }
 
   private static Observed toObserved(GenericKubernetesResource object) {

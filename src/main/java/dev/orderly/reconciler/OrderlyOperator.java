@@ -96,12 +96,7 @@ public final class OrderlyOperator implements AutoCloseable {
     ClusterObjects objects = new ClusterObjects(client);
     TeardownExecutor executor =
         new TeardownExecutor(
-            objects,
-            new StepObserver(objects, sources),
-            helm,
-            operations,
-            events,
-            settings.clock());
+            objects, new StepObserver(objects, sources), operations, events, settings.clock());
     TeardownCoordinator teardown =
         new TeardownCoordinator(
             executor,

@@ -102,7 +102,8 @@ public class ReleaseInstaller {
           renderer.render(
               RenderRequest.of(request.chart(), request.releaseName(), request.namespace())
                   .withValuesFile(request.valuesFile()));
-      return new HookValidator().validate(rendered);
+      return new HookValidator()
+          .validate(rendered).stream().filter(HookFinding::affectsInstall).toList();
     } catch (ChartRenderException e) {
       // Template errors are the chart's or the values' fault: retrying will not fix them.
       throw new HelmFailure(

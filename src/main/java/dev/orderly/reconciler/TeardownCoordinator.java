@@ -105,14 +105,14 @@ public class TeardownCoordinator {
           executor.observe(teardown.getSteps(), phase, resource.getMetadata().getUid());
       List<TeardownStep.State> statesBefore =
           teardown.getSteps().stream().map(TeardownStep::getState).toList();
-      last = PhaseDecider.decide(input(working, id, observed));
+      last = PhaseDecider.decide(input(working, observed));
       if (!last.actions().isEmpty()) {
         // Intent before action: the steps already say what is about to be done, so a crash
         // between acting and the next save never makes the restart do it a second time.
         writes.saveIfChanged(status);
         crashPoints.reached("before-" + TeardownExecutor.nameOf(last.actions().get(0)));
       }
-      boolean acted = executor.carryOut(working, id, last.actions(), crashPoints);
+      boolean acted = executor.carryOut(working, last.actions(), crashPoints);
       record(working, last);
       measureHooks(teardown, statesBefore);
       if (last.outcome() == Outcome.Complete) {
@@ -148,15 +148,14 @@ public class TeardownCoordinator {
     return DeleteControl.noFinalizerRemoval().rescheduleAfter(Math.max(recheck.toMillis(), 100));
   }
 
-  private PhaseInput input(
-      OrderedRelease resource, ResourceID id, Map<Integer, Observed> observed) {
+  private PhaseInput input(OrderedRelease resource, Map<Integer, Observed> observed) {
     TeardownStatus teardown = resource.getStatus().getTeardown();
     UninstallOptions options = resource.getSpec().getUninstall();
     return new PhaseInput(
         teardown.getPhase(),
         teardown.getSteps(),
         observed,
-        executor.releaseRemoval(id),
+        options.isKeepHistory(),
         now(),
         teardown.getDeadline() == null ? null : Instant.parse(teardown.getDeadline()),
         Durations.parse(options.getHookTimeout(), Duration.ofMinutes(5)),

@@ -6,31 +6,30 @@ import dev.orderly.api.OrderedRelease;
 import dev.orderly.api.TeardownPhase;
 import dev.orderly.api.TeardownStatus;
 import dev.orderly.api.TeardownStep;
-import dev.orderly.helm.HelmClient;
 import dev.orderly.helm.HelmReleaseRecord;
+import dev.orderly.helm.MalformedReleaseException;
 import dev.orderly.helm.ReleaseObject;
 import dev.orderly.helm.ReleaseRecordCodec;
+import dev.orderly.helm.ReleaseRecordRemoval;
 import dev.orderly.helm.ReleaseSecrets;
 import dev.orderly.kube.ClusterObjects;
 import dev.orderly.kube.EventRecorder;
 import dev.orderly.kube.EventRecorder.Type;
 import dev.orderly.kube.StepObserver;
-import dev.orderly.reconciler.HelmOperations.Finished;
 import dev.orderly.teardown.DaemonSetSelection;
 import dev.orderly.teardown.Observed;
-import dev.orderly.teardown.PhaseInput.ReleaseRemoval;
 import dev.orderly.teardown.PlannedStep;
 import dev.orderly.teardown.TeardownAction;
 import dev.orderly.teardown.TeardownPlan;
 import dev.orderly.teardown.TeardownPlanner;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Status;
 import io.fabric8.kubernetes.api.model.apps.DaemonSet;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -40,14 +39,11 @@ import java.util.Optional;
 
 /**
  * The teardown's hands: plans from Helm's record, observes steps, carries out actions against the
- * cluster and Helm. It makes no decisions of its own; {@code PhaseDecider} does.
+ * cluster. It makes no decisions of its own; {@code PhaseDecider} does.
  */
 public class TeardownExecutor {
-  private static final String REMOVE_RELEASE = "teardown:remove-release";
-
   private final ClusterObjects objects;
   private final StepObserver observer;
-  private final HelmClient helm;
   private final HelmOperations operations;
   private final EventRecorder events;
   private final Clock clock;
@@ -55,13 +51,11 @@ public class TeardownExecutor {
   public TeardownExecutor(
       ClusterObjects objects,
       StepObserver observer,
-      HelmClient helm,
       HelmOperations operations,
       EventRecorder events,
       Clock clock) {
     this.objects = objects;
     this.observer = observer;
-    this.helm = helm;
     this.operations = operations;
     this.events = events;
     this.clock = clock;
@@ -162,43 +156,17 @@ public class TeardownExecutor {
     return observer.observe(steps, phase, releaseUid);
   }
 
-  /** How Helm's removal of the record stands; a failure is retried after a backoff. */
-  public ReleaseRemoval releaseRemoval(ResourceID id) {
-    HelmOperations.State state = operations.state(id);
-    if (state instanceof HelmOperations.Running running) {
-      return new ReleaseRemoval(
-          REMOVE_RELEASE.equals(running.digest())
-              ? ReleaseRemoval.State.Running
-              : ReleaseRemoval.State.NotStarted,
-          null);
-    }
-    if (state instanceof Finished finished && REMOVE_RELEASE.equals(finished.digest())) {
-      if (finished.failure().isEmpty()) {
-        return new ReleaseRemoval(ReleaseRemoval.State.Succeeded, null);
-      }
-      Duration waited = Duration.between(finished.endedAt(), clock.instant());
-      if (waited.compareTo(Backoff.after(finished.attempt())) < 0) {
-        return new ReleaseRemoval(
-            ReleaseRemoval.State.Failed, finished.failure().get().getMessage());
-      }
-    }
-    return ReleaseRemoval.notStarted();
-  }
-
   /** Carries out {@code actions}; returns whether any was sent. Failures are recorded on steps. */
   public boolean carryOut(
-      OrderedRelease resource,
-      ResourceID id,
-      List<TeardownAction> actions,
-      CrashPoints crashPoints) {
+      OrderedRelease resource, List<TeardownAction> actions, CrashPoints crashPoints) {
     List<TeardownStep> steps = resource.getStatus().getTeardown().getSteps();
     for (TeardownAction action : actions) {
       if (action instanceof TeardownAction.CreateHook create) {
         createHook(resource, steps.get(create.step()));
       } else if (action instanceof TeardownAction.Delete delete) {
         delete(resource, steps.get(delete.step()), delete);
-      } else {
-        removeRelease(resource, id);
+      } else if (action instanceof TeardownAction.RemoveRelease remove) {
+        removeRelease(resource, steps.get(remove.step()), remove);
       }
       crashPoints.reached("after-" + nameOf(action));
     }
@@ -308,18 +276,33 @@ public class TeardownExecutor {
     }
   }
 
-  private void removeRelease(OrderedRelease resource, ResourceID id) {
-    operations.forget(id);
-    String release = resource.releaseName();
-    String namespace = resource.targetNamespace();
-    boolean keepHistory = resource.getSpec().getUninstall().isKeepHistory();
-    operations.start(
-        id,
-        REMOVE_RELEASE,
-        1,
-        () -> {
-          helm.uninstallRecord(release, namespace, keepHistory);
-          return null;
-        });
+  /**
+   * Removes Helm's record by its Secrets, never with {@code helm uninstall}, which would delete
+   * every object of the manifest again, CustomResourceDefinitions from templates/ included.
+   */
+  private void removeRelease(
+      OrderedRelease resource, TeardownStep step, TeardownAction.RemoveRelease remove) {
+    String release = step.getName();
+    String namespace = step.getNamespace();
+    try {
+      List<Secret> secrets = objects.releaseSecrets(namespace, release);
+      if (remove.keepHistory()) {
+        ReleaseRecordRemoval.toMarkUninstalled(release, secrets, clock.instant())
+            .forEach(objects::updateSecret);
+      } else {
+        for (Secret secret : ReleaseRecordRemoval.toDelete(release, secrets)) {
+          objects.deleteSecret(namespace, secret.getMetadata().getName());
+        }
+      }
+    } catch (KubernetesClientException | MalformedReleaseException e) {
+      // Back to Pending so the next look tries again, as after a failed delete.
+      step.setState(TeardownStep.State.Pending);
+      step.setMessage("removing Helm's release record failed: " + e.getMessage());
+      events.record(
+          resource,
+          Type.Warning,
+          "ReleaseRecordRemovalFailed",
+          "removing Helm's record of " + namespace + "/" + release + " failed: " + e.getMessage());
+    }
   }
 }

@@ -86,13 +86,13 @@ public final class DaemonSetSelection {
     step.setNamespace(namespace);
     step.setName(name);
     Map<String, String> annotations = daemonSet.getMetadata().getAnnotations();
-    boolean keep =
-        annotations != null
-            && ReleaseObject.KEEP.equalsIgnoreCase(
-                String.valueOf(annotations.get(ReleaseObject.RESOURCE_POLICY)).trim());
-    if (keep) {
+    if (ReleaseObject.hasResourcePolicy(annotations)) {
       step.setState(TeardownStep.State.Skipped);
-      step.setMessage("not in the chart, " + reason + "; kept: helm.sh/resource-policy: keep");
+      step.setMessage(
+          "not in the chart, "
+              + reason
+              + "; kept: "
+              + TeardownPlanner.keepReason(annotations.get(ReleaseObject.RESOURCE_POLICY)));
     } else {
       step.setMessage("not in the chart, " + reason);
     }

@@ -71,7 +71,7 @@ public final class HookOrder {
 
   /** Compares hooks in the order they run. */
   public static final Comparator<HelmHook> COMPARATOR =
-      Comparator.comparingInt(HelmHook::weight)
+      Comparator.comparingLong(HelmHook::weight)
           .thenComparingInt((HelmHook hook) -> kindRank(hook.kind()))
           // Equal ranks of different kinds only happen for unknown kinds: Helm sorts those by name.
           .thenComparing(HelmHook::kind, Comparator.nullsLast(Comparator.naturalOrder()))

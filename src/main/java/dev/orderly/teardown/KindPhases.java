@@ -90,6 +90,18 @@ public final class KindPhases {
       Map.of(
           TeardownPhase.CustomResources,
           List.of(OTHER),
+          TeardownPhase.Admission,
+          List.of(
+              // Helm's UninstallOrder starts with APIService: an aggregated API without its
+              // backend breaks discovery of its group for every client.
+              "APIService",
+              "ValidatingWebhookConfiguration",
+              "MutatingWebhookConfiguration",
+              // Bindings before the policies they bind, as RBAC bindings go before roles.
+              "ValidatingAdmissionPolicyBinding",
+              "ValidatingAdmissionPolicy",
+              "MutatingAdmissionPolicyBinding",
+              "MutatingAdmissionPolicy"),
           TeardownPhase.DaemonSets,
           List.of("DaemonSet"),
           TeardownPhase.Workloads,
@@ -106,11 +118,6 @@ public final class KindPhases {
               "Pod"),
           TeardownPhase.ConfigAndNetwork,
           List.of(
-              // Webhooks first: their backends went with the Workloads phase, and a webhook
-              // with failurePolicy Fail and no backend would reject the deletes that follow.
-              "ValidatingWebhookConfiguration",
-              "MutatingWebhookConfiguration",
-              "APIService",
               "Ingress",
               "IngressClass",
               "Service",
@@ -136,6 +143,8 @@ public final class KindPhases {
 
   private static final Set<String> WORKLOAD_KINDS = Set.copyOf(ORDER.get(TeardownPhase.Workloads));
 
+  private static final Set<String> ADMISSION_KINDS = Set.copyOf(ORDER.get(TeardownPhase.Admission));
+
   private static final String RBAC_GROUP = "rbac.authorization.k8s.io";
 
   private KindPhases() {}
@@ -150,7 +159,7 @@ public final class KindPhases {
     return !isBuiltInGroup(ReleaseObject.groupOf(apiVersion));
   }
 
-  /** Whether this is a CustomResourceDefinition, which the teardown never deletes. */
+  /** Whether this is a CustomResourceDefinition, kept unless the spec asks to delete it. */
   public static boolean isCustomResourceDefinition(String apiVersion, String kind) {
     return "CustomResourceDefinition".equals(kind)
         && "apiextensions.k8s.io".equals(ReleaseObject.groupOf(apiVersion));
@@ -165,9 +174,9 @@ public final class KindPhases {
   }
 
   /**
-   * The phase that deletes objects of this kind. CRDs map to {@code Release}: Orderly never deletes
-   * one itself, but {@code helm uninstall} removes a CRD rendered from templates/ together with the
-   * record, after every other object is gone.
+   * The phase that deletes objects of this kind. CRDs map to {@code Release}: they are kept unless
+   * {@code spec.uninstall.crds} is Delete, and then go after Helm's record, once every other object
+   * of the release, its custom resources first, is gone.
    */
   public static TeardownPhase phaseOf(String apiVersion, String kind) {
     if (isCustomResource(apiVersion)) {
@@ -175,6 +184,9 @@ public final class KindPhases {
     }
     if (isCustomResourceDefinition(apiVersion, kind)) {
       return TeardownPhase.Release;
+    }
+    if (ADMISSION_KINDS.contains(kind)) {
+      return TeardownPhase.Admission;
     }
     if ("DaemonSet".equals(kind)) {
       return TeardownPhase.DaemonSets;

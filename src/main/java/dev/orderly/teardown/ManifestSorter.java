@@ -96,16 +96,18 @@ public final class ManifestSorter {
         policies(annotations.get(HelmHookAnnotations.HOOK_DELETE_POLICY)));
   }
 
-  /** Helm's weight: {@code strconv.Atoi} of the raw value, 0 when absent or not an integer. */
-  static int weight(String value) {
+  /**
+   * Helm's weight: {@code strconv.Atoi} of the raw value, 0 when absent or not an integer. Go's
+   * {@code int} is 64 bits on amd64 and arm64, so 3000000000 is a weight like any other.
+   */
+  static long weight(String value) {
     if (value == null || !ATOI.matcher(value).matches()) {
       return 0;
     }
     try {
-      // Go's int is 64 bits; the stored JSON number is read back as an int, i.e. truncated.
-      return (int) Long.parseLong(value);
+      return Long.parseLong(value);
     } catch (NumberFormatException e) {
-      return 0; // out of range: Atoi fails and Helm uses 0
+      return 0; // beyond 64 bits: Atoi fails and Helm uses 0
     }
   }
 

@@ -10,6 +10,7 @@ package dev.orderly.teardown;
  * @param remainingPods pods still owned by it (DaemonSets), whatever their state
  * @param detail why a hook failed, as the Job's condition or the Pod's status says
  * @param ours whether it carries this teardown's label, so Orderly created it (a hook)
+ * @param releaseStatus for Helm's release record, the status of its latest revision
  */
 public record Observed(
     boolean exists,
@@ -18,7 +19,8 @@ public record Observed(
     HookOutcome hookOutcome,
     int remainingPods,
     String detail,
-    boolean ours) {
+    boolean ours,
+    String releaseStatus) {
 
   /**
    * How a hook object stands, as Helm judges it: Jobs and Pods run, other kinds are ready at once.
@@ -31,29 +33,35 @@ public record Observed(
 
   /** Nothing of that name exists. */
   public static Observed absent() {
-    return new Observed(false, null, false, null, 0, null, false);
+    return new Observed(false, null, false, null, 0, null, false, null);
   }
 
   /** A live object that is not being deleted. */
   public static Observed present(String uid) {
-    return new Observed(true, uid, false, HookOutcome.Running, 0, null, false);
+    return new Observed(true, uid, false, HookOutcome.Running, 0, null, false, null);
+  }
+
+  /** Helm's record of a release: {@code uid} and {@code status} of its latest revision. */
+  public static Observed releaseRecord(String uid, String status) {
+    return new Observed(true, uid, false, null, 0, null, false, status);
   }
 
   public Observed terminatingNow() {
-    return new Observed(exists, uid, true, hookOutcome, remainingPods, detail, ours);
+    return new Observed(exists, uid, true, hookOutcome, remainingPods, detail, ours, releaseStatus);
   }
 
   public Observed withOutcome(HookOutcome outcome, String why) {
-    return new Observed(exists, uid, terminating, outcome, remainingPods, why, ours);
+    return new Observed(exists, uid, terminating, outcome, remainingPods, why, ours, releaseStatus);
   }
 
   public Observed withRemainingPods(int pods) {
-    return new Observed(exists, uid, terminating, hookOutcome, pods, detail, ours);
+    return new Observed(exists, uid, terminating, hookOutcome, pods, detail, ours, releaseStatus);
   }
 
   /** Labelled by this teardown: a hook Orderly created, perhaps just before a crash. */
   public Observed createdByUs() {
-    return new Observed(exists, uid, terminating, hookOutcome, remainingPods, detail, true);
+    return new Observed(
+        exists, uid, terminating, hookOutcome, remainingPods, detail, true, releaseStatus);
   }
 
   /** Gone, with nothing left of it: no object and no pods it owned. */

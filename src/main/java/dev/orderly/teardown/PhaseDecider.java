@@ -32,6 +32,9 @@ public final class PhaseDecider {
   static final Duration SAFETY_NET = Duration.ofSeconds(60);
   static final Duration STALLED_RECHECK = Duration.ofSeconds(30);
 
+  // Helm's status of a release it uninstalled and kept (release.StatusUninstalled).
+  private static final String UNINSTALLED = "uninstalled";
+
   private PhaseDecider() {}
 
   /** Decides the current phase. Done and empty phases are complete at once. */
@@ -178,60 +181,50 @@ public final class PhaseDecider {
         in.phase() + ": waiting for " + stillPresent + " to be gone");
   }
 
+  /**
+   * The Release phase: first Helm's record (removed, or marked uninstalled with keepHistory), then
+   * the CRDs the spec asks to delete, as an object phase. The record is settled when no revision is
+   * left, or with keepHistory when the latest revision is uninstalled.
+   */
   private static PhaseDecision release(PhaseInput in) {
-    // The phase also lists CRDs that Helm removes with the record; the record step is the one.
-    TeardownStep step =
-        stepsOf(in).stream()
-            .map(in.steps()::get)
-            .filter(s -> PlannedStep.RELEASE_KIND.equals(s.getKind()))
-            .findFirst()
-            .orElse(null);
-    PhaseInput.ReleaseRemoval removal = in.releaseRemoval();
-    switch (removal.state()) {
-      case Succeeded -> {
-        if (step != null) {
-          step.setState(State.Done);
-        }
-        return complete(List.of(), List.of());
-      }
-      case Running -> {
-        return new PhaseDecision(
-            Outcome.Waiting,
-            List.of(),
-            List.of(),
-            SAFETY_NET,
-            Reasons.TEARDOWN_IN_PROGRESS,
-            "Release: Helm is removing the release record");
-      }
-      case Failed -> {
-        return new PhaseDecision(
-            Outcome.Waiting,
-            List.of(),
-            List.of(
-                new Notice(
-                    true,
-                    Reasons.TEARDOWN_IN_PROGRESS,
-                    "removing the Helm release record failed: "
-                        + removal.message()
-                        + "; retrying")),
-            STALLED_RECHECK,
-            Reasons.TEARDOWN_IN_PROGRESS,
-            "Release: removing the Helm release record failed: " + removal.message());
-      }
-      default -> {
-        if (step != null) {
-          step.setState(State.InProgress);
-          step.setStartedAt(in.now().toString());
-        }
-        return new PhaseDecision(
-            Outcome.Waiting,
-            List.of(new TeardownAction.RemoveRelease()),
-            List.of(),
-            SAFETY_NET,
-            Reasons.TEARDOWN_IN_PROGRESS,
-            "Release: Helm is removing the release record");
-      }
+    int record = recordStep(in);
+    if (record < 0 || in.steps().get(record).isFinished()) {
+      return objects(in);
     }
+    TeardownStep step = in.steps().get(record);
+    Observed seen = in.observation(record);
+    boolean settled =
+        !seen.exists() || (in.keepHistory() && UNINSTALLED.equals(seen.releaseStatus()));
+    if (settled) {
+      if (step.getState() == State.Pending) {
+        step.setMessage(in.keepHistory() ? "already marked uninstalled" : "already gone");
+      }
+      step.setState(State.Done);
+      return objects(in);
+    }
+    // Pending; or InProgress with the record still there: the removal was decided and saved but
+    // never sent (the process stopped), or something wrote the record again. Removing it again
+    // is harmless: every request of the removal is idempotent.
+    if (step.getState() == State.Pending) {
+      step.setState(State.InProgress);
+      step.setStartedAt(in.now().toString());
+    }
+    return new PhaseDecision(
+        Outcome.Waiting,
+        List.of(new TeardownAction.RemoveRelease(record, in.keepHistory())),
+        List.of(),
+        POLL,
+        Reasons.TEARDOWN_IN_PROGRESS,
+        "Release: removing Helm's release record");
+  }
+
+  /** The index of the Release phase's record step, or -1 when the plan has none. */
+  private static int recordStep(PhaseInput in) {
+    return stepsOf(in).stream()
+        .filter(i -> PlannedStep.RELEASE_KIND.equals(in.steps().get(i).getKind()))
+        .filter(i -> PlannedStep.RELEASE_API_VERSION.equals(in.steps().get(i).getApiVersion()))
+        .findFirst()
+        .orElse(-1);
   }
 
   private static boolean deleteNeverSent(TeardownStep step, Observed seen) {

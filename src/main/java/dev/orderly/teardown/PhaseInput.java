@@ -15,7 +15,7 @@ import java.util.Map;
  *
  * @param steps the whole step list; the decider updates the current phase's steps in place
  * @param observed observations by index into {@code steps}; a missing entry means absent
- * @param releaseRemoval how Helm's removal of the release record stands (Release phase only)
+ * @param keepHistory keep Helm's record, marked uninstalled, rather than remove it
  * @param objectDeadline when the object phases run out of time (spec.uninstall.timeout)
  * @param force orderly.dev/force: stop waiting and go straight on
  * @param skipHooks orderly.dev/skip-hooks: run no more hooks
@@ -24,7 +24,7 @@ public record PhaseInput(
     TeardownPhase phase,
     List<TeardownStep> steps,
     Map<Integer, Observed> observed,
-    ReleaseRemoval releaseRemoval,
+    boolean keepHistory,
     Instant now,
     Instant objectDeadline,
     Duration hookTimeout,
@@ -32,21 +32,6 @@ public record PhaseInput(
     Propagation propagation,
     boolean force,
     boolean skipHooks) {
-
-  /** How Helm's removal of the release record stands. */
-  public record ReleaseRemoval(State state, String message) {
-    /** Progress of the removal. */
-    public enum State {
-      NotStarted,
-      Running,
-      Succeeded,
-      Failed
-    }
-
-    public static ReleaseRemoval notStarted() {
-      return new ReleaseRemoval(State.NotStarted, null);
-    }
-  }
 
   /** What was observed for step {@code index}; absent when nothing was recorded. */
   Observed observation(int index) {

@@ -22,7 +22,7 @@ public record PlannedStep(
     String kind,
     String namespace,
     String name,
-    Integer weight,
+    Long weight,
     List<String> deletePolicies,
     String source,
     String reason,
@@ -67,9 +67,9 @@ public record PlannedStep(
         hook.manifest());
   }
 
-  /** Deletes {@code object}, whose namespace is already resolved. */
-  static PlannedStep delete(TeardownPhase phase, ReleaseObject object) {
-    return of(phase, Action.Delete, object, null);
+  /** Deletes {@code object}, whose namespace is already resolved; {@code reason} may be null. */
+  static PlannedStep delete(TeardownPhase phase, ReleaseObject object, String reason) {
+    return of(phase, Action.Delete, object, reason);
   }
 
   /** Lists {@code object} as kept, for {@code reason}. */

@@ -13,6 +13,11 @@ public sealed interface TeardownAction {
    */
   record Delete(int step, String uid, Propagation propagation) implements TeardownAction {}
 
-  /** Remove Helm's release record without hooks. */
-  record RemoveRelease() implements TeardownAction {}
+  /**
+   * Remove Helm's record of the release, step {@code step}: delete every revision's Secret, or with
+   * {@code keepHistory} mark the latest revision uninstalled as {@code helm uninstall
+   * --keep-history} does. Never through {@code helm uninstall}, which would also delete the
+   * release's objects, CRDs from templates/ included.
+   */
+  record RemoveRelease(int step, boolean keepHistory) implements TeardownAction {}
 }

@@ -17,20 +17,38 @@ import java.util.Set;
  * release's objects phase by phase in {@link KindPhases} rank, Helm's record, then post-delete
  * hooks. Pure: the same inputs always give the same plan.
  *
- * <p>Objects annotated {@code helm.sh/resource-policy: keep} and CustomResourceDefinitions are
- * listed as {@link PlannedStep.Action#Keep} and never deleted. Helm's uninstall deletes a CRD
- * rendered from templates/, but deleting a CRD deletes every instance of it cluster-wide, including
- * ones other releases own, so Orderly treats all CRDs as Helm treats crds/: left in place.
+ * <p>Objects annotated {@code helm.sh/resource-policy} (with any value, as Helm) are listed as
+ * {@link PlannedStep.Action#Keep} and never deleted. A CustomResourceDefinition in the record was
+ * rendered from templates/ (Helm records none from crds/). Deleting one deletes every custom
+ * resource of its kind in the whole cluster, other releases' included, so it is kept unless {@code
+ * spec.uninstall.crds} is Delete; then it is deleted in the Release phase, after Helm's record,
+ * which is the Release phase's first step.
  */
 public final class TeardownPlanner {
   /** Why an object with the keep resource policy stays. */
   public static final String KEEP_REASON = "helm.sh/resource-policy: keep";
 
-  /** Why a CRD stays. */
-  public static final String CRD_REASON =
-      "Orderly never deletes a CustomResourceDefinition itself (that deletes every instance"
-          + " cluster-wide); helm uninstall removes one rendered from templates/ with the release"
-          + " record unless it has helm.sh/resource-policy: keep. CRDs in crds/ are never deleted";
+  /**
+   * Why an object whose resource policy is not exactly keep stays: Helm 3.21's uninstall keeps
+   * every object that has the annotation, whatever its value.
+   */
+  public static String keepReason(String resourcePolicy) {
+    if (ReleaseObject.isExactKeep(resourcePolicy)) {
+      return KEEP_REASON;
+    }
+    return "helm.sh/resource-policy: \""
+        + resourcePolicy
+        + "\" (Helm keeps an object with this annotation whatever its value)";
+  }
+
+  /** Why a CRD rendered from templates/ stays by default. */
+  public static final String CRD_KEPT_REASON =
+      "spec.uninstall.crds is Keep: deleting a CRD deletes every custom resource of its kind in"
+          + " the whole cluster, other releases' included; set crds: Delete to delete it";
+
+  /** What deleting a CRD rendered from templates/ means, when the spec asks for it. */
+  public static final String CRD_DELETE_REASON =
+      "spec.uninstall.crds is Delete: deleted with every custom resource of its kind, cluster-wide";
 
   /** Why the Release step keeps history. */
   public static final String KEEP_HISTORY_REASON =
@@ -66,10 +84,18 @@ public final class TeardownPlanner {
       steps.addAll(
           hookSteps(TeardownPhase.PreDeleteHooks, HelmHook.PRE_DELETE, hooks, releaseNamespace));
     }
-    steps.addAll(objectSteps(objects, releaseNamespace));
+    List<PlannedStep> objectSteps = objectSteps(objects, releaseNamespace, uninstall);
+    // Helm's record goes first in its phase, before any CRD the spec asks to delete.
+    int release = 0;
+    while (release < objectSteps.size()
+        && objectSteps.get(release).phase().compareTo(TeardownPhase.Release) < 0) {
+      release++;
+    }
+    steps.addAll(objectSteps.subList(0, release));
     steps.add(
         PlannedStep.removeRelease(
             releaseName, releaseNamespace, uninstall.isKeepHistory() ? KEEP_HISTORY_REASON : null));
+    steps.addAll(objectSteps.subList(release, objectSteps.size()));
     if (!uninstall.isDisableHooks()) {
       steps.addAll(
           hookSteps(TeardownPhase.PostDeleteHooks, HelmHook.POST_DELETE, hooks, releaseNamespace));
@@ -105,7 +131,7 @@ public final class TeardownPlanner {
   }
 
   private static List<PlannedStep> objectSteps(
-      List<ReleaseObject> objects, String releaseNamespace) {
+      List<ReleaseObject> objects, String releaseNamespace, UninstallOptions uninstall) {
     List<Placed> placed = new ArrayList<>();
     Set<String> seen = new HashSet<>();
     for (ReleaseObject object : objects == null ? List.<ReleaseObject>of() : objects) {
@@ -121,18 +147,20 @@ public final class TeardownPlanner {
             .thenComparingInt(Placed::rank)
             .thenComparing(Placed::kind, Comparator.nullsLast(Comparator.naturalOrder()))
             .thenComparingInt(Placed::index));
-    return placed.stream().map(Placed::step).toList();
+    return placed.stream().map(p -> stepFor(p.object(), uninstall)).toList();
   }
 
-  private static PlannedStep stepFor(ReleaseObject object) {
+  private static PlannedStep stepFor(ReleaseObject object, UninstallOptions uninstall) {
     TeardownPhase phase = KindPhases.phaseOf(object.apiVersion(), object.kind());
+    if (object.hasResourcePolicy()) {
+      return PlannedStep.keep(phase, object, keepReason(object.resourcePolicy()));
+    }
     if (KindPhases.isCustomResourceDefinition(object.apiVersion(), object.kind())) {
-      return PlannedStep.keep(phase, object, CRD_REASON);
+      return uninstall.getCrds() == UninstallOptions.CrdPolicy.Delete
+          ? PlannedStep.delete(phase, object, CRD_DELETE_REASON)
+          : PlannedStep.keep(phase, object, CRD_KEPT_REASON);
     }
-    if (object.hasKeepPolicy()) {
-      return PlannedStep.keep(phase, object, KEEP_REASON);
-    }
-    return PlannedStep.delete(phase, object);
+    return PlannedStep.delete(phase, object, null);
   }
 
   private static ReleaseObject resolveNamespace(ReleaseObject object, String releaseNamespace) {
@@ -176,10 +204,6 @@ public final class TeardownPlanner {
 
     String kind() {
       return object.kind();
-    }
-
-    PlannedStep step() {
-      return stepFor(object);
     }
   }
 }

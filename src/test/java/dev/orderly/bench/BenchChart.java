@@ -1,5 +1,6 @@
 package dev.orderly.bench;
 
+import dev.orderly.api.TeardownPhase;
 import java.util.List;
 
 /**
@@ -18,7 +19,7 @@ final class BenchChart {
   static final int OBJECTS = 22;
 
   /** Phase changes a teardown makes: into each of PreDeleteHooks .. PostDeleteHooks, then Done. */
-  static final int PHASES = 9;
+  static final int PHASES = TeardownPhase.values().length;
 
   private BenchChart() {}
 }

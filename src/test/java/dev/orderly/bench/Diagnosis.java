@@ -99,9 +99,9 @@ final class Diagnosis {
               + String.format("%.0f", Summary.mean(run, RequestAudit.Category.LIST))
               + " lists per teardown).";
       case Release ->
-          "Release: `helm uninstall --no-hooks` (HelmJavaClient.uninstallRecord) runs"
-              + " Helm's Go code on the Helm pool; it rewrites the record, sends a DELETE again for"
-              + " every object of the manifest (all already gone) and then deletes the record.";
+          "Release: `TeardownExecutor.removeRelease` lists the record Secrets and DELETEs"
+              + " each revision (with keepHistory, rewrites the latest), then looks again to see"
+              + " the record gone.";
       default ->
           phase
               + ": every object costs three sequential round trips on the reconciler thread: a GET"
@@ -125,8 +125,8 @@ final class Diagnosis {
           "Count pods and DaemonSets from the informer caches (already there for"
               + " pods) instead of listing and GETting per look.";
       case Release ->
-          "Delete the release Secrets (owner=helm,name=<release>) directly in"
-              + " TeardownExecutor.removeRelease, one DELETE per revision, instead of calling Helm.";
+          "Delete the release Secrets with one deletecollection by their labels"
+              + " (owner=helm,name=<release>) and take the response as the observation.";
       default ->
           "Send the DELETEs without a GET first (a 404 already means gone; the DELETE"
               + " response says whether the object is gone or terminating), and judge gone from"

@@ -46,12 +46,11 @@ final class Findings {
     if (helm > 1) {
       findings.add(
           String.format(
-              "**Helm's uninstall repeats the teardown (%.0f requests by Helm, %.0f of them"
-                  + " DELETEs of objects already gone).** `TeardownExecutor.removeRelease` calls"
-                  + " `HelmJavaClient.uninstallRecord` (`helm uninstall --no-hooks`), which lists"
-                  + " and rewrites the release record, DELETEs every object of the manifest again,"
-                  + " then deletes the record, on the Helm pool. Deleting the record Secrets"
-                  + " (labels owner=helm, name=<release>) directly needs one request per revision.",
+              "**Helm repeats the teardown (%.0f requests by Helm, %.0f of them DELETEs of"
+                  + " objects already gone).** Something still calls Helm during the teardown;"
+                  + " `TeardownExecutor.removeRelease` deletes the record Secrets (labels"
+                  + " owner=helm, name=<release>) itself, one request per revision, and should be"
+                  + " the only request of the Release phase besides the list.",
               helm, mean(means, Category.DELETE_AGAIN)));
     }
     if (mean(means, Category.FINALIZER_RETRY) > 0) {

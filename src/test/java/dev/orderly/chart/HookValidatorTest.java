@@ -4,6 +4,7 @@ import static dev.orderly.chart.HelmHookAnnotations.HOOK;
 import static dev.orderly.chart.HelmHookAnnotations.HOOK_DELETE_POLICY;
 import static dev.orderly.chart.HelmHookAnnotations.HOOK_OUTPUT_LOG_POLICY;
 import static dev.orderly.chart.HelmHookAnnotations.HOOK_WEIGHT;
+import static dev.orderly.chart.HelmHookAnnotations.RESOURCE_POLICY;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 import static org.junit.jupiter.params.provider.Arguments.arguments;
@@ -24,6 +25,9 @@ class HookValidatorTest {
           + " pre-rollback, post-rollback, test";
   private static final String ALL_DELETE_POLICIES =
       "one of: before-hook-creation, hook-succeeded, hook-failed";
+
+  private static final String KEEP_OR_REMOVE =
+      "keep, or remove the annotation if the object should be deleted";
 
   private final HookValidator validator = new HookValidator();
 
@@ -61,8 +65,32 @@ class HookValidatorTest {
             HOOK_WEIGHT, "99999999999999999999", "99999999999999999999", HookValidator.WEIGHT_FIX),
         arguments(HOOK_WEIGHT, " -1", " -1", "-1"),
         arguments(HOOK_OUTPUT_LOG_POLICY, "hook-succeed", "hook-succeed", "hook-succeeded"),
+        // Anything but exactly keep: uninstall keeps the object, an upgrade that drops it not.
+        arguments(RESOURCE_POLICY, "kepp", "kepp", "keep"),
+        arguments(RESOURCE_POLICY, "keeep", "keeep", "keep"),
+        arguments(RESOURCE_POLICY, "Keep", "Keep", "keep"),
+        arguments(RESOURCE_POLICY, " keep", " keep", "keep"),
+        arguments(RESOURCE_POLICY, "KEEP ", "KEEP ", "keep"),
+        arguments(RESOURCE_POLICY, "delete", "delete", KEEP_OR_REMOVE),
+        arguments(RESOURCE_POLICY, "", "", KEEP_OR_REMOVE),
         arguments("helm.sh/hooks", "pre-delete", "helm.sh/hooks", HOOK),
         arguments("helm.sh/hook-weigth", "1", "helm.sh/hook-weigth", HOOK_WEIGHT),
+        // Keys are case-sensitive in Helm; the API server accepts them in any case.
+        arguments("Helm.sh/hook", "pre-delete", "Helm.sh/hook", HOOK),
+        arguments("HELM.SH/HOOK", "pre-delete", "HELM.SH/HOOK", HOOK),
+        arguments("helm.sh/Hook-Weight", "1", "helm.sh/Hook-Weight", HOOK_WEIGHT),
+        arguments(
+            "helm.sh/hook-Delete-Policy",
+            "hook-succeeded",
+            "helm.sh/hook-Delete-Policy",
+            HOOK_DELETE_POLICY),
+        arguments(
+            "Helm.sh/hook-output-log-policy",
+            "hook-failed",
+            "Helm.sh/hook-output-log-policy",
+            HOOK_OUTPUT_LOG_POLICY),
+        arguments("Helm.sh/resource-policy", "keep", "Helm.sh/resource-policy", RESOURCE_POLICY),
+        arguments("Helm.sh/hooks", "pre-delete", "Helm.sh/hooks", HOOK),
         arguments(
             "helm.sh/hook_delete_policy",
             "hook-failed",
@@ -104,12 +132,13 @@ class HookValidatorTest {
         arguments(HOOK_WEIGHT, "+5"),
         arguments(HOOK_WEIGHT, "007"),
         arguments(HOOK_WEIGHT, "-9223372036854775808"),
+        arguments(HOOK_WEIGHT, "3000000000"),
         arguments(HOOK_DELETE_POLICY, "before-hook-creation,hook-succeeded"),
         arguments(HOOK_DELETE_POLICY, "Hook-Failed"),
         // An empty entry beside a valid policy changes nothing in Helm.
         arguments(HOOK_DELETE_POLICY, "hook-succeeded,"),
         arguments(HOOK_OUTPUT_LOG_POLICY, "hook-succeeded,hook-failed"),
-        arguments("helm.sh/resource-policy", "keep"),
+        arguments(RESOURCE_POLICY, "keep"),
         arguments("helm.sh/chart", "app-1.0.0"),
         arguments("example.com/hook", "anything"));
   }
@@ -142,11 +171,79 @@ class HookValidatorTest {
         .extracting(HookFinding::message)
         .asString()
         .contains("silently uses 0");
+    assertThat(validator.validate(hookWith(HOOK_WEIGHT, "9223372036854775808")))
+        .singleElement()
+        .extracting(HookFinding::message)
+        .asString()
+        .contains("does not fit in Go's 64-bit int", "silently uses 0");
     assertThat(validator.validate(hookWith(HOOK_DELETE_POLICY, "hook-succeded")))
         .singleElement()
         .extracting(HookFinding::message)
         .asString()
         .contains("ignores it", "default before-hook-creation is lost");
+  }
+
+  @ParameterizedTest(name = "\"{0}\"")
+  @MethodSource("resourcePolicyConsequences")
+  void explainsWhatHelmDoesWithAResourcePolicy(String value, String consequence) {
+    assertThat(
+            validator.validate(
+                object("PersistentVolumeClaim", "data", Map.of(RESOURCE_POLICY, value))))
+        .singleElement()
+        .satisfies(
+            finding -> {
+              assertThat(finding.message()).contains(consequence, "upgrade");
+              assertThat(finding.affectsInstall())
+                  .as("Helm installs the object as written, so the operator does not refuse it")
+                  .isFalse();
+            });
+  }
+
+  static Stream<Arguments> resourcePolicyConsequences() {
+    return Stream.of(
+        arguments("kepp", "uninstall still keeps the object"),
+        arguments("", "uninstall still keeps the object"),
+        arguments("Keep", "is read as keep on uninstall"));
+  }
+
+  static Stream<Arguments> keysInTheWrongCase() {
+    return Stream.of(
+        arguments("Helm.sh/hook", "Helm reads \"helm.sh/hook\"", "the object is not a hook"),
+        arguments("helm.sh/Hook-Weight", "Helm reads \"helm.sh/hook-weight\"", "uses weight 0"),
+        arguments(
+            "helm.sh/Hook-Delete-Policy",
+            "Helm reads \"helm.sh/hook-delete-policy\"",
+            "default delete policy, before-hook-creation"),
+        arguments(
+            "Helm.sh/resource-policy",
+            "Helm reads \"helm.sh/resource-policy\"",
+            "uninstall deletes it"));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("keysInTheWrongCase")
+  void saysWhatHelmDoesWhenAKeyIsInTheWrongCase(String key, String reads, String consequence) {
+    assertThat(validator.validate(hookWith(key, "x")))
+        .singleElement()
+        .satisfies(
+            finding ->
+                assertThat(finding.message())
+                    .startsWith("annotation keys are case-sensitive: ")
+                    .contains(reads, "ignores \"" + key + "\"", consequence));
+  }
+
+  @Test
+  void aResourcePolicyKeyInTheWrongCaseDoesNotAffectTheInstall() {
+    assertThat(validator.validate(object("Secret", "s", Map.of("Helm.sh/resource-policy", "keep"))))
+        .singleElement()
+        .satisfies(finding -> assertThat(finding.affectsInstall()).isFalse());
+  }
+
+  @Test
+  void hookFindingsAffectTheInstall() {
+    assertThat(validator.validate(hookWith(HOOK, "pre-uninstall")))
+        .singleElement()
+        .satisfies(finding -> assertThat(finding.affectsInstall()).isTrue());
   }
 
   @Test

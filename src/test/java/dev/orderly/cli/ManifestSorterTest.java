@@ -77,6 +77,19 @@ class ManifestSorterTest {
     assertThat(sorted.objects()).isEmpty();
   }
 
+  @ParameterizedTest(name = "{0}")
+  @CsvSource({"Helm.sh/hook", "HELM.SH/HOOK", "helm.sh/Hook"})
+  void aHookKeyInTheWrongCaseIsAnOrdinaryObject(String key) {
+    RenderedObject object = object("Job", "j", Map.of(key, "pre-delete"));
+
+    ManifestSorter.Sorted sorted = ManifestSorter.sort(List.of(object));
+
+    assertThat(sorted.hooks()).as("Helm's keys are case-sensitive").isEmpty();
+    assertThat(sorted.objects())
+        .extracting(o -> o.kind() + "/" + o.name())
+        .containsExactly("Job/j");
+  }
+
   @ParameterizedTest(name = "[{0}] -> {1}")
   @CsvSource(
       delimiter = '|',
@@ -88,8 +101,15 @@ class ManifestSorterTest {
         "first | 0",
         "99999999999999999999 | 0",
         "\u0663 | 0",
+        // Go's int is 64 bits: no wrap-around past 32 bits.
+        "3000000000 | 3000000000",
+        "-3000000000 | -3000000000",
+        "2147483648 | 2147483648",
+        "9223372036854775807 | 9223372036854775807",
+        "-9223372036854775808 | -9223372036854775808",
+        "9223372036854775808 | 0",
       })
-  void weightIsGoAtoiOrZero(String weight, int expected) {
+  void weightIsGoAtoiOrZero(String weight, long expected) {
     HelmHook hook =
         onlyHook(
             object(

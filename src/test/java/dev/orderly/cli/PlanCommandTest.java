@@ -3,6 +3,7 @@ package dev.orderly.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -24,7 +25,11 @@ class PlanCommandTest {
         Arguments.of("node-agent", 0),
         Arguments.of("hook-typo", 1),
         Arguments.of("hook-ordering", 0),
-        Arguments.of("keep-and-crds", 0));
+        Arguments.of("keep-and-crds", 0),
+        Arguments.of("templated-crds", 0),
+        Arguments.of("webhook-backend", 0),
+        Arguments.of("aggregated-api", 0),
+        Arguments.of("policy-and-weights", 1));
   }
 
   @ParameterizedTest(name = "{0}")
@@ -36,6 +41,15 @@ class PlanCommandTest {
     assertThat(run.err()).isEmpty();
     GoldenFiles.assertMatches(chart + ".table.txt", run.out());
     assertThat(run.exitCode()).isEqualTo(exitCode);
+  }
+
+  @Test
+  void withCrdsDeleteATemplatedCrdIsDeletedAfterTheRecord() {
+    CliRun run = CliRun.of("plan", "charts/examples/templated-crds", "--crds", "Delete");
+
+    assertThat(run.err()).isEmpty();
+    GoldenFiles.assertMatches("templated-crds.crds-delete.table.txt", run.out());
+    assertThat(run.exitCode()).isZero();
   }
 
   @ParameterizedTest(name = "{0}")

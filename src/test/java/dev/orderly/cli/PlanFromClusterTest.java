@@ -77,11 +77,11 @@ class PlanFromClusterTest {
             "-2      ServiceAccount  samples/sample-hook                before-hook-creation  created",
             "-1      Job             samples/sample-pre-delete          hook-succeeded        Job"
                 + " complete",
-            "3. DaemonSets",
+            "4. DaemonSets",
             "DaemonSet  samples/sample-ds",
-            "5. ConfigAndNetwork",
+            "6. ConfigAndNetwork",
             "ConfigMap  samples/sample-config",
-            "8. PostDeleteHooks",
+            "9. PostDeleteHooks",
             "0       ConfigMap       samples/sample-post-delete-marker  before-hook-creation  created")
         .contains("No hook findings.");
   }

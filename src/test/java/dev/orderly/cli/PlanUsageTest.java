@@ -28,6 +28,7 @@ class PlanUsageTest {
         "plan " + CHART + " --set drain.enabled      | --set needs key=value, not 'drain.enabled'",
         "plan " + CHART + " --hook-timeout soon      | --hook-timeout: 'soon' is not a duration",
         "plan " + CHART + " --release                | --release needs a value",
+        "plan " + CHART + " --crds delete            | --crds takes Keep or Delete, not 'delete'",
         "plan --from-cluster                         | --from-cluster needs --release NAME",
         "plan --from-cluster " + CHART + " --release x | --from-cluster takes no value",
         "plan " + CHART + " --from-cluster --release x | --from-cluster reads the release record",

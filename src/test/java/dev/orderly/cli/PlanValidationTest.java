@@ -33,6 +33,13 @@ class PlanValidationTest {
                 "crd-install",
                 "move the CRD to the chart's crds/ directory",
                 "true"),
+            tuple("hook-typo-farewell", "Helm.sh/hook", "Helm.sh/hook", "helm.sh/hook", "false"),
+            tuple(
+                "hook-typo-farewell",
+                "helm.sh/Hook-Weight",
+                "helm.sh/Hook-Weight",
+                "helm.sh/hook-weight",
+                "false"),
             tuple("hook-typo-goodbye", "helm.sh/hook", "", "remove the extra comma", "true"),
             tuple("hook-typo-settings", "helm.sh/hooks", "helm.sh/hooks", "helm.sh/hook", "false"),
             tuple(

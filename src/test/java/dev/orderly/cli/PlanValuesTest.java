@@ -69,7 +69,7 @@ class PlanValuesTest {
   void defaultTimeoutsAreTheOperatorsDefaults() {
     assertThat(CliRun.of("plan", CHART).out())
         .contains(
-            "Timeouts:  5m per hook, 10m for phases 2-6 together; on timeout Fail: stall and retry")
+            "Timeouts:  5m per hook, 10m for phases 2-7 together; on timeout Fail: stall and retry")
         .contains("Deletes:   propagationPolicy Foreground");
   }
 }

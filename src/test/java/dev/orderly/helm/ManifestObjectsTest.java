@@ -134,7 +134,7 @@ class ManifestObjectsTest {
         .containsEntry("helm.sh/resource-policy", "keep")
         .containsEntry("example.com/enabled", "true")
         .containsEntry("example.com/count", "3");
-    assertThat(object.hasKeepPolicy()).isTrue();
+    assertThat(object.hasResourcePolicy()).isTrue();
   }
 
   static Stream<Arguments> malformedManifests() {
@@ -162,14 +162,37 @@ class ManifestObjectsTest {
   @ParameterizedTest
   @CsvSource(
       nullValues = "null",
-      value = {"keep, true", "' Keep ', true", "KEEP, true", "delete, false", "null, false"})
-  void keepPolicyIsReadAsHelmReadsIt(String value, boolean kept) {
+      value = {
+        "keep, true, true",
+        "' Keep ', true, false",
+        "KEEP, true, false",
+        // Helm 3.21's uninstall keeps an object with the annotation whatever its value.
+        "kepp, true, false",
+        "delete, true, false",
+        "'', true, false",
+        "null, false, false"
+      })
+  void anyResourcePolicyKeepsTheObjectAsHelmsUninstallDoes(
+      String value, boolean kept, boolean exactKeep) {
     ReleaseObject object = ReleaseObject.of("v1", "ConfigMap", null, "cm");
     if (value != null) {
       object = object.withAnnotation(ReleaseObject.RESOURCE_POLICY, value);
     }
 
-    assertThat(object.hasKeepPolicy()).isEqualTo(kept);
+    assertThat(object.hasResourcePolicy()).isEqualTo(kept);
+    assertThat(object.resourcePolicy()).isEqualTo(value);
+    assertThat(ReleaseObject.isExactKeep(value)).isEqualTo(exactKeep);
+  }
+
+  @Test
+  void anEmptyResourcePolicyStillCounts() {
+    ReleaseObject object =
+        ManifestObjects.parse(
+                "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cm\n  annotations:\n"
+                    + "    helm.sh/resource-policy:\n")
+            .get(0);
+
+    assertThat(object.hasResourcePolicy()).as("a null value is present, as in Helm").isTrue();
   }
 
   @ParameterizedTest

@@ -69,7 +69,7 @@ class ReleaseRecordCodecTest {
   void decodesEachHookOfTheFixture(
       String name,
       String kind,
-      int weight,
+      long weight,
       List<String> stored,
       List<String> effective,
       List<String> events) {
@@ -150,6 +150,25 @@ class ReleaseRecordCodecTest {
     String payload = base64(json.getBytes(StandardCharsets.UTF_8));
 
     assertThat(ReleaseRecordCodec.decode(payload).version()).isEqualTo(3);
+  }
+
+  @ParameterizedTest(name = "weight {0}")
+  @org.junit.jupiter.params.provider.ValueSource(
+      longs = {3_000_000_000L, -3_000_000_000L, 2_147_483_648L, Long.MAX_VALUE, Long.MIN_VALUE, 1})
+  void hookWeightsAre64Bit(long weight) {
+    String json =
+        "{\"name\":\"a\",\"version\":1,\"hooks\":[{\"name\":\"h\",\"kind\":\"Job\","
+            + "\"events\":[\"pre-delete\"],\"weight\":"
+            + weight
+            + "}]}";
+
+    HelmReleaseRecord record =
+        ReleaseRecordCodec.decode(ReleaseRecordCodec.encodePayload(json.getBytes()));
+
+    assertThat(record.hooks()).singleElement().extracting(HelmHook::weight).isEqualTo(weight);
+    assertThat(ReleaseRecordCodec.toJson(record).path("hooks").get(0).path("weight").asLong())
+        .as("written back unchanged")
+        .isEqualTo(weight);
   }
 
   @Test

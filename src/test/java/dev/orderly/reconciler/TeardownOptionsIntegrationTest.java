@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.orderly.api.TeardownPhase;
+import dev.orderly.helm.HelmJavaClient;
 import dev.orderly.testsupport.OperatorHarness;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
@@ -104,6 +105,13 @@ class TeardownOptionsIntegrationTest {
             .get();
     assertThat(record).isNotNull();
     assertThat(record.getMetadata().getLabels()).containsEntry("status", "uninstalled");
+    assertThat(new HelmJavaClient(scenario.harness.server().kubeconfig()).status(NAME, NS))
+        .as("Helm itself reads the rewritten record")
+        .hasValueSatisfying(
+            info -> {
+              assertThat(info.status()).isEqualTo("uninstalled");
+              assertThat(info.revision()).isEqualTo(1);
+            });
     assertThat(scenario.exists("ServiceAccount", "agent-agent")).isFalse();
   }
 

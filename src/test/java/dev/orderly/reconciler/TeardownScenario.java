@@ -29,6 +29,7 @@ final class TeardownScenario implements AutoCloseable {
       List.of(
           "PreDeleteHooks",
           "CustomResources",
+          "Admission",
           "DaemonSets",
           "Workloads",
           "ConfigAndNetwork",

@@ -8,7 +8,6 @@ import dev.orderly.api.TeardownStep.State;
 import dev.orderly.api.UninstallOptions.OnTimeout;
 import dev.orderly.api.UninstallOptions.Propagation;
 import dev.orderly.teardown.PhaseDecision.Outcome;
-import dev.orderly.teardown.PhaseInput.ReleaseRemoval;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -98,6 +97,30 @@ class CrashRecoveryDecisionTest {
     assertThat(decision.outcome()).isEqualTo(Outcome.Waiting);
   }
 
+  @Test
+  void aRecordRemovalDecidedButNeverSentIsSent() {
+    TeardownStep record = object(TeardownPhase.Release, PlannedStep.RELEASE_KIND, "web");
+    record.setApiVersion(PlannedStep.RELEASE_API_VERSION);
+    record.setState(State.InProgress);
+    observed.put(0, Observed.releaseRecord("r-1", "deployed"));
+
+    assertThat(decide(TeardownPhase.Release).actions())
+        .containsExactly(new TeardownAction.RemoveRelease(0, false));
+  }
+
+  @Test
+  void aRecordRemovalThatWentOutIsDoneWithoutAnotherRequest() {
+    TeardownStep record = object(TeardownPhase.Release, PlannedStep.RELEASE_KIND, "web");
+    record.setApiVersion(PlannedStep.RELEASE_API_VERSION);
+    record.setState(State.InProgress);
+
+    PhaseDecision decision = decide(TeardownPhase.Release);
+
+    assertThat(decision.actions()).isEmpty();
+    assertThat(decision.outcome()).isEqualTo(Outcome.Complete);
+    assertThat(record.getState()).isEqualTo(State.Done);
+  }
+
   /** A pre-delete Job hook whose creation was decided and saved, with no UID recorded yet. */
   private TeardownStep startedHook() {
     TeardownStep hook = object(TeardownPhase.PreDeleteHooks, "Job", "drain");
@@ -124,7 +147,7 @@ class CrashRecoveryDecisionTest {
             phase,
             steps,
             observed,
-            ReleaseRemoval.notStarted(),
+            false,
             T0.plusSeconds(1),
             T0.plus(Duration.ofMinutes(10)),
             Duration.ofMinutes(5),

@@ -54,6 +54,15 @@ class HookOrderTest {
             List.of("Zeta/a@0", "Alpha/b@0", "APIService/api@0", "Alpha/a@0", "Pod/p@0"),
             List.of("p", "api", "a", "b", "a")),
         Arguments.of(
+            "weights are 64-bit: nothing wraps around past 32 bits",
+            List.of(
+                "Job/huge@3000000000",
+                "Job/one@1",
+                "Job/very-negative@-3000000000",
+                "Job/max@9223372036854775807",
+                "Job/int-max@2147483647"),
+            List.of("very-negative", "one", "int-max", "huge", "max")),
+        Arguments.of(
             "an unknown kind with a lower weight still goes first",
             List.of("ServiceAccount/sa@0", "Widget/w@-1"),
             List.of("w", "sa")));
@@ -110,7 +119,7 @@ class HookOrderTest {
   private static HelmHook hook(String spec) {
     String kind = spec.substring(0, spec.indexOf('/'));
     String name = spec.substring(spec.indexOf('/') + 1, spec.indexOf('@'));
-    int weight = Integer.parseInt(spec.substring(spec.indexOf('@') + 1));
+    long weight = Long.parseLong(spec.substring(spec.indexOf('@') + 1));
     return new HelmHook(name, kind, "t.yaml", "", List.of("pre-delete"), weight, List.of());
   }
 }

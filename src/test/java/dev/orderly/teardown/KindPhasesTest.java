@@ -39,10 +39,16 @@ class KindPhasesTest {
     "policy/v1, PodDisruptionBudget, ConfigAndNetwork, false, false",
     "storage.k8s.io/v1, StorageClass, ConfigAndNetwork, false, true",
     "scheduling.k8s.io/v1, PriorityClass, ConfigAndNetwork, false, true",
-    "admissionregistration.k8s.io/v1, ValidatingWebhookConfiguration, ConfigAndNetwork, false,"
+    "admissionregistration.k8s.io/v1, ValidatingWebhookConfiguration, Admission, false, true",
+    "admissionregistration.k8s.io/v1, MutatingWebhookConfiguration, Admission, false, true",
+    "admissionregistration.k8s.io/v1, ValidatingAdmissionPolicy, Admission, false, true",
+    "admissionregistration.k8s.io/v1, ValidatingAdmissionPolicyBinding, Admission, false, true",
+    "admissionregistration.k8s.io/v1alpha1, MutatingAdmissionPolicy, Admission, false, true",
+    "admissionregistration.k8s.io/v1alpha1, MutatingAdmissionPolicyBinding, Admission, false,"
         + " true",
-    "admissionregistration.k8s.io/v1, MutatingWebhookConfiguration, ConfigAndNetwork, false, true",
-    "apiregistration.k8s.io/v1, APIService, ConfigAndNetwork, false, true",
+    "apiregistration.k8s.io/v1, APIService, Admission, false, true",
+    // A CRD group that reuses an admission kind name holds custom resources.
+    "example.com/v1, ValidatingWebhookConfiguration, CustomResources, true, false",
     "coordination.k8s.io/v1, Lease, ConfigAndNetwork, false, false",
     "discovery.k8s.io/v1, EndpointSlice, ConfigAndNetwork, false, false",
     "certificates.k8s.io/v1, CertificateSigningRequest, ConfigAndNetwork, false, true",
@@ -134,10 +140,18 @@ class KindPhasesTest {
                 "v1 ReplicationController",
                 "v1 Pod")),
         Arguments.of(
-            "ConfigAndNetwork: webhooks first, Helm's order, others, Namespace last",
+            "Admission: APIServices first as in Helm, webhooks, bindings before policies",
             List.of(
-                "admissionregistration.k8s.io/v1 ValidatingWebhookConfiguration",
                 "apiregistration.k8s.io/v1 APIService",
+                "admissionregistration.k8s.io/v1 ValidatingWebhookConfiguration",
+                "admissionregistration.k8s.io/v1 MutatingWebhookConfiguration",
+                "admissionregistration.k8s.io/v1 ValidatingAdmissionPolicyBinding",
+                "admissionregistration.k8s.io/v1 ValidatingAdmissionPolicy",
+                "admissionregistration.k8s.io/v1alpha1 MutatingAdmissionPolicyBinding",
+                "admissionregistration.k8s.io/v1alpha1 MutatingAdmissionPolicy")),
+        Arguments.of(
+            "ConfigAndNetwork: Helm's order, others, Namespace last",
+            List.of(
                 "networking.k8s.io/v1 Ingress",
                 "v1 Service",
                 "v1 PersistentVolumeClaim",

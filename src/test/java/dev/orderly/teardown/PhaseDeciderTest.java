@@ -9,7 +9,6 @@ import dev.orderly.api.UninstallOptions.OnTimeout;
 import dev.orderly.api.UninstallOptions.Propagation;
 import dev.orderly.teardown.Observed.HookOutcome;
 import dev.orderly.teardown.PhaseDecision.Outcome;
-import dev.orderly.teardown.PhaseInput.ReleaseRemoval;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -31,7 +30,7 @@ class PhaseDeciderTest {
   private OnTimeout onTimeout = OnTimeout.Fail;
   private boolean force;
   private boolean skipHooks;
-  private ReleaseRemoval removal = ReleaseRemoval.notStarted();
+  private boolean keepHistory;
 
   // ---- hooks -------------------------------------------------------------------------------
 
@@ -199,7 +198,14 @@ class PhaseDeciderTest {
   @ParameterizedTest
   @EnumSource(
       value = TeardownPhase.class,
-      names = {"CustomResources", "DaemonSets", "Workloads", "ConfigAndNetwork", "Rbac"})
+      names = {
+        "CustomResources",
+        "Admission",
+        "DaemonSets",
+        "Workloads",
+        "ConfigAndNetwork",
+        "Rbac"
+      })
   void objectPhasesDeleteEverythingThenWaitUntilGone(TeardownPhase phase) {
     object(phase, "Thing", "a");
     object(phase, "Thing", "b");
@@ -362,24 +368,102 @@ class PhaseDeciderTest {
   // ---- release and done -------------------------------------------------------------------
 
   @Test
-  void releasePhaseRemovesTheRecordOnceAndWaitsForHelm() {
+  void releasePhaseRemovesTheRecordThenSeesItGone() {
     object(TeardownPhase.Release, "CustomResourceDefinition", "widgets.example.com")
         .setState(State.Skipped);
-    object(TeardownPhase.Release, "Release", "agent");
+    TeardownStep record = record();
+    observed.put(1, Observed.releaseRecord("r-3", "deployed"));
+
     PhaseDecision start = decide(TeardownPhase.Release);
-    assertThat(start.actions()).containsExactly(new TeardownAction.RemoveRelease());
-    removal = new ReleaseRemoval(ReleaseRemoval.State.Running, null);
-    assertThat(decide(TeardownPhase.Release).actions()).isEmpty();
-    removal = new ReleaseRemoval(ReleaseRemoval.State.Failed, "connection refused");
-    assertThat(decide(TeardownPhase.Release).notices())
-        .singleElement()
-        .satisfies(n -> assertThat(n.message()).contains("connection refused"));
-    removal = new ReleaseRemoval(ReleaseRemoval.State.Succeeded, null);
+    assertThat(start.outcome()).isEqualTo(Outcome.Waiting);
+    assertThat(start.actions()).containsExactly(new TeardownAction.RemoveRelease(1, false));
+    assertThat(record.getState()).isEqualTo(State.InProgress);
+
+    observed.remove(1);
     assertThat(decide(TeardownPhase.Release).outcome()).isEqualTo(Outcome.Complete);
-    assertThat(steps.get(1).getState()).isEqualTo(State.Done);
+    assertThat(record.getState()).isEqualTo(State.Done);
     assertThat(steps.get(0).getState())
-        .as("the CRD step is left as planned")
+        .as("a kept CRD is left as planned")
         .isEqualTo(State.Skipped);
+  }
+
+  @Test
+  void withKeepHistoryTheRecordIsSettledOnceMarkedUninstalled() {
+    keepHistory = true;
+    TeardownStep record = record();
+    observed.put(0, Observed.releaseRecord("r-3", "deployed"));
+
+    assertThat(decide(TeardownPhase.Release).actions())
+        .containsExactly(new TeardownAction.RemoveRelease(0, true));
+
+    observed.put(0, Observed.releaseRecord("r-3", "uninstalled"));
+    assertThat(decide(TeardownPhase.Release).outcome()).isEqualTo(Outcome.Complete);
+    assertThat(record.getState()).isEqualTo(State.Done);
+  }
+
+  @Test
+  void aRecordAlreadyGoneIsDoneWithoutARequest() {
+    TeardownStep record = record();
+
+    PhaseDecision decision = decide(TeardownPhase.Release);
+
+    assertThat(decision.outcome()).isEqualTo(Outcome.Complete);
+    assertThat(decision.actions()).isEmpty();
+    assertThat(record.getMessage()).isEqualTo("already gone");
+  }
+
+  @Test
+  void aRecordStillThereAfterItsRemovalIsRemovedAgain() {
+    TeardownStep record = record();
+    observed.put(0, Observed.releaseRecord("r-3", "deployed"));
+    decide(TeardownPhase.Release);
+    String started = record.getStartedAt();
+
+    PhaseDecision stillThere = decide(TeardownPhase.Release);
+
+    assertThat(stillThere.actions()).containsExactly(new TeardownAction.RemoveRelease(0, false));
+    assertThat(record.getState()).isEqualTo(State.InProgress);
+    assertThat(record.getStartedAt()).as("the first attempt's time stays").isEqualTo(started);
+  }
+
+  @Test
+  void crdsToDeleteGoOnlyOnceTheRecordIsGoneAndAreWaitedFor() {
+    record();
+    object(TeardownPhase.Release, "CustomResourceDefinition", "widgets.example.com");
+    observed.put(0, Observed.releaseRecord("r-3", "deployed"));
+    observed.put(1, Observed.present("crd-1"));
+
+    assertThat(decide(TeardownPhase.Release).actions())
+        .as("the record first, nothing else")
+        .containsExactly(new TeardownAction.RemoveRelease(0, false));
+
+    observed.remove(0);
+    PhaseDecision crds = decide(TeardownPhase.Release);
+    assertThat(crds.outcome()).isEqualTo(Outcome.Waiting);
+    assertThat(crds.actions())
+        .containsExactly(new TeardownAction.Delete(1, "crd-1", Propagation.Foreground));
+
+    observed.put(1, Observed.present("crd-1").terminatingNow());
+    assertThat(decide(TeardownPhase.Release).outcome())
+        .as("a CRD is gone only when every custom resource of its kind is")
+        .isEqualTo(Outcome.Waiting);
+    observed.remove(1);
+    assertThat(decide(TeardownPhase.Release).outcome()).isEqualTo(Outcome.Complete);
+  }
+
+  @Test
+  void crdDeletionSharesTheObjectPhasesTimeout() {
+    record().setState(State.Done);
+    object(TeardownPhase.Release, "CustomResourceDefinition", "widgets.example.com");
+    observed.put(1, Observed.present("crd-1").terminatingNow());
+    decide(TeardownPhase.Release);
+    now = deadline;
+
+    PhaseDecision decision = decide(TeardownPhase.Release);
+
+    assertThat(decision.outcome()).isEqualTo(Outcome.Stalled);
+    assertThat(decision.reason()).isEqualTo("PhaseTimedOut");
+    assertThat(decision.message()).contains("CustomResourceDefinition apps/widgets.example.com");
   }
 
   @Test
@@ -388,6 +472,12 @@ class PhaseDeciderTest {
   }
 
   // ---- helpers ----------------------------------------------------------------------------
+
+  private TeardownStep record() {
+    TeardownStep step = object(TeardownPhase.Release, "Release", "agent");
+    step.setApiVersion(PlannedStep.RELEASE_API_VERSION);
+    return step;
+  }
 
   private TeardownStep hook(String kind, String name, List<String> policies) {
     TeardownStep step = object(TeardownPhase.PreDeleteHooks, kind, name);
@@ -411,7 +501,7 @@ class PhaseDeciderTest {
             phase,
             steps,
             observed,
-            removal,
+            keepHistory,
             now,
             deadline,
             Duration.ofMinutes(5),

@@ -90,6 +90,10 @@ class TeardownPlannerTest {
       apiVersion: admissionregistration.k8s.io/v1
       kind: ValidatingWebhookConfiguration
       metadata: {name: hook}
+      ---
+      apiVersion: apiregistration.k8s.io/v1
+      kind: APIService
+      metadata: {name: v1beta1.metrics.example.dev}
       """;
 
   @Test
@@ -121,11 +125,12 @@ class TeardownPlannerTest {
         .containsExactly(
             "CustomResources Delete gateway.networking.k8s.io/v1 Gateway apps/gw",
             "CustomResources Delete example.com/v1 Widget apps/w",
+            "Admission Delete apiregistration.k8s.io/v1 APIService -/v1beta1.metrics.example.dev",
+            "Admission Delete admissionregistration.k8s.io/v1"
+                + " ValidatingWebhookConfiguration -/hook",
             "DaemonSets Delete apps/v1 DaemonSet apps/agent",
             "Workloads Delete batch/v1 CronJob apps/nightly",
             "Workloads Delete apps/v1 Deployment apps/web",
-            "ConfigAndNetwork Delete admissionregistration.k8s.io/v1"
-                + " ValidatingWebhookConfiguration -/hook",
             "ConfigAndNetwork Delete v1 Service apps/svc",
             "ConfigAndNetwork Keep v1 PersistentVolumeClaim apps/data",
             "ConfigAndNetwork Delete v1 ConfigMap apps/cm",
@@ -134,49 +139,23 @@ class TeardownPlannerTest {
             "Rbac Delete rbac.authorization.k8s.io/v1 Role apps/role",
             "Rbac Delete rbac.authorization.k8s.io/v1 ClusterRole -/cr",
             "Rbac Delete v1 ServiceAccount apps/sa",
-            "Release Keep apiextensions.k8s.io/v1 CustomResourceDefinition -/widgets.example.com",
-            "Release RemoveRelease helm.sh/release.v1 Release apps/rel");
+            "Release RemoveRelease helm.sh/release.v1 Release apps/rel",
+            "Release Keep apiextensions.k8s.io/v1 CustomResourceDefinition -/widgets.example.com");
   }
 
   @Test
-  void keptObjectsAreListedWithTheirReasonAndNeverDeleted() {
-    TeardownPlan plan = plan(ManifestObjects.parse(MIXED_MANIFEST), List.of(), options());
+  void aHugeHookWeightRunsLastAndIsPersistedWhole() {
+    List<HelmHook> hooks =
+        List.of(
+            preDelete("Job", "huge", 3_000_000_000L, "kind: Job\nmetadata: {name: huge}\n"),
+            preDelete("Job", "one", 1, "kind: Job\nmetadata: {name: one}\n"));
 
-    assertThat(plan.kept())
-        .extracting(PlannedStep::name, PlannedStep::reason)
-        .containsExactlyInAnyOrder(
-            tuple("widgets.example.com", TeardownPlanner.CRD_REASON),
-            tuple("data", TeardownPlanner.KEEP_REASON));
-    assertThat(plan.steps())
-        .filteredOn(PlannedStep::deletes)
-        .extracting(PlannedStep::name)
-        .doesNotContain("widgets.example.com", "data");
-  }
+    List<TeardownStep> steps = plan(List.of(), hooks, options()).initialSteps();
 
-  @ParameterizedTest(name = "keep policy on {1}")
-  @CsvSource({
-    "example.com/v1, Widget, CustomResources",
-    "apps/v1, DaemonSet, DaemonSets",
-    "apps/v1, Deployment, Workloads",
-    "v1, Secret, ConfigAndNetwork",
-    "rbac.authorization.k8s.io/v1, ClusterRole, Rbac",
-    "v1, ServiceAccount, Rbac",
-  })
-  void keepPolicyHoldsInEveryPhase(String apiVersion, String kind, TeardownPhase phase) {
-    ReleaseObject kept =
-        ReleaseObject.of(apiVersion, kind, null, "x")
-            .withAnnotation("helm.sh/resource-policy", "keep");
-
-    TeardownPlan plan = plan(List.of(kept), List.of(), options());
-
-    assertThat(plan.stepsIn(phase))
-        .singleElement()
-        .satisfies(
-            step -> {
-              assertThat(step.action()).isEqualTo(PlannedStep.Action.Keep);
-              assertThat(step.toTeardownStep().getState()).isEqualTo(TeardownStep.State.Skipped);
-              assertThat(step.toTeardownStep().getMessage()).isEqualTo(TeardownPlanner.KEEP_REASON);
-            });
+    assertThat(steps)
+        .filteredOn(TeardownStep::isHook)
+        .extracting(TeardownStep::getName, TeardownStep::getWeight)
+        .containsExactly(tuple("one", 1L), tuple("huge", 3_000_000_000L));
   }
 
   @Test
@@ -348,7 +327,7 @@ class TeardownPlannerTest {
     return new UninstallOptions();
   }
 
-  private static HelmHook preDelete(String kind, String name, int weight, String manifest) {
+  private static HelmHook preDelete(String kind, String name, long weight, String manifest) {
     return new HelmHook(name, kind, "t.yaml", manifest, List.of("pre-delete"), weight, List.of());
   }
 

@@ -62,6 +62,15 @@ final class BuiltInApiResources {
               CLUSTER,
               STATUS),
           of("coordination.k8s.io/v1", "leases", "Lease", NAMESPACED),
+          of("autoscaling/v2", "horizontalpodautoscalers", "HorizontalPodAutoscaler", NAMESPACED),
+          of("scheduling.k8s.io/v1", "priorityclasses", "PriorityClass", CLUSTER),
+          of("storage.k8s.io/v1", "storageclasses", "StorageClass", CLUSTER),
+          of("storage.k8s.io/v1", "csidrivers", "CSIDriver", CLUSTER),
+          admission("validatingwebhookconfigurations", "ValidatingWebhookConfiguration"),
+          admission("mutatingwebhookconfigurations", "MutatingWebhookConfiguration"),
+          admission("validatingadmissionpolicies", "ValidatingAdmissionPolicy", STATUS),
+          admission("validatingadmissionpolicybindings", "ValidatingAdmissionPolicyBinding"),
+          of("apiregistration.k8s.io/v1", "apiservices", "APIService", CLUSTER, STATUS),
           of("events.k8s.io/v1", "events", "Event", NAMESPACED));
 
   private BuiltInApiResources() {}
@@ -80,6 +89,10 @@ final class BuiltInApiResources {
 
   private static ApiResource apps(String plural, String kind, String... sub) {
     return of("apps/v1", plural, kind, NAMESPACED, sub);
+  }
+
+  private static ApiResource admission(String plural, String kind, String... sub) {
+    return of("admissionregistration.k8s.io/v1", plural, kind, CLUSTER, sub);
   }
 
   private static ApiResource rbac(String plural, String kind, String scope) {
