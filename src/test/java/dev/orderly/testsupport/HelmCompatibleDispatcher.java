@@ -81,6 +81,21 @@ import org.slf4j.LoggerFactory;
  *   <li>Label selectors support {@code =}, {@code ==}, {@code !=}, {@code key} and {@code !key},
  *       not {@code in}/{@code notin}. A resource type missing from discovery is still stored.
  * </ul>
+ *
+ * <p>Found on the real control plane ({@code src/test/java/dev/orderly/e2e}, which covers each)
+ * and not modelled here:
+ *
+ * <ul>
+ *   <li><b>No authorisation</b>: every request is allowed. A real API server refuses a Role or
+ *       binding that grants more than its creator holds (the escalation check); the operator
+ *       chart's default rules lacked {@code nodes}, which the node-agent example grants.
+ *   <li><b>No namespace lifecycle</b>: nothing stops a create in a namespace being deleted, Events
+ *       included, and nothing deletes a namespace's contents.
+ *   <li><b>No admission webhooks</b>: a {@code failurePolicy: Fail} webhook whose backend is gone
+ *       rejects nothing here.
+ *   <li><b>Orphan deletes</b> leave the dependents' ownerReferences in place; the real garbage
+ *       collector strips them, so "pods owned by the DaemonSet" drops to zero while they run.
+ * </ul>
  */
 class HelmCompatibleDispatcher extends KubernetesCrudDispatcher {
 
