@@ -51,9 +51,9 @@ class AggregatedApiTeardownE2E extends RealClusterTest {
             .matching(
                 deleted,
                 e -> e.isDelete() && e.succeeded() && e.user().equals(ControlPlane.OPERATOR_USER));
-    Entry apiService = find(deletes, "apiservices", API_SERVICE);
-    Entry backend = find(deletes, "deployments", NAME + "-api");
-    Entry service = find(deletes, "services", NAME + "-api");
+    Entry apiService = AuditLog.deleteOf(deletes, "apiservices", API_SERVICE);
+    Entry backend = AuditLog.deleteOf(deletes, "deployments", NAME + "-api");
+    Entry service = AuditLog.deleteOf(deletes, "services", NAME + "-api");
     assertThat(apiService.completedAt())
         .isBefore(backend.completedAt())
         .isBefore(service.completedAt());
@@ -63,13 +63,5 @@ class AggregatedApiTeardownE2E extends RealClusterTest {
                 .withName(API_SERVICE)
                 .get())
         .isNull();
-  }
-
-  private static Entry find(List<Entry> entries, String resource, String name) {
-    return entries.stream()
-        .filter(e -> e.resource().equals(resource) && e.name().equals(name))
-        .findFirst()
-        .orElseThrow(
-            () -> new AssertionError("no delete of " + resource + " " + name + ": " + entries));
   }
 }

@@ -69,6 +69,15 @@ final class AuditLog {
     }
   }
 
+  /** The first DELETE of {@code resource} {@code name} among {@code entries}; fails without one. */
+  static Entry deleteOf(List<Entry> entries, String resource, String name) {
+    return entries.stream()
+        .filter(e -> e.isDelete() && e.resource().equals(resource) && e.name().equals(name))
+        .findFirst()
+        .orElseThrow(
+            () -> new AssertionError("no delete of " + resource + " " + name + " in " + entries));
+  }
+
   /** Every completed request since {@code since}, in the order the server completed them. */
   List<Entry> since(Instant since) {
     return entries().stream().filter(e -> !e.completedAt().isBefore(since)).toList();

@@ -90,8 +90,8 @@ class ChartCrdsE2E extends RealClusterTest {
             .matching(
                 deleted,
                 e -> e.isDelete() && e.user().equals(ControlPlane.OPERATOR_USER) && e.succeeded());
-    Entry widget = find(deletes, "widgets", NAME + "-default");
-    Entry controller = find(deletes, "deployments", NAME + "-controller");
+    Entry widget = AuditLog.deleteOf(deletes, "widgets", NAME + "-default");
+    Entry controller = AuditLog.deleteOf(deletes, "deployments", NAME + "-controller");
     assertThat(widget.completedAt())
         .as("custom resource before its controller")
         .isBefore(controller.completedAt());
@@ -117,14 +117,6 @@ class ChartCrdsE2E extends RealClusterTest {
     assertThat(admin.rbac().roles().inNamespace(ns).list().getItems()).isEmpty();
     assertThat(admin.secrets().inNamespace(ns).withLabel("owner", "helm").list().getItems())
         .isEmpty();
-  }
-
-  private static Entry find(List<Entry> entries, String resource, String name) {
-    return entries.stream()
-        .filter(e -> e.resource().equals(resource) && e.name().equals(name))
-        .findFirst()
-        .orElseThrow(
-            () -> new AssertionError("no delete of " + resource + " " + name + " in " + entries));
   }
 
   private static GenericKubernetesResource foreignWidget(String ns) {

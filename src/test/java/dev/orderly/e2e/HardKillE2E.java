@@ -5,12 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.orderly.api.OrderedRelease;
 import dev.orderly.api.TeardownPhase;
 import dev.orderly.e2e.AuditLog.Entry;
-import io.fabric8.kubernetes.api.model.ListOptionsBuilder;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.stream.Collectors;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
@@ -26,16 +24,10 @@ class HardKillE2E extends RealClusterTest {
   @Test
   void killedInEveryPhaseTheTeardownResumesWithoutRepeatingAnything() {
     String ns = namespace("e2e-kill");
-    nodes.probing(
-        pod ->
-            Optional.of(
-                asPod -> asPod.nodes().list(new ListOptionsBuilder().withLimit(1L).build())));
     // Long enough for a kill and a restart to land inside each phase.
     nodes.preStop(pod -> Duration.ofSeconds(8));
     nodes.endingJobPods(pod -> new NodeStandIn.JobPodEnd(true, Duration.ofSeconds(10)));
-    release(ns, "agent-kill", "node-agent", r -> {});
-    awaitReady(ns, "agent-kill");
-    awaitRunningPods(ns, "app.kubernetes.io/instance", "agent-kill", 3);
+    installNodeAgent(ns, "agent-kill");
     Instant deleted = Instant.now();
 
     releases().inNamespace(ns).withName("agent-kill").delete();
@@ -94,15 +86,9 @@ class HardKillE2E extends RealClusterTest {
   @Test
   void haltedBetweenIntentActionAndSaveNoHookRunsTwiceAndNothingIsLost() {
     String ns = namespace("e2e-crash");
-    nodes.probing(
-        pod ->
-            Optional.of(
-                asPod -> asPod.nodes().list(new ListOptionsBuilder().withLimit(1L).build())));
     nodes.preStop(pod -> Duration.ofSeconds(1));
     nodes.endingJobPods(pod -> new NodeStandIn.JobPodEnd(true, Duration.ofSeconds(2)));
-    release(ns, "agent-crash", "node-agent", r -> {});
-    awaitReady(ns, "agent-crash");
-    awaitRunningPods(ns, "app.kubernetes.io/instance", "agent-crash", 3);
+    installNodeAgent(ns, "agent-crash");
     operator.stop();
     Instant deleted = Instant.now();
 

@@ -3,12 +3,10 @@ package dev.orderly.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.orderly.e2e.AuditLog.Entry;
-import io.fabric8.kubernetes.api.model.ListOptionsBuilder;
 import io.fabric8.kubernetes.api.model.apps.DaemonSetBuilder;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -24,13 +22,8 @@ class NodeAgentTeardownE2E extends RealClusterTest {
   @Test
   void everyPodKeepsItsRbacUntilItIsGoneAndTheFinalizerGoesLast() {
     String ns = namespace("e2e-agents");
-    nodes.probing(
-        pod ->
-            Optional.of(
-                asPod -> asPod.nodes().list(new ListOptionsBuilder().withLimit(1L).build())));
     nodes.preStop(pod -> Duration.ofSeconds(2));
-    release(ns, NAME, "node-agent", r -> {});
-    awaitReady(ns, NAME);
+    installNodeAgent(ns, NAME);
     // What the chart's own operator would make: a DaemonSet outside the chart, labelled with the
     // release and running as the chart's ServiceAccount.
     admin
@@ -62,7 +55,6 @@ class NodeAgentTeardownE2E extends RealClusterTest {
                 .endSpec()
                 .build())
         .create();
-    awaitRunningPods(ns, INSTANCE, NAME, 2 + 1);
     awaitRunningPods(ns, "app", "operator-made", 2);
     Instant deleted = Instant.now();
 

@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.orderly.api.ChartSource;
 import dev.orderly.api.OrderedRelease;
 import dev.orderly.api.OrderedReleaseSpec;
+import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.KubernetesResourceList;
+import io.fabric8.kubernetes.api.model.ListOptionsBuilder;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
@@ -16,6 +18,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.function.Consumer;
 import org.awaitility.Awaitility;
@@ -150,32 +153,40 @@ abstract class RealClusterTest {
     return condition(namespace, name, "Stalled").equals("True");
   }
 
+  /** The condition's status, or "" when the release or the condition does not exist. */
   protected String condition(String namespace, String name, String type) {
-    OrderedRelease release = releases().inNamespace(namespace).withName(name).get();
-    if (release == null
-        || release.getStatus() == null
-        || release.getStatus().getConditions() == null) {
-      return "";
-    }
-    return release.getStatus().getConditions().stream()
-        .filter(c -> type.equals(c.getType()))
-        .map(c -> c.getStatus())
-        .findFirst()
+    return findCondition(namespace, name, type).map(Condition::getStatus).orElse("");
+  }
+
+  /** "Reason: message" of the condition, or "". */
+  protected String message(String namespace, String name, String type) {
+    return findCondition(namespace, name, type)
+        .map(c -> c.getReason() + ": " + c.getMessage())
         .orElse("");
   }
 
-  protected String message(String namespace, String name, String type) {
+  private Optional<Condition> findCondition(String namespace, String name, String type) {
     OrderedRelease release = releases().inNamespace(namespace).withName(name).get();
-    if (release == null
-        || release.getStatus() == null
-        || release.getStatus().getConditions() == null) {
-      return "";
+    if (release == null || release.getStatus() == null) {
+      return Optional.empty();
     }
     return release.getStatus().getConditions().stream()
         .filter(c -> type.equals(c.getType()))
-        .map(c -> c.getReason() + ": " + c.getMessage())
-        .findFirst()
-        .orElse("");
+        .findFirst();
+  }
+
+  /**
+   * Installs the node-agent example as {@code name}, its pods probing "list nodes" as their
+   * ServiceAccount at preStop, and waits until it is Ready with its 3 pods running.
+   */
+  protected void installNodeAgent(String namespace, String name) {
+    nodes.probing(
+        pod ->
+            Optional.of(
+                asPod -> asPod.nodes().list(new ListOptionsBuilder().withLimit(1L).build())));
+    release(namespace, name, "node-agent", r -> {});
+    awaitReady(namespace, name);
+    awaitRunningPods(namespace, "app.kubernetes.io/instance", name, 3);
   }
 
   /** Waits until {@code count} pods matching the label are Running. */

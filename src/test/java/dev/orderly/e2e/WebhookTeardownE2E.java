@@ -88,11 +88,12 @@ class WebhookTeardownE2E extends RealClusterTest {
     assertThat(byOperator.stream().filter(e -> e.code() >= 500 || e.code() == 400 && e.isDelete()))
         .as("requests the API server rejected")
         .isEmpty();
-    Entry webhookGone = delete(byOperator, "validatingwebhookconfigurations", NAME + "-validate");
-    Entry backendGone = delete(byOperator, "deployments", NAME + "-backend");
+    Entry webhookGone =
+        AuditLog.deleteOf(byOperator, "validatingwebhookconfigurations", NAME + "-validate");
+    Entry backendGone = AuditLog.deleteOf(byOperator, "deployments", NAME + "-backend");
     assertThat(webhookGone.completedAt()).isBefore(backendGone.completedAt());
-    assertThat(delete(byOperator, "configmaps", NAME + "-config").succeeded()).isTrue();
-    assertThat(delete(byOperator, "ingresses", NAME + "-status").succeeded()).isTrue();
+    assertThat(AuditLog.deleteOf(byOperator, "configmaps", NAME + "-config").succeeded()).isTrue();
+    assertThat(AuditLog.deleteOf(byOperator, "ingresses", NAME + "-status").succeeded()).isTrue();
     assertThat(
             admin
                 .admissionRegistration()
@@ -102,14 +103,6 @@ class WebhookTeardownE2E extends RealClusterTest {
                 .get())
         .isNull();
     assertThat(admin.configMaps().inNamespace(ns).withName(NAME + "-config").get()).isNull();
-  }
-
-  private static Entry delete(List<Entry> entries, String resource, String name) {
-    return entries.stream()
-        .filter(e -> e.isDelete() && e.resource().equals(resource) && e.name().equals(name))
-        .findFirst()
-        .orElseThrow(
-            () -> new AssertionError("no delete of " + resource + " " + name + ": " + entries));
   }
 
   private ObjectNode values(String ns) {

@@ -82,8 +82,8 @@ import org.slf4j.LoggerFactory;
  *       not {@code in}/{@code notin}. A resource type missing from discovery is still stored.
  * </ul>
  *
- * <p>Found on the real control plane ({@code src/test/java/dev/orderly/e2e}, which covers each)
- * and not modelled here:
+ * <p>Found on the real control plane ({@code src/test/java/dev/orderly/e2e}, which covers each) and
+ * not modelled here:
  *
  * <ul>
  *   <li><b>No authorisation</b>: every request is allowed. A real API server refuses a Role or
