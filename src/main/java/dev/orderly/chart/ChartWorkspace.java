@@ -62,6 +62,13 @@ final class ChartWorkspace implements AutoCloseable {
     }
   }
 
+  /** Rewrites the template code of every text file of the chart, subcharts included. */
+  void rewriteTemplates(TemplateRewriter rewriter) {
+    for (Path file : regularFiles(chartDir)) {
+      rewriter.rewriteFile(file);
+    }
+  }
+
   /** A renamed copy of a caller's values file, so values and templates keep using the same keys. */
   Path neutralizedValuesFile(Path valuesFile, int index) {
     try {
