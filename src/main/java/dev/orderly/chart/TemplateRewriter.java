@@ -14,16 +14,30 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Rewrites template code in a chart copy so that rendering sees the requested API versions, which
- * helm-java 0.0.21's {@code template} cannot be told: {@code .Capabilities.APIVersions.Has X} with
- * added versions becomes {@code (or (<original>) (has X (list ...)))}; a cluster's full list
- * replaces Helm's built-in one as {@code (has X (list ...))}, as {@code helm install} would see it.
+ * Rewrites template code in a chart copy so that rendering stays offline and sees the requested API
+ * versions, two things helm-java 0.0.21's {@code template} cannot be told:
  *
- * <p>Only code inside actions is touched, never text or string literals, so a chart that does not
- * use it renders byte for byte as before. {@link #restore} maps rewritten code back in Helm's
- * messages. Not covered: uses of {@code .Capabilities.APIVersions} other than {@code Has}.
+ * <ul>
+ *   <li>{@code lookup}: helm-java renders with Helm's dry-run "none", in which {@code lookup} asks
+ *       the cluster named by the default kubeconfig (KUBECONFIG, ~/.kube/config, in-cluster), and
+ *       it takes no kubeconfig of its own. Every call becomes {@code omit (dict K 0) K ...}, an
+ *       empty map whatever the arguments: exactly what {@code helm template} returns.
+ *   <li>{@code .Capabilities.APIVersions.Has X}: helm-java passes no API versions. Added versions
+ *       become {@code (or (<original>) (has X (list ...)))}; a cluster's full list replaces Helm's
+ *       built-in one as {@code (has X (list ...))}, as {@code helm install} would see it.
+ * </ul>
+ *
+ * Only code inside actions is touched, never text or string literals, so a chart that uses neither
+ * renders byte for byte as before. {@link #restore} maps rewritten code back in Helm's messages.
+ * Not covered: template text that a chart assembles at run time and passes to {@code tpl}, and uses
+ * of {@code .Capabilities.APIVersions} other than {@code Has}.
  */
 final class TemplateRewriter {
+
+  private static final String MARKER = "\"orderly.dev/offline-lookup\"";
+
+  /** What replaces the name {@code lookup}; the call's own arguments follow it. */
+  static final String OFFLINE_LOOKUP = "omit (dict " + MARKER + " 0) " + MARKER;
 
   private static final String HAS_CHAIN = ".Capabilities.APIVersions.Has";
 
@@ -40,7 +54,7 @@ final class TemplateRewriter {
 
   /** {@code text} with its template code rewritten; unchanged when nothing applies. */
   String rewrite(String text) {
-    if (!(rewritesHas() && text.contains(HAS_CHAIN))) {
+    if (!text.contains("lookup") && !(rewritesHas() && text.contains(HAS_CHAIN))) {
       return text;
     }
     return TemplateActions.rewrite(text, this::rewriteAction);
@@ -92,7 +106,10 @@ final class TemplateRewriter {
     int i = 0;
     while (i < tokens.size()) {
       Token token = tokens.get(i);
-      if (isHasCall(tokens, i)) {
+      if (token.type() == Type.WORD && token.text().equals("lookup")) {
+        code.append(replaced(OFFLINE_LOOKUP, "lookup"));
+        i++;
+      } else if (isHasCall(tokens, i)) {
         int argEnd = argumentEnd(tokens, nextNonSpace(tokens, i + 1));
         if (argEnd < 0) {
           code.append(token.text());

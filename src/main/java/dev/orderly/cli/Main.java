@@ -41,8 +41,8 @@ public final class Main {
 
         Commands:
           plan   Print the teardown Orderly would perform for a chart, then its hook findings.
-                 No cluster needed without --from-cluster. Exit status: 0 clean, 1 hook
-                 findings, 2 usage or chart error.
+                 Contacts no cluster unless --from-cluster is given (lookup returns nothing, as
+                 in helm template). Exit status: 0 clean, 1 hook findings, 2 usage or chart error.
                    orderly plan <chart> [options]
                    orderly plan <chart> --from-cluster [options] [--kubeconfig FILE]
                    orderly plan --from-cluster --release NAME [--namespace NS] [--kubeconfig FILE]

@@ -24,7 +24,8 @@ import java.time.Clock;
  * Exit status 0 when there are no findings, 1 when there are, 2 for usage, chart or cluster errors.
  *
  * <p>Only {@code --from-cluster} reads a cluster: the release record without a chart, or the
- * cluster's version and API versions to render a chart for.
+ * cluster's version and API versions to render a chart for. Without it nothing is sent anywhere:
+ * {@code lookup} returns nothing, as in {@code helm template}.
  */
 final class PlanCommand {
 

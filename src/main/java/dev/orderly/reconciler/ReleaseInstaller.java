@@ -32,7 +32,9 @@ import java.util.function.Supplier;
 /**
  * The Helm side of reconciling one OrderedRelease: fetch the chart, render it to catch template
  * errors and invalid hooks before touching the cluster, then install or upgrade. Runs on a Helm
- * thread. The render sees the connected cluster's version and API versions, as the install will.
+ * thread. The render sees the connected cluster's version and API versions, as the install will;
+ * {@code lookup} returns nothing in it, as in {@code helm template}, rather than asking whatever
+ * cluster the process's default kubeconfig names (the install's lookups are Helm's own).
  */
 public class ReleaseInstaller {
   private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());

@@ -126,6 +126,48 @@ class TemplateRewriterTest {
     assertThat(new TemplateRewriter(CLUSTER).rewrite(template)).isEqualTo(template);
   }
 
+  static Stream<Arguments> lookups() {
+    String offline = TemplateRewriter.OFFLINE_LOOKUP;
+    return Stream.of(
+        arguments(
+            "{{ lookup \"v1\" \"Secret\" .ns \"s\" }}",
+            "{{ " + offline + " \"v1\" \"Secret\" .ns \"s\" }}"),
+        arguments(
+            "{{- $s := (lookup \"v1\" \"Secret\" $ns $n).data -}}",
+            "{{- $s := (" + offline + " \"v1\" \"Secret\" $ns $n).data -}}"),
+        arguments(
+            "{{ \"n\" | lookup \"v1\" \"Namespace\" \"\" }}",
+            "{{ \"n\" | " + offline + " \"v1\" \"Namespace\" \"\" }}"),
+        arguments(
+            "v: '{{ lookup \"v1\" \"ConfigMap\" .Release.Namespace \"x\" }}'",
+            "v: '{{ " + offline + " \"v1\" \"ConfigMap\" .Release.Namespace \"x\" }}'"),
+        arguments(
+            "v: \"{{ lookup \\\"v1\\\" \\\"Secret\\\" .ns \\\"s\\\" }}\"",
+            "v: \"{{ " + offline + " \\\"v1\\\" \\\"Secret\\\" .ns \\\"s\\\" }}\""));
+  }
+
+  @ParameterizedTest
+  @MethodSource("lookups")
+  void everyLookupCallBecomesAnEmptyMap(String template, String offline) {
+    TemplateRewriter rewriter = new TemplateRewriter(KubeCapabilities.offlineDefault());
+
+    assertThat(rewriter.rewrite(template)).isEqualTo(offline);
+    assertThat(rewriter.restore(offline)).isEqualTo(template);
+  }
+
+  @Test
+  void lookupAsTextFieldVariableOrStringIsLeftAlone() {
+    String template =
+        String.join(
+            "\n",
+            "text: lookup \"v1\" \"Secret\"",
+            "{{ .Values.lookup }} {{ $lookup }} {{ $.lookup.x }} {{ \"lookup\" }} {{ `lookup` }}",
+            "{{/* lookup \"v1\" \"Secret\" */}} {{ lookups }} {{ mylookup }}");
+
+    assertThat(new TemplateRewriter(KubeCapabilities.offlineDefault()).rewrite(template))
+        .isEqualTo(template);
+  }
+
   @Test
   void withNothingAddedOfflineTheTemplateIsUntouched() {
     String template = "{{ .Capabilities.APIVersions.Has \"example.com/v1\" }}";

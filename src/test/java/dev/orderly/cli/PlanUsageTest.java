@@ -106,6 +106,7 @@ class PlanUsageTest {
         .contains("--from-cluster")
         .contains("--kube-version V     Kubernetes version to render for (default: v1.34.0)")
         .contains("--api-versions L, -a")
+        .contains("Contacts no cluster unless --from-cluster is given (lookup returns nothing")
         .contains("-o table|json");
   }
 }
