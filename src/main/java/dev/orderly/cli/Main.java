@@ -47,7 +47,8 @@ public final class Main {
                    orderly plan <chart> --from-cluster [options] [--kubeconfig FILE]
                    orderly plan --from-cluster --release NAME [--namespace NS] [--kubeconfig FILE]
                    --values FILE, -f    a values file (repeatable; later files win)
-                   --set key=value      one value; a comma is literal (repeatable)
+                   --set a=1,b.c=x      values as helm takes them: comma-separated, {x,y} for a
+                                        list, \\, for a literal comma (repeatable)
                    --release NAME       release name (default: the chart's name)
                    --namespace NS, -n   release namespace (default: default)
                    --kube-version V     Kubernetes version to render for (default: %s)

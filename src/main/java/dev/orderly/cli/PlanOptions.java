@@ -160,14 +160,14 @@ record PlanOptions(
     return files;
   }
 
+  /** Every {@code --set}, split as Helm splits it ({@link SetArgument}), later ones winning. */
   private static Map<String, String> setValues(Arguments args) {
     Map<String, String> values = new LinkedHashMap<>();
-    for (String pair : args.values("set")) {
-      int equals = pair.indexOf('=');
-      if (equals <= 0) {
-        throw new IllegalArgumentException("--set needs key=value, not '" + pair + "'");
+    for (String argument : args.values("set")) {
+      if (argument.equals("true")) {
+        throw new IllegalArgumentException("--set needs key=value");
       }
-      values.put(pair.substring(0, equals), pair.substring(equals + 1));
+      SetArgument.apply(SetArgument.parse(argument), values);
     }
     return values;
   }

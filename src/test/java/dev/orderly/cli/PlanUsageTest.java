@@ -25,7 +25,9 @@ class PlanUsageTest {
         "plan " + CHART + " -o yaml                  | -o takes table or json, not 'yaml'",
         "plan " + CHART + " --value v.yaml           | unknown option --value",
         "plan " + CHART + " --values missing.yaml    | file not found: missing.yaml",
-        "plan " + CHART + " --set drain.enabled      | --set needs key=value, not 'drain.enabled'",
+        "plan "
+            + CHART
+            + " --set drain.enabled      | --set drain.enabled: key drain.enabled has no value",
         "plan " + CHART + " --hook-timeout soon      | --hook-timeout: 'soon' is not a duration",
         "plan " + CHART + " --release                | --release needs a value",
         "plan " + CHART + " --crds delete            | --crds takes Keep or Delete, not 'delete'",
