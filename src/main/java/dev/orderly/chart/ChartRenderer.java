@@ -41,8 +41,8 @@ public final class ChartRenderer {
   public RenderedChart render(RenderRequest request) {
     try (ChartWorkspace workspace = ChartWorkspace.create(workRoot, request.chart())) {
       Path chartDir = workspace.chartDir();
-      ChartContents.ChartMetadata metadata = ChartContents.metadata(chartDir);
-      List<ChartCrd> crds = ChartContents.crds(chartDir);
+      ChartContents.ChartMetadata metadata = ChartContents.metadata(chartDir, workspace::describe);
+      List<ChartCrd> crds = ChartContents.crds(chartDir, workspace::describe);
       TemplateRewriter rewriter = new TemplateRewriter(request.capabilities());
       workspace.neutralizeChart();
       workspace.rewriteTemplates(rewriter);

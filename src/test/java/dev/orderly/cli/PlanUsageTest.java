@@ -78,6 +78,23 @@ class PlanUsageTest {
   }
 
   @Test
+  void aTemplatedChartYamlIsOneLineNamingTheFileAndTheProblem(@TempDir Path dir)
+      throws IOException {
+    Files.writeString(
+        dir.resolve("Chart.yaml"), "apiVersion: v2\nname: {{ .Values.name }}\nversion: 0.1.0\n");
+
+    CliRun run = CliRun.of("plan", dir.toString());
+
+    assertThat(run.exitCode()).isEqualTo(2);
+    assertThat(run.err())
+        .isEqualTo(
+            "orderly plan: "
+                + dir.resolve("Chart.yaml")
+                + " line 2 holds template code, but Helm reads Chart.yaml as plain YAML and never"
+                + " renders it: name: {{ .Values.name }}\n");
+  }
+
+  @Test
   void aDirectoryWithoutChartYamlIsNotAChart(@TempDir Path dir) {
     CliRun run = CliRun.of("plan", dir.toString());
 
