@@ -54,7 +54,16 @@ final class ChartContents {
       if (name.endsWith(".yaml") || name.endsWith(".yml") || name.endsWith(".json")) {
         String sourcePath = fullPath + "/" + chartDir.relativize(file).toString();
         for (JsonNode doc : readAll(file, describe)) {
-          crds.add(new ChartCrd(doc.path("metadata").path("name").asText(""), sourcePath));
+          JsonNode spec = doc.path("spec");
+          crds.add(
+              new ChartCrd(
+                  doc.path("metadata").path("name").asText(""),
+                  sourcePath,
+                  spec.path("group").isTextual() ? spec.path("group").asText() : null,
+                  spec.path("names").path("kind").isTextual()
+                      ? spec.path("names").path("kind").asText()
+                      : null,
+                  "Cluster".equals(spec.path("scope").asText(""))));
         }
       }
     }

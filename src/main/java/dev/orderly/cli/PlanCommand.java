@@ -11,6 +11,7 @@ import dev.orderly.helm.MalformedReleaseException;
 import dev.orderly.helm.ReleaseRecordCodec;
 import dev.orderly.kube.ClusterDiscovery;
 import dev.orderly.teardown.ChartPlan;
+import dev.orderly.teardown.ResourceScopes;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
@@ -44,7 +45,7 @@ final class PlanCommand {
       } else if (options.fromCluster()) {
         report = fromChartOnCluster(options);
       } else {
-        report = fromChart(options, options.capabilities());
+        report = fromChart(options, options.capabilities(), ResourceScopes.BUILT_IN);
       }
     } catch (ChartRenderException e) {
       err.println("orderly plan: " + e.getMessage() + versionHint(options, e));
@@ -73,7 +74,8 @@ final class PlanCommand {
         : "";
   }
 
-  private static PlanReport fromChart(PlanOptions options, KubeCapabilities capabilities) {
+  private static PlanReport fromChart(
+      PlanOptions options, KubeCapabilities capabilities, ResourceScopes known) {
     // Helm's default would be a generated name; the chart's name keeps the plan predictable.
     String release = options.release().orElseGet(() -> ChartIdentity.read(options.chart()).name());
     RenderRequest request =
@@ -85,17 +87,25 @@ final class PlanCommand {
             options.setValues(),
             capabilities);
     RenderedChart chart = new ChartRenderer().render(request);
-    ChartPlan plan = ChartPlan.fromChart(chart, release, options.namespace(), options.uninstall());
+    ChartPlan plan =
+        ChartPlan.fromChart(chart, release, options.namespace(), options.uninstall(), known);
     return new PlanReport(plan, options.uninstall(), options.chart().toString());
   }
 
-  /** The chart rendered for the cluster's version and API versions, as the operator would. */
+  /**
+   * The chart rendered for the cluster's version and API versions, as the operator would, with
+   * custom kinds scoped as the cluster serves them.
+   */
   private static PlanReport fromChartOnCluster(PlanOptions options) {
     try (KubernetesClient client = ClusterRelease.client(options.kubeconfig())) {
-      ClusterDiscovery discovery =
-          new ClusterDiscovery(client, Clock.systemUTC(), ClusterDiscovery.DEFAULT_MAX_AGE);
-      return fromChart(options, discovery.capabilities());
+      ClusterDiscovery discovery = discovery(client);
+      return fromChart(
+          options, discovery.capabilities(), ResourceScopes.of(discovery.clusterScopedKinds()));
     }
+  }
+
+  private static ClusterDiscovery discovery(KubernetesClient client) {
+    return new ClusterDiscovery(client, Clock.systemUTC(), ClusterDiscovery.DEFAULT_MAX_AGE);
   }
 
   private static PlanReport fromRecord(PlanOptions options) {
@@ -103,7 +113,9 @@ final class PlanCommand {
     try (KubernetesClient client = ClusterRelease.client(options.kubeconfig())) {
       Secret secret = ClusterRelease.latest(client, release, options.namespace());
       HelmReleaseRecord record = ReleaseRecordCodec.decode(secret);
-      ChartPlan plan = ChartPlan.fromRelease(record, options.uninstall());
+      ResourceScopes known =
+          ResourceScopes.discovered(record, discovery(client)::clusterScopedKinds);
+      ChartPlan plan = ChartPlan.fromRelease(record, options.uninstall(), known);
       String origin =
           "Secret " + secret.getMetadata().getNamespace() + "/" + secret.getMetadata().getName();
       return new PlanReport(plan, options.uninstall(), origin);

@@ -25,9 +25,9 @@ import org.slf4j.LoggerFactory;
  * What the connected cluster serves, from its discovery endpoints: its version and API versions
  * (what Helm puts in {@code .Capabilities} when it installs), and which kinds are cluster-scoped.
  *
- * <p>Capabilities are read once per {@code maxAge} (about 2 + one request per group version), so
- * validating many releases costs no more; a CRD installed meanwhile shows up when the cache ages
- * out. Scopes are read fresh for just the group versions asked about, at the start of a teardown.
+ * <p>Capabilities and all scopes are read together once per {@code maxAge} (3 requests plus one per
+ * group version), so validating many releases costs no more; a CRD installed meanwhile shows up
+ * when the cache ages out. Scopes of given group versions are read fresh, as a teardown starts.
  */
 public class ClusterDiscovery {
   private static final Logger LOG = LoggerFactory.getLogger(ClusterDiscovery.class);
@@ -40,7 +40,7 @@ public class ClusterDiscovery {
   private final Duration maxAge;
   private Cached cached;
 
-  private record Cached(KubeCapabilities capabilities, Instant readAt) {}
+  private record Cached(KubeCapabilities capabilities, Set<String> clusterScoped, Instant readAt) {}
 
   public ClusterDiscovery(KubernetesClient client, Clock clock, Duration maxAge) {
     this.client = client;
@@ -54,12 +54,24 @@ public class ClusterDiscovery {
    *
    * @throws KubernetesClientException when the cluster cannot be reached
    */
-  public synchronized KubeCapabilities capabilities() {
+  public KubeCapabilities capabilities() {
+    return current().capabilities();
+  }
+
+  /**
+   * The {@code group/Kind} keys of every cluster-scoped kind the cluster serves, read and cached
+   * with {@link #capabilities()}.
+   */
+  public Set<String> clusterScopedKinds() {
+    return current().clusterScoped();
+  }
+
+  private synchronized Cached current() {
     Instant now = clock.instant();
     if (cached == null || !now.isBefore(cached.readAt().plus(maxAge))) {
-      cached = new Cached(read(), now);
+      cached = read(now);
     }
-    return cached.capabilities();
+    return cached;
   }
 
   /**
@@ -70,23 +82,29 @@ public class ClusterDiscovery {
   public Set<String> clusterScopedKinds(Collection<String> apiVersions) {
     Set<String> clusterScoped = new HashSet<>();
     for (String apiVersion : new LinkedHashSet<>(apiVersions)) {
-      APIResourceList resources = resourcesOf(apiVersion);
-      if (resources == null) {
-        continue;
-      }
-      String group = apiVersion.contains("/") ? apiVersion.split("/", 2)[0] : "";
-      for (APIResource resource : resources.getResources()) {
-        if (Boolean.FALSE.equals(resource.getNamespaced()) && !resource.getName().contains("/")) {
-          clusterScoped.add(group + "/" + resource.getKind());
-        }
-      }
+      addClusterScoped(apiVersion, resourcesOf(apiVersion), clusterScoped);
     }
     return clusterScoped;
   }
 
-  private KubeCapabilities read() {
+  private static void addClusterScoped(
+      String groupVersion, APIResourceList resources, Set<String> clusterScoped) {
+    if (resources == null) {
+      return;
+    }
+    String group = groupVersion.contains("/") ? groupVersion.split("/", 2)[0] : "";
+    for (APIResource resource : resources.getResources()) {
+      // Subresources (pods/status) share their resource's scope and are no kind of their own.
+      if (Boolean.FALSE.equals(resource.getNamespaced()) && !resource.getName().contains("/")) {
+        clusterScoped.add(group + "/" + resource.getKind());
+      }
+    }
+  }
+
+  private Cached read(Instant now) {
     VersionInfo version = client.getKubernetesVersion();
     Set<String> served = new LinkedHashSet<>();
+    Set<String> clusterScoped = new HashSet<>();
     List<String> groupVersions = new ArrayList<>();
     APIVersions core = client.getAPIVersions();
     if (core != null) {
@@ -103,8 +121,12 @@ public class ClusterDiscovery {
       if (resources != null) {
         resources.getResources().forEach(r -> served.add(groupVersion + "/" + r.getKind()));
       }
+      addClusterScoped(groupVersion, resources, clusterScoped);
     }
-    return KubeCapabilities.ofCluster(version.getGitVersion(), List.copyOf(served));
+    return new Cached(
+        KubeCapabilities.ofCluster(version.getGitVersion(), List.copyOf(served)),
+        Set.copyOf(clusterScoped),
+        now);
   }
 
   /** The resources of one group version, or null when it is not served or does not answer. */

@@ -100,7 +100,12 @@ public final class OrderlyOperator implements AutoCloseable {
     ClusterObjects objects = new ClusterObjects(client);
     TeardownExecutor executor =
         new TeardownExecutor(
-            objects, new StepObserver(objects, sources), operations, events, settings.clock());
+            objects,
+            discovery,
+            new StepObserver(objects, sources),
+            operations,
+            events,
+            settings.clock());
     TeardownCoordinator teardown =
         new TeardownCoordinator(
             executor,

@@ -35,6 +35,9 @@ class ClusterDiscoveryTest {
     assertThat(capabilities.apiVersions())
         .contains("v1", "v1/ConfigMap", "apps/v1", "apps/v1/Deployment", "batch/v1/Job")
         .doesNotContain("node.k8s.io/v1", "example.com/v1");
+    assertThat(discovery.clusterScopedKinds())
+        .contains("/Namespace", "rbac.authorization.k8s.io/ClusterRole")
+        .doesNotContain("/ConfigMap", "/Pod");
   }
 
   @Test
