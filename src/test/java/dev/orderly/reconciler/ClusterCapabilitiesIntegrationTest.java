@@ -53,6 +53,34 @@ class ClusterCapabilitiesIntegrationTest {
   }
 
   @Test
+  void theKubeVersionExampleInstallsAndItsLookupKeepsThePasswordOnUpgrade() {
+    OrderedRelease release =
+        Releases.ofChart(NS, "web", Path.of("charts/examples/kube-version").toAbsolutePath());
+    harness.create(release);
+    harness.awaitRelease(NS, "web", r -> hasCondition(r, "Ready", "True", "InstallSucceeded"));
+    String password = password();
+
+    OrderedRelease current = harness.get(NS, "web");
+    current.getSpec().setValues(Releases.json("{\"replicas\": 3}"));
+    harness.client().resource(current).update();
+    harness.awaitRelease(NS, "web", r -> hasCondition(r, "Ready", "True", "UpgradeSucceeded"));
+
+    assertThat(password).isNotEmpty();
+    assertThat(password()).as("Helm's lookup found the stored password").isEqualTo(password);
+  }
+
+  private String password() {
+    return harness
+        .client()
+        .secrets()
+        .inNamespace(NS)
+        .withName("web-auth")
+        .get()
+        .getData()
+        .get("password");
+  }
+
+  @Test
   void aChartNeedingANewerKubernetesStallsNamingTheClustersVersion() {
     harness.create(Releases.ofChart(NS, "new", chart("kube-version-too-new")));
 
