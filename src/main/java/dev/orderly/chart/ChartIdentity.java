@@ -26,7 +26,7 @@ public record ChartIdentity(String name, String version) {
     }
     try (ChartWorkspace workspace =
         ChartWorkspace.create(Path.of(System.getProperty("java.io.tmpdir")), chart)) {
-      return of(ChartContents.metadata(workspace.chartDir()));
+      return of(ChartContents.metadata(workspace.chartDir(), workspace::describe));
     }
   }
 

@@ -41,17 +41,20 @@ public final class ChartRenderer {
   public RenderedChart render(RenderRequest request) {
     try (ChartWorkspace workspace = ChartWorkspace.create(workRoot, request.chart())) {
       Path chartDir = workspace.chartDir();
-      ChartContents.ChartMetadata metadata = ChartContents.metadata(chartDir);
-      List<ChartCrd> crds = ChartContents.crds(chartDir);
+      ChartContents.ChartMetadata metadata = ChartContents.metadata(chartDir, workspace::describe);
+      List<ChartCrd> crds = ChartContents.crds(chartDir, workspace::describe);
+      TemplateRewriter rewriter = new TemplateRewriter(request.capabilities());
       workspace.neutralizeChart();
-      RenderRequest neutral = neutralRequest(request, workspace);
-      String manifest = HookKeyRewriter.restore(template(neutral, request));
+      workspace.rewriteTemplates(rewriter);
+      RenderRequest neutral = neutralRequest(request, workspace, rewriter);
+      String manifest = restore(template(neutral, request, rewriter), rewriter);
       return new RenderedChart(
           metadata.name(), metadata.version(), RenderedManifestParser.parse(manifest), crds);
     }
   }
 
-  private String template(RenderRequest neutral, RenderRequest original) {
+  private String template(
+      RenderRequest neutral, RenderRequest original, TemplateRewriter rewriter) {
     try {
       return templater.template(neutral);
     } catch (ChartRenderException e) {
@@ -60,15 +63,26 @@ public final class ChartRenderer {
           "cannot render chart "
               + original.chart()
               + ": "
-              + HookKeyRewriter.restore(String.valueOf(e.getMessage())),
+              + restore(String.valueOf(e.getMessage()), rewriter),
           e);
     }
   }
 
-  private static RenderRequest neutralRequest(RenderRequest request, ChartWorkspace workspace) {
+  private static String restore(String text, TemplateRewriter rewriter) {
+    return HookKeyRewriter.restore(rewriter.restore(text));
+  }
+
+  /**
+   * The request as Helm gets it: the chart copy, and values rewritten like the chart, because a
+   * value may hold template code that the chart passes to {@code tpl}.
+   */
+  private static RenderRequest neutralRequest(
+      RenderRequest request, ChartWorkspace workspace, TemplateRewriter rewriter) {
     List<Path> valuesFiles = new ArrayList<>();
     for (int i = 0; i < request.valuesFiles().size(); i++) {
-      valuesFiles.add(workspace.neutralizedValuesFile(request.valuesFiles().get(i), i));
+      Path copy = workspace.neutralizedValuesFile(request.valuesFiles().get(i), i);
+      rewriter.rewriteFile(copy);
+      valuesFiles.add(copy);
     }
     Map<String, String> setValues = new LinkedHashMap<>();
     request
@@ -81,9 +95,15 @@ public final class ChartRenderer {
                     "--set " + key + " uses the reserved prefix " + HookKeyRewriter.NEUTRAL_PREFIX);
               }
               setValues.put(
-                  HookKeyRewriter.neutralizeSetKey(key), HookKeyRewriter.neutralize(value));
+                  HookKeyRewriter.neutralizeSetKey(key),
+                  rewriter.rewrite(HookKeyRewriter.neutralize(value)));
             });
     return new RenderRequest(
-        workspace.chartDir(), request.releaseName(), request.namespace(), valuesFiles, setValues);
+        workspace.chartDir(),
+        request.releaseName(),
+        request.namespace(),
+        valuesFiles,
+        setValues,
+        request.capabilities());
   }
 }

@@ -23,10 +23,12 @@ final class ChartWorkspace implements AutoCloseable {
 
   private final Path root;
   private final Path chartDir;
+  private final Path source;
 
-  private ChartWorkspace(Path root) {
+  private ChartWorkspace(Path root, Path source) {
     this.root = root;
     this.chartDir = root.resolve("chart");
+    this.source = source;
   }
 
   /** Copies (or unpacks) {@code chart} into a new temporary directory under {@code workRoot}. */
@@ -37,7 +39,7 @@ final class ChartWorkspace implements AutoCloseable {
     ChartWorkspace workspace;
     try {
       Files.createDirectories(workRoot);
-      workspace = new ChartWorkspace(Files.createTempDirectory(workRoot, "orderly-chart-"));
+      workspace = new ChartWorkspace(Files.createTempDirectory(workRoot, "orderly-chart-"), chart);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot create a work directory in " + workRoot, e);
     }
@@ -55,10 +57,28 @@ final class ChartWorkspace implements AutoCloseable {
     return chartDir;
   }
 
+  /**
+   * A file of the copy as the user knows it: {@code charts/app/Chart.yaml} for a chart directory,
+   * {@code app-1.0.0.tgz (charts/sub/Chart.yaml)} for an archive.
+   */
+  String describe(Path file) {
+    String relative = chartDir.relativize(file).toString();
+    return Files.isDirectory(source)
+        ? source.resolve(relative).toString()
+        : source + " (" + relative + ")";
+  }
+
   /** Renames the hook keys in every text file of the chart, subcharts included. */
   void neutralizeChart() {
     for (Path file : regularFiles(chartDir)) {
       HookKeyRewriter.neutralizeFile(file, chartDir.relativize(file).toString());
+    }
+  }
+
+  /** Rewrites the template code of every text file of the chart, subcharts included. */
+  void rewriteTemplates(TemplateRewriter rewriter) {
+    for (Path file : regularFiles(chartDir)) {
+      rewriter.rewriteFile(file);
     }
   }
 

@@ -8,9 +8,13 @@ import java.util.Map;
 
 /**
  * {@link ChartTemplater} backed by helm-java's embedded Helm ({@code helm template} without a
- * cluster); CRDs are left out because {@link ChartRenderer} lists them separately.
+ * cluster) at the request's Kubernetes version; CRDs are left out because {@link ChartRenderer}
+ * lists them separately. API versions and {@code lookup} are not options of helm-java's template:
+ * {@link TemplateRewriter} has dealt with them in the chart before it gets here.
  */
 public final class HelmJavaTemplater implements ChartTemplater {
+
+  private static final String DEBUG_HINT = "Use --debug flag to render out invalid YAML";
 
   @Override
   public String template(RenderRequest request) {
@@ -19,6 +23,7 @@ public final class HelmJavaTemplater implements ChartTemplater {
             .template()
             .withName(request.releaseName())
             .withNamespace(request.namespace())
+            .withKubeVersion(request.capabilities().kubeVersion())
             .skipCrds();
     for (Path valuesFile : request.valuesFiles()) {
       command = command.withValuesFile(valuesFile);
@@ -29,8 +34,10 @@ public final class HelmJavaTemplater implements ChartTemplater {
     try {
       return command.call();
     } catch (IllegalStateException e) {
-      // helm-java reports every Helm error as IllegalStateException(<Helm's message>).
-      throw new ChartRenderException(e.getMessage(), e);
+      // helm-java reports every Helm error as IllegalStateException(<Helm's message>), with a
+      // hint about a --debug flag that callers of Orderly do not have.
+      String message = String.valueOf(e.getMessage()).replace(DEBUG_HINT, "").strip();
+      throw new ChartRenderException(message, e);
     } finally {
       // helm-java's template runs Helm's install path, which takes SIGTERM away from the JVM.
       JvmSignals.reclaim();

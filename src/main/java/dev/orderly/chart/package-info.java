@@ -10,5 +10,9 @@
  * object as a plain resource (template expressions and helpers included), and renames the keys back
  * in the output. {@link dev.orderly.chart.HookValidator} then checks the annotations exactly as
  * Helm would parse them.
+ *
+ * <p>The same copy is where {@link dev.orderly.chart.TemplateRewriter} makes {@code lookup} return
+ * nothing and {@code .Capabilities.APIVersions.Has} see the requested API versions, which
+ * helm-java's {@code template} cannot be told.
  */
 package dev.orderly.chart;

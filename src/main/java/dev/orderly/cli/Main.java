@@ -1,5 +1,6 @@
 package dev.orderly.cli;
 
+import dev.orderly.chart.KubeCapabilities;
 import java.io.PrintStream;
 import java.util.Arrays;
 
@@ -40,15 +41,22 @@ public final class Main {
 
         Commands:
           plan   Print the teardown Orderly would perform for a chart, then its hook findings.
-                 No cluster needed. Exit status: 0 clean, 1 hook findings, 2 usage or chart error.
+                 Contacts no cluster unless --from-cluster is given (lookup returns nothing, as
+                 in helm template). Exit status: 0 clean, 1 hook findings, 2 usage or chart error.
                    orderly plan <chart> [options]
+                   orderly plan <chart> --from-cluster [options] [--kubeconfig FILE]
                    orderly plan --from-cluster --release NAME [--namespace NS] [--kubeconfig FILE]
                    --values FILE, -f    a values file (repeatable; later files win)
-                   --set key=value      one value; a comma is literal (repeatable)
+                   --set a=1,b.c=x      values as helm takes them: comma-separated, {x,y} for a
+                                        list, \\, for a literal comma (repeatable)
                    --release NAME       release name (default: the chart's name)
                    --namespace NS, -n   release namespace (default: default)
+                   --kube-version V     Kubernetes version to render for (default: %s)
+                   --api-versions L, -a API versions .Capabilities.APIVersions.Has finds besides
+                                        Helm's built-in ones (repeatable, comma-separated)
                    -o table|json        output format (default: table)
-                   --from-cluster       plan from the release's latest Helm record instead
+                   --from-cluster       with a chart: render for the cluster's version and API
+                                        versions; without: plan from the release's latest record
                    --kubeconfig FILE    with --from-cluster (default: KUBECONFIG, ~/.kube/config)
                    --hook-timeout 5m    shown hook timeout (default 5m, as spec.uninstall)
                    --timeout 10m        shown timeout of phases 2-7 (default 10m)
@@ -63,6 +71,7 @@ public final class Main {
                                         $POD_NAMESPACE (default: true)
                    --metrics-port N     /metrics, /healthz, /readyz (default 8080; 0 picks one)
                    --log-format text|json  log line format (default: text)
-        """;
+        """
+        .formatted(KubeCapabilities.DEFAULT_KUBE_VERSION);
   }
 }

@@ -3,22 +3,30 @@ package dev.orderly.cli;
 import dev.orderly.chart.ChartIdentity;
 import dev.orderly.chart.ChartRenderException;
 import dev.orderly.chart.ChartRenderer;
+import dev.orderly.chart.KubeCapabilities;
 import dev.orderly.chart.RenderRequest;
 import dev.orderly.chart.RenderedChart;
 import dev.orderly.helm.HelmReleaseRecord;
 import dev.orderly.helm.MalformedReleaseException;
 import dev.orderly.helm.ReleaseRecordCodec;
+import dev.orderly.kube.ClusterDiscovery;
 import dev.orderly.teardown.ChartPlan;
+import dev.orderly.teardown.ResourceScopes;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
+import java.time.Clock;
 
 /**
  * {@code orderly plan}: prints the teardown the operator would perform for a chart (rendered in
  * process, no cluster needed) or for a live release (from its Helm record), then the hook findings.
  * Exit status 0 when there are no findings, 1 when there are, 2 for usage, chart or cluster errors.
+ *
+ * <p>Only {@code --from-cluster} reads a cluster: the release record without a chart, or the
+ * cluster's version and API versions to render a chart for. Without it nothing is sent anywhere:
+ * {@code lookup} returns nothing, as in {@code helm template}.
  */
 final class PlanCommand {
 
@@ -32,12 +40,21 @@ final class PlanCommand {
     PlanOptions options = PlanOptions.parse(args);
     PlanReport report;
     try {
-      report = options.fromCluster() ? fromCluster(options) : fromChart(options);
-    } catch (ChartRenderException | MalformedReleaseException | UncheckedIOException e) {
+      if (options.chart() == null) {
+        report = fromRecord(options);
+      } else if (options.fromCluster()) {
+        report = fromChartOnCluster(options);
+      } else {
+        report = fromChart(options, options.capabilities(), ResourceScopes.BUILT_IN);
+      }
+    } catch (ChartRenderException e) {
+      err.println("orderly plan: " + e.getMessage() + versionHint(options, e));
+      return ERROR;
+    } catch (MalformedReleaseException | UncheckedIOException e) {
       err.println("orderly plan: " + e.getMessage());
       return ERROR;
     } catch (KubernetesClientException e) {
-      err.println("orderly plan: cannot read the release from the cluster: " + e.getMessage());
+      err.println("orderly plan: cannot read from the cluster: " + e.getMessage());
       return ERROR;
     }
     out.print(
@@ -47,7 +64,18 @@ final class PlanCommand {
     return report.plan().findings().isEmpty() ? CLEAN : FINDINGS;
   }
 
-  private static PlanReport fromChart(PlanOptions options) {
+  private static String versionHint(PlanOptions options, ChartRenderException e) {
+    boolean versionRefused =
+        String.valueOf(e.getMessage()).contains("incompatible with Kubernetes");
+    return versionRefused && !options.fromCluster()
+        ? " (plan renders for "
+            + options.capabilities().kubeVersion()
+            + "; choose another with --kube-version)"
+        : "";
+  }
+
+  private static PlanReport fromChart(
+      PlanOptions options, KubeCapabilities capabilities, ResourceScopes known) {
     // Helm's default would be a generated name; the chart's name keeps the plan predictable.
     String release = options.release().orElseGet(() -> ChartIdentity.read(options.chart()).name());
     RenderRequest request =
@@ -56,18 +84,38 @@ final class PlanCommand {
             release,
             options.namespace(),
             options.valuesFiles(),
-            options.setValues());
+            options.setValues(),
+            capabilities);
     RenderedChart chart = new ChartRenderer().render(request);
-    ChartPlan plan = ChartPlan.fromChart(chart, release, options.namespace(), options.uninstall());
+    ChartPlan plan =
+        ChartPlan.fromChart(chart, release, options.namespace(), options.uninstall(), known);
     return new PlanReport(plan, options.uninstall(), options.chart().toString());
   }
 
-  private static PlanReport fromCluster(PlanOptions options) {
+  /**
+   * The chart rendered for the cluster's version and API versions, as the operator would, with
+   * custom kinds scoped as the cluster serves them.
+   */
+  private static PlanReport fromChartOnCluster(PlanOptions options) {
+    try (KubernetesClient client = ClusterRelease.client(options.kubeconfig())) {
+      ClusterDiscovery discovery = discovery(client);
+      return fromChart(
+          options, discovery.capabilities(), ResourceScopes.of(discovery.clusterScopedKinds()));
+    }
+  }
+
+  private static ClusterDiscovery discovery(KubernetesClient client) {
+    return new ClusterDiscovery(client, Clock.systemUTC(), ClusterDiscovery.DEFAULT_MAX_AGE);
+  }
+
+  private static PlanReport fromRecord(PlanOptions options) {
     String release = options.release().orElseThrow();
     try (KubernetesClient client = ClusterRelease.client(options.kubeconfig())) {
       Secret secret = ClusterRelease.latest(client, release, options.namespace());
       HelmReleaseRecord record = ReleaseRecordCodec.decode(secret);
-      ChartPlan plan = ChartPlan.fromRelease(record, options.uninstall());
+      ResourceScopes known =
+          ResourceScopes.discovered(record, discovery(client)::clusterScopedKinds);
+      ChartPlan plan = ChartPlan.fromRelease(record, options.uninstall(), known);
       String origin =
           "Secret " + secret.getMetadata().getNamespace() + "/" + secret.getMetadata().getName();
       return new PlanReport(plan, options.uninstall(), origin);

@@ -2,6 +2,7 @@ package dev.orderly.cli;
 
 import dev.orderly.api.Durations;
 import dev.orderly.api.UninstallOptions;
+import dev.orderly.chart.KubeCapabilities;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -16,9 +17,12 @@ import java.util.Set;
  * What {@code orderly plan} was asked for, checked: a usage mistake is an {@link
  * IllegalArgumentException} whose message names it, which {@link Main} turns into exit status 2.
  *
- * @param chart the chart directory or archive; null with {@code --from-cluster}
+ * @param chart the chart directory or archive; null when planning a live release's record
  * @param release the release name; empty means the chart's name
+ * @param fromCluster whether the cluster may be read: the release record without a chart, the
+ *     cluster's version, API versions and scopes with one
  * @param kubeconfig a kubeconfig file for {@code --from-cluster}; null means fabric8's defaults
+ * @param capabilities what a chart is rendered for without {@code --from-cluster}
  */
 record PlanOptions(
     Path chart,
@@ -29,6 +33,7 @@ record PlanOptions(
     Format format,
     boolean fromCluster,
     Path kubeconfig,
+    KubeCapabilities capabilities,
     UninstallOptions uninstall) {
 
   /** How the plan is printed. */
@@ -53,7 +58,10 @@ record PlanOptions(
           "from-cluster",
           "kubeconfig",
           "hook-timeout",
-          "timeout");
+          "timeout",
+          "kube-version",
+          "api-versions",
+          "a");
 
   static PlanOptions parse(Arguments args) {
     for (String name : args.options().keySet()) {
@@ -61,11 +69,12 @@ record PlanOptions(
         throw new IllegalArgumentException("unknown option --" + name + " (see orderly --help)");
       }
     }
-    boolean fromCluster = fromCluster(args);
+    boolean fromCluster =
+        args.flag("from-cluster") && !args.value("from-cluster").orElse("").equals("false");
     Path chart = chart(args, fromCluster);
     Optional<String> release = nonBlank(args, "release");
-    if (fromCluster && release.isEmpty()) {
-      throw new IllegalArgumentException("--from-cluster needs --release NAME");
+    if (fromCluster && chart == null && release.isEmpty()) {
+      throw new IllegalArgumentException("--from-cluster without a chart needs --release NAME");
     }
     String namespace =
         nonBlank(args, "namespace").or(() -> nonBlank(args, "n")).orElse(DEFAULT_NAMESPACE);
@@ -78,29 +87,18 @@ record PlanOptions(
         format(args),
         fromCluster,
         args.value("kubeconfig").map(PlanOptions::existingFile).orElse(null),
+        capabilities(args, fromCluster),
         uninstall(args));
   }
 
-  private static boolean fromCluster(Arguments args) {
-    if (!args.flag("from-cluster")) {
-      return false;
-    }
-    // The argument parser gives a flag the next word as its value; only "true" means a bare flag.
-    String value = args.value("from-cluster").orElse("true");
-    if (!value.equals("true")) {
-      throw new IllegalArgumentException(
-          "--from-cluster takes no value and reads no chart (got '" + value + "')");
-    }
-    return true;
-  }
-
   private static Path chart(Arguments args, boolean fromCluster) {
-    List<String> words = args.positional();
-    if (fromCluster) {
-      if (!words.isEmpty()) {
-        throw new IllegalArgumentException(
-            "--from-cluster reads the release record, not a chart: remove " + words.get(0));
-      }
+    List<String> words = new ArrayList<>();
+    // The argument parser gives a flag the next word as its value: that word is the chart.
+    args.values("from-cluster").stream()
+        .filter(v -> !v.equals("true") && !v.equals("false"))
+        .forEach(words::add);
+    words.addAll(args.positional());
+    if (fromCluster && words.isEmpty()) {
       return null;
     }
     if (words.size() != 1) {
@@ -116,6 +114,40 @@ record PlanOptions(
     return chart;
   }
 
+  /**
+   * The version and API versions to render for: {@code --kube-version} (default {@link
+   * KubeCapabilities#DEFAULT_KUBE_VERSION}) and {@code --api-versions}/{@code -a}, repeatable and
+   * comma-separated as {@code helm template} takes them. With {@code --from-cluster} the cluster
+   * says both, so giving either is a mistake.
+   */
+  private static KubeCapabilities capabilities(Arguments args, boolean fromCluster) {
+    List<String> apiVersions = new ArrayList<>();
+    for (String option : List.of("api-versions", "a")) {
+      for (String value : args.values(option)) {
+        if (value.isBlank() || value.equals("true")) {
+          throw new IllegalArgumentException("--api-versions needs a value such as example.com/v1");
+        }
+        for (String apiVersion : value.split(",")) {
+          if (!apiVersion.isBlank()) {
+            apiVersions.add(apiVersion.strip());
+          }
+        }
+      }
+    }
+    Optional<String> kubeVersion = nonBlank(args, "kube-version");
+    if (fromCluster && (kubeVersion.isPresent() || !apiVersions.isEmpty())) {
+      throw new IllegalArgumentException(
+          "--from-cluster takes the Kubernetes and API versions from the cluster:"
+              + " remove --kube-version and --api-versions");
+    }
+    try {
+      return KubeCapabilities.offline(
+          kubeVersion.orElse(KubeCapabilities.DEFAULT_KUBE_VERSION), apiVersions);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("--kube-version: " + e.getMessage(), e);
+    }
+  }
+
   private static List<Path> valuesFiles(Arguments args) {
     // Later files win, so order matters; the parsed arguments keep order per option name only.
     if (args.flag("values") && args.flag("f")) {
@@ -128,14 +160,14 @@ record PlanOptions(
     return files;
   }
 
+  /** Every {@code --set}, split as Helm splits it ({@link SetArgument}), later ones winning. */
   private static Map<String, String> setValues(Arguments args) {
     Map<String, String> values = new LinkedHashMap<>();
-    for (String pair : args.values("set")) {
-      int equals = pair.indexOf('=');
-      if (equals <= 0) {
-        throw new IllegalArgumentException("--set needs key=value, not '" + pair + "'");
+    for (String argument : args.values("set")) {
+      if (argument.equals("true")) {
+        throw new IllegalArgumentException("--set needs key=value");
       }
-      values.put(pair.substring(0, equals), pair.substring(equals + 1));
+      SetArgument.apply(SetArgument.parse(argument), values);
     }
     return values;
   }

@@ -1,6 +1,7 @@
 package dev.orderly.helm;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import java.util.ArrayList;
@@ -24,6 +25,7 @@ public final class ManifestObjects {
   private static final Pattern SEPARATOR = Pattern.compile("(?:^|\\s*\n)---\\s*");
   private static final Pattern SOURCE = Pattern.compile("(?m)^#\\s*Source:\\s*(.+?)\\s*$");
   private static final YAMLMapper YAML = new YAMLMapper();
+  private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() {};
 
   private ManifestObjects() {}
 
@@ -47,6 +49,33 @@ public final class ManifestObjects {
       addObjects(node, index, source, objects);
     }
     return objects;
+  }
+
+  /**
+   * The CustomResourceDefinitions in {@code manifest} as parsed maps, for what their specs say
+   * (e.g. scope); documents that do not parse are skipped here, {@link #parse} reports them.
+   */
+  public static List<Map<String, Object>> customResourceDefinitions(String manifest) {
+    List<Map<String, Object>> crds = new ArrayList<>();
+    if (manifest == null || manifest.isBlank()) {
+      return crds;
+    }
+    for (String document : SEPARATOR.split(manifest.strip(), -1)) {
+      if (!document.contains("CustomResourceDefinition")) {
+        continue;
+      }
+      try {
+        JsonNode node = YAML.readTree(document);
+        if (node != null
+            && node.isObject()
+            && "CustomResourceDefinition".equals(text(node.get("kind")))) {
+          crds.add(YAML.convertValue(node, MAP));
+        }
+      } catch (JsonProcessingException | IllegalArgumentException e) {
+        // parse() names the broken document when the release's objects are read.
+      }
+    }
+    return crds;
   }
 
   private static String sourceOf(String document) {

@@ -4,6 +4,7 @@ import dev.orderly.chart.ChartRenderer;
 import dev.orderly.chart.HelmJavaTemplater;
 import dev.orderly.helm.ChartResolver;
 import dev.orderly.helm.HelmClient;
+import dev.orderly.kube.ClusterDiscovery;
 import dev.orderly.kube.ClusterObjects;
 import dev.orderly.kube.EventRecorder;
 import dev.orderly.kube.StepObserver;
@@ -85,18 +86,26 @@ public final class OrderlyOperator implements AutoCloseable {
     MetricsRegistry registry = new MetricsRegistry();
     OrderlyMetrics metrics = new OrderlyMetrics(registry, settings.clock()::instant);
     HelmOperations operations = new HelmOperations(settings.helmThreads(), settings.clock());
+    ClusterDiscovery discovery =
+        new ClusterDiscovery(client, settings.clock(), ClusterDiscovery.DEFAULT_MAX_AGE);
     ReleaseInstaller installer =
         new ReleaseInstaller(
             helm,
             new ChartResolver(settings.workDir().resolve("charts")),
             new ChartRenderer(new HelmJavaTemplater(), settings.workDir()),
+            discovery::capabilities,
             settings.workDir().resolve("values"));
     EventRecorder events = new EventRecorder(client, settings.clock(), settings.instance());
     ReleaseEventSources sources = new ReleaseEventSources();
     ClusterObjects objects = new ClusterObjects(client);
     TeardownExecutor executor =
         new TeardownExecutor(
-            objects, new StepObserver(objects, sources), operations, events, settings.clock());
+            objects,
+            discovery,
+            new StepObserver(objects, sources),
+            operations,
+            events,
+            settings.clock());
     TeardownCoordinator teardown =
         new TeardownCoordinator(
             executor,

@@ -10,6 +10,7 @@ import dev.orderly.chart.ChartRenderException;
 import dev.orderly.chart.ChartRenderer;
 import dev.orderly.chart.HookFinding;
 import dev.orderly.chart.HookValidator;
+import dev.orderly.chart.KubeCapabilities;
 import dev.orderly.chart.RenderRequest;
 import dev.orderly.chart.RenderedChart;
 import dev.orderly.helm.ChartResolver;
@@ -18,6 +19,7 @@ import dev.orderly.helm.HelmFailure;
 import dev.orderly.helm.HelmReleaseInfo;
 import dev.orderly.helm.HelmReleaseRequest;
 import dev.orderly.helm.PermissionRefusal;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -25,11 +27,14 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * The Helm side of reconciling one OrderedRelease: fetch the chart, render it to catch template
  * errors and invalid hooks before touching the cluster, then install or upgrade. Runs on a Helm
- * thread.
+ * thread. The render sees the connected cluster's version and API versions, as the install will;
+ * {@code lookup} returns nothing in it, as in {@code helm template}, rather than asking whatever
+ * cluster the process's default kubeconfig names (the install's lookups are Helm's own).
  */
 public class ReleaseInstaller {
   private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
@@ -41,13 +46,23 @@ public class ReleaseInstaller {
   private final HelmClient helm;
   private final ChartResolver charts;
   private final ChartRenderer renderer;
+  private final Supplier<KubeCapabilities> capabilities;
   private final Path workDir;
 
+  /**
+   * @param capabilities the connected cluster's version and API versions, e.g. from {@code
+   *     ClusterDiscovery}; it may throw {@link KubernetesClientException}
+   */
   public ReleaseInstaller(
-      HelmClient helm, ChartResolver charts, ChartRenderer renderer, Path workDir) {
+      HelmClient helm,
+      ChartResolver charts,
+      ChartRenderer renderer,
+      Supplier<KubeCapabilities> capabilities,
+      Path workDir) {
     this.helm = helm;
     this.charts = charts;
     this.renderer = renderer;
+    this.capabilities = capabilities;
     this.workDir = workDir;
   }
 
@@ -64,7 +79,7 @@ public class ReleaseInstaller {
           helm.status(resource.releaseName(), resource.targetNamespace());
       boolean upgrade = existing.isPresent();
       HelmReleaseRequest request = request(resource, chart, valuesFile, upgrade);
-      List<HookFinding> findings = validate(request);
+      List<HookFinding> findings = validate(request, clusterCapabilities(upgrade));
       if (!findings.isEmpty() && !resource.getSpec().getInstall().isAllowInvalidHooks()) {
         throw new HelmFailure(Reasons.INVALID_HOOKS, describe(findings), true);
       }
@@ -96,18 +111,32 @@ public class ReleaseInstaller {
    * Renders the chart with every hook visible and checks the hook annotations, before anything
    * reaches the cluster: Helm would silently drop a resource with an unknown hook event.
    */
-  private List<HookFinding> validate(HelmReleaseRequest request) {
+  private List<HookFinding> validate(HelmReleaseRequest request, KubeCapabilities cluster) {
     try {
       RenderedChart rendered =
           renderer.render(
               RenderRequest.of(request.chart(), request.releaseName(), request.namespace())
-                  .withValuesFile(request.valuesFile()));
+                  .withValuesFile(request.valuesFile())
+                  .withCapabilities(cluster));
       return new HookValidator()
           .validate(rendered).stream().filter(HookFinding::affectsInstall).toList();
     } catch (ChartRenderException e) {
       // Template errors are the chart's or the values' fault: retrying will not fix them.
       throw new HelmFailure(
           Reasons.RENDER_FAILED, "the chart does not render: " + e.getMessage(), true, e);
+    }
+  }
+
+  private KubeCapabilities clusterCapabilities(boolean upgrade) {
+    try {
+      return capabilities.get();
+    } catch (KubernetesClientException e) {
+      // The cluster will likely answer again; Helm could not have installed anything either.
+      throw new HelmFailure(
+          upgrade ? Reasons.UPGRADE_FAILED : Reasons.INSTALL_FAILED,
+          "cannot read the cluster's version and API versions: " + e.getMessage(),
+          false,
+          e);
     }
   }
 

@@ -12,6 +12,7 @@ import dev.orderly.helm.ReleaseObject;
 import dev.orderly.helm.ReleaseRecordCodec;
 import dev.orderly.helm.ReleaseRecordRemoval;
 import dev.orderly.helm.ReleaseSecrets;
+import dev.orderly.kube.ClusterDiscovery;
 import dev.orderly.kube.ClusterObjects;
 import dev.orderly.kube.EventRecorder;
 import dev.orderly.kube.EventRecorder.Type;
@@ -19,6 +20,7 @@ import dev.orderly.kube.StepObserver;
 import dev.orderly.teardown.DaemonSetSelection;
 import dev.orderly.teardown.Observed;
 import dev.orderly.teardown.PlannedStep;
+import dev.orderly.teardown.ResourceScopes;
 import dev.orderly.teardown.TeardownAction;
 import dev.orderly.teardown.TeardownPlan;
 import dev.orderly.teardown.TeardownPlanner;
@@ -43,6 +45,7 @@ import java.util.Optional;
  */
 public class TeardownExecutor {
   private final ClusterObjects objects;
+  private final ClusterDiscovery discovery;
   private final StepObserver observer;
   private final HelmOperations operations;
   private final EventRecorder events;
@@ -50,11 +53,13 @@ public class TeardownExecutor {
 
   public TeardownExecutor(
       ClusterObjects objects,
+      ClusterDiscovery discovery,
       StepObserver observer,
       HelmOperations operations,
       EventRecorder events,
       Clock clock) {
     this.objects = objects;
+    this.discovery = discovery;
     this.observer = observer;
     this.operations = operations;
     this.events = events;
@@ -77,7 +82,12 @@ public class TeardownExecutor {
             .map(ReleaseRecordCodec::decode);
     TeardownPlan plan =
         record
-            .map(r -> TeardownPlanner.plan(r, resource.getSpec().getUninstall()))
+            .map(
+                r ->
+                    TeardownPlanner.plan(
+                        r,
+                        resource.getSpec().getUninstall(),
+                        ResourceScopes.discovered(r, discovery::clusterScopedKinds)))
             .orElseGet(() -> planWithoutRecord(resource));
     if (record.isEmpty()) {
       events.record(

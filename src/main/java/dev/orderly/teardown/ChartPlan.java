@@ -12,9 +12,11 @@ import dev.orderly.helm.HelmReleaseRecord;
 import dev.orderly.helm.ManifestObjects;
 import dev.orderly.helm.ReleaseObject;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * A teardown plan with what a reader needs beside it: the chart it came from, every object the
@@ -53,10 +55,25 @@ public record ChartPlan(
    */
   public static ChartPlan fromChart(
       RenderedChart chart, String releaseName, String namespace, UninstallOptions options) {
+    return fromChart(chart, releaseName, namespace, options, ResourceScopes.BUILT_IN);
+  }
+
+  /**
+   * As {@link #fromChart(RenderedChart, String, String, UninstallOptions)}; custom kinds are
+   * cluster-scoped as the chart's CRDs ({@code crds/} and {@code templates/}) or {@code known} (the
+   * cluster's discovery) say.
+   */
+  public static ChartPlan fromChart(
+      RenderedChart chart,
+      String releaseName,
+      String namespace,
+      UninstallOptions options,
+      ResourceScopes known) {
+    ResourceScopes scopes = known.and(scopesOf(chart));
     ManifestSorter.Sorted sorted = ManifestSorter.sort(chart.objects());
     TeardownPlan plan =
         TeardownPlanner.plan(
-            releaseName, namespace, null, sorted.objects(), sorted.hooks(), options);
+            releaseName, namespace, null, sorted.objects(), sorted.hooks(), options, scopes);
     List<LeftInPlace> left = new ArrayList<>(kept(plan));
     for (ChartCrd crd : chart.crds()) {
       left.add(
@@ -69,22 +86,32 @@ public record ChartPlan(
               crd.sourcePath(),
               CHART_CRD_DETAIL));
     }
-    left.addAll(hookLeftovers(sorted.hooks(), namespace, options));
+    left.addAll(hookLeftovers(sorted.hooks(), namespace, options, scopes));
     for (RenderedObject object : sorted.dropped()) {
-      left.add(dropped(object, namespace));
+      left.add(dropped(object, namespace, scopes));
     }
     List<HookFinding> findings = new HookValidator().validate(chart);
     return new ChartPlan(chart.name(), chart.version(), null, plan, left, findings);
   }
 
+  /** As {@link #fromRelease(HelmReleaseRecord, UninstallOptions, ResourceScopes)}. */
+  public static ChartPlan fromRelease(HelmReleaseRecord record, UninstallOptions options) {
+    return fromRelease(record, options, ResourceScopes.BUILT_IN);
+  }
+
   /**
    * The plan for the release Helm recorded, exactly as the operator makes it. Findings come from
    * the stored hooks and manifest; objects Helm dropped on install are not in the record at all.
+   * Custom kinds are cluster-scoped as the record's CRDs or {@code known} say.
    */
-  public static ChartPlan fromRelease(HelmReleaseRecord record, UninstallOptions options) {
-    TeardownPlan plan = TeardownPlanner.plan(record, options);
+  public static ChartPlan fromRelease(
+      HelmReleaseRecord record, UninstallOptions options, ResourceScopes known) {
+    TeardownPlan plan = TeardownPlanner.plan(record, options, known);
+    ResourceScopes scopes =
+        known.and(
+            ResourceScopes.ofCrds(ManifestObjects.customResourceDefinitions(record.manifest())));
     List<LeftInPlace> left = new ArrayList<>(kept(plan));
-    left.addAll(hookLeftovers(record.hooks(), record.namespace(), options));
+    left.addAll(hookLeftovers(record.hooks(), record.namespace(), options, scopes));
     List<RenderedObject> stored = new ArrayList<>();
     for (HelmHook hook : record.hooks()) {
       ManifestObjects.parse(hook.manifest()).forEach(o -> stored.add(asRendered(o, hook.path())));
@@ -127,7 +154,10 @@ public record ChartPlan(
    * uninstall nor the teardown deletes them otherwise.
    */
   private static List<LeftInPlace> hookLeftovers(
-      List<HelmHook> hooks, String releaseNamespace, UninstallOptions options) {
+      List<HelmHook> hooks,
+      String releaseNamespace,
+      UninstallOptions options,
+      ResourceScopes scopes) {
     boolean hooksDisabled = options != null && options.isDisableHooks();
     List<LeftInPlace> left = new ArrayList<>();
     for (HelmHook hook : HookOrder.sort(hooks)) {
@@ -161,7 +191,7 @@ public record ChartPlan(
               reason,
               apiVersion,
               hook.kind(),
-              namespaceFor(apiVersion, hook.kind(), namespace, releaseNamespace),
+              scopes.namespaceFor(apiVersion, hook.kind(), namespace, releaseNamespace),
               hook.name(),
               hook.path(),
               detail));
@@ -169,13 +199,15 @@ public record ChartPlan(
     return left;
   }
 
-  private static LeftInPlace dropped(RenderedObject object, String releaseNamespace) {
+  private static LeftInPlace dropped(
+      RenderedObject object, String releaseNamespace, ResourceScopes scopes) {
     String events = object.annotations().get(HelmHookAnnotations.HOOK);
     return new LeftInPlace(
         LeftInPlace.Reason.DroppedByHelm,
         object.apiVersion(),
         object.kind(),
-        namespaceFor(object.apiVersion(), object.kind(), object.namespace(), releaseNamespace),
+        scopes.namespaceFor(
+            object.apiVersion(), object.kind(), object.namespace(), releaseNamespace),
         object.name(),
         object.sourcePath(),
         "helm.sh/hook \""
@@ -188,13 +220,21 @@ public record ChartPlan(
     return parsed.isEmpty() ? null : parsed.get(0);
   }
 
-  /** The namespace rule of {@link TeardownPlanner}: none for cluster-scoped built-ins. */
-  private static String namespaceFor(
-      String apiVersion, String kind, String namespace, String releaseNamespace) {
-    if (KindPhases.isClusterScoped(apiVersion, kind)) {
-      return null;
+  /** The cluster-scoped kinds defined by the chart's CRDs, in crds/ or rendered from templates. */
+  private static ResourceScopes scopesOf(RenderedChart chart) {
+    Set<String> keys = new HashSet<>();
+    for (ChartCrd crd : chart.crds()) {
+      if (crd.clusterScoped() && crd.kind() != null) {
+        keys.add(ResourceScopes.key(crd.group(), crd.kind()));
+      }
     }
-    return namespace == null || namespace.isEmpty() ? releaseNamespace : namespace;
+    ResourceScopes fromCrdDirectories = ResourceScopes.of(keys);
+    List<Map<String, Object>> rendered =
+        chart.objects().stream()
+            .filter(o -> KindPhases.isCustomResourceDefinition(o.apiVersion(), o.kind()))
+            .map(RenderedObject::object)
+            .toList();
+    return fromCrdDirectories.and(ResourceScopes.ofCrds(rendered));
   }
 
   private static RenderedObject asRendered(ReleaseObject object, String source) {

@@ -56,21 +56,31 @@ public final class TeardownPlanner {
 
   private TeardownPlanner() {}
 
-  /** The plan for a release as Helm recorded it. */
+  /** The plan for a release as Helm recorded it, scopes known from its own CRDs only. */
   public static TeardownPlan plan(HelmReleaseRecord record, UninstallOptions options) {
+    return plan(record, options, ResourceScopes.BUILT_IN);
+  }
+
+  /**
+   * The plan for a release as Helm recorded it; custom kinds are cluster-scoped as the record's own
+   * CRDs or {@code known} (the cluster's discovery) say.
+   */
+  public static TeardownPlan plan(
+      HelmReleaseRecord record, UninstallOptions options, ResourceScopes known) {
+    ResourceScopes scopes =
+        known.and(
+            ResourceScopes.ofCrds(ManifestObjects.customResourceDefinitions(record.manifest())));
     return plan(
         record.name(),
         record.namespace(),
         record.version(),
         record.objects(),
         record.hooks(),
-        options);
+        options,
+        scopes);
   }
 
-  /**
-   * The plan for a release given as objects and hooks, as the {@code plan} command has them after
-   * rendering a chart. {@code revision} may be null; {@code options} null means the defaults.
-   */
+  /** As {@link #plan(String, String, Integer, List, List, UninstallOptions, ResourceScopes)}. */
   public static TeardownPlan plan(
       String releaseName,
       String releaseNamespace,
@@ -78,13 +88,31 @@ public final class TeardownPlanner {
       List<ReleaseObject> objects,
       List<HelmHook> hooks,
       UninstallOptions options) {
+    return plan(
+        releaseName, releaseNamespace, revision, objects, hooks, options, ResourceScopes.BUILT_IN);
+  }
+
+  /**
+   * The plan for a release given as objects and hooks, as the {@code plan} command has them after
+   * rendering a chart. {@code revision} may be null; {@code options} null means the defaults;
+   * {@code scopes} says which custom kinds get no namespace.
+   */
+  public static TeardownPlan plan(
+      String releaseName,
+      String releaseNamespace,
+      Integer revision,
+      List<ReleaseObject> objects,
+      List<HelmHook> hooks,
+      UninstallOptions options,
+      ResourceScopes scopes) {
     UninstallOptions uninstall = options == null ? new UninstallOptions() : options;
     List<PlannedStep> steps = new ArrayList<>();
     if (!uninstall.isDisableHooks()) {
       steps.addAll(
-          hookSteps(TeardownPhase.PreDeleteHooks, HelmHook.PRE_DELETE, hooks, releaseNamespace));
+          hookSteps(
+              TeardownPhase.PreDeleteHooks, HelmHook.PRE_DELETE, hooks, releaseNamespace, scopes));
     }
-    List<PlannedStep> objectSteps = objectSteps(objects, releaseNamespace, uninstall);
+    List<PlannedStep> objectSteps = objectSteps(objects, releaseNamespace, uninstall, scopes);
     // Helm's record goes first in its phase, before any CRD the spec asks to delete.
     int release = 0;
     while (release < objectSteps.size()
@@ -98,13 +126,22 @@ public final class TeardownPlanner {
     steps.addAll(objectSteps.subList(release, objectSteps.size()));
     if (!uninstall.isDisableHooks()) {
       steps.addAll(
-          hookSteps(TeardownPhase.PostDeleteHooks, HelmHook.POST_DELETE, hooks, releaseNamespace));
+          hookSteps(
+              TeardownPhase.PostDeleteHooks,
+              HelmHook.POST_DELETE,
+              hooks,
+              releaseNamespace,
+              scopes));
     }
     return new TeardownPlan(releaseName, releaseNamespace, revision, steps);
   }
 
   private static List<PlannedStep> hookSteps(
-      TeardownPhase phase, String event, List<HelmHook> hooks, String releaseNamespace) {
+      TeardownPhase phase,
+      String event,
+      List<HelmHook> hooks,
+      String releaseNamespace,
+      ResourceScopes scopes) {
     List<PlannedStep> steps = new ArrayList<>();
     for (HelmHook hook : HookOrder.forEvent(hooks == null ? List.of() : hooks, event)) {
       // The stored hook has no apiVersion or namespace of its own; its manifest has them.
@@ -113,7 +150,7 @@ public final class TeardownPlanner {
       String namespace =
           object == null
               ? releaseNamespace
-              : namespaceFor(
+              : scopes.namespaceFor(
                   object.apiVersion(), hook.kind(), object.namespace(), releaseNamespace);
       steps.add(PlannedStep.runHook(phase, hook, apiVersion, namespace));
     }
@@ -131,11 +168,14 @@ public final class TeardownPlanner {
   }
 
   private static List<PlannedStep> objectSteps(
-      List<ReleaseObject> objects, String releaseNamespace, UninstallOptions uninstall) {
+      List<ReleaseObject> objects,
+      String releaseNamespace,
+      UninstallOptions uninstall,
+      ResourceScopes scopes) {
     List<Placed> placed = new ArrayList<>();
     Set<String> seen = new HashSet<>();
     for (ReleaseObject object : objects == null ? List.<ReleaseObject>of() : objects) {
-      ReleaseObject resolved = resolveNamespace(object, releaseNamespace);
+      ReleaseObject resolved = resolveNamespace(object, releaseNamespace, scopes);
       // Helm tolerates the same object twice in a manifest; one step per object keeps status clear.
       if (seen.add(identity(resolved))) {
         placed.add(new Placed(resolved, placed.size()));
@@ -163,9 +203,11 @@ public final class TeardownPlanner {
     return PlannedStep.delete(phase, object, null);
   }
 
-  private static ReleaseObject resolveNamespace(ReleaseObject object, String releaseNamespace) {
+  private static ReleaseObject resolveNamespace(
+      ReleaseObject object, String releaseNamespace, ResourceScopes scopes) {
     String namespace =
-        namespaceFor(object.apiVersion(), object.kind(), object.namespace(), releaseNamespace);
+        scopes.namespaceFor(
+            object.apiVersion(), object.kind(), object.namespace(), releaseNamespace);
     return new ReleaseObject(
         object.apiVersion(),
         object.kind(),
@@ -174,18 +216,6 @@ public final class TeardownPlanner {
         object.labels(),
         object.annotations(),
         object.source());
-  }
-
-  /**
-   * Cluster-scoped built-ins get no namespace (the API server ignores one); everything else, custom
-   * resources included, defaults to the release namespace, as Helm's client does.
-   */
-  private static String namespaceFor(
-      String apiVersion, String kind, String namespace, String releaseNamespace) {
-    if (KindPhases.isClusterScoped(apiVersion, kind)) {
-      return null;
-    }
-    return namespace == null ? releaseNamespace : namespace;
   }
 
   private static String identity(ReleaseObject object) {

@@ -106,9 +106,18 @@ class ChartRendererTest {
 
     assertThat(chart.crds())
         .containsExactly(
-            new ChartCrd("gadgets.example.com", "templated-hooks/crds/gadgets.yaml"),
             new ChartCrd(
-                "sprockets.example.com", "templated-hooks/charts/sub/crds/sprockets.yaml"));
+                "gadgets.example.com",
+                "templated-hooks/crds/gadgets.yaml",
+                "example.com",
+                "Gadget",
+                false),
+            new ChartCrd(
+                "sprockets.example.com",
+                "templated-hooks/charts/sub/crds/sprockets.yaml",
+                "example.com",
+                "Sprocket",
+                true));
   }
 
   @Test

@@ -29,7 +29,8 @@ class PlanCommandTest {
         Arguments.of("templated-crds", 0),
         Arguments.of("webhook-backend", 0),
         Arguments.of("aggregated-api", 0),
-        Arguments.of("policy-and-weights", 1));
+        Arguments.of("policy-and-weights", 1),
+        Arguments.of("kube-version", 0));
   }
 
   @ParameterizedTest(name = "{0}")

@@ -25,13 +25,24 @@ class PlanUsageTest {
         "plan " + CHART + " -o yaml                  | -o takes table or json, not 'yaml'",
         "plan " + CHART + " --value v.yaml           | unknown option --value",
         "plan " + CHART + " --values missing.yaml    | file not found: missing.yaml",
-        "plan " + CHART + " --set drain.enabled      | --set needs key=value, not 'drain.enabled'",
+        "plan "
+            + CHART
+            + " --set drain.enabled      | --set drain.enabled: key drain.enabled has no value",
         "plan " + CHART + " --hook-timeout soon      | --hook-timeout: 'soon' is not a duration",
         "plan " + CHART + " --release                | --release needs a value",
         "plan " + CHART + " --crds delete            | --crds takes Keep or Delete, not 'delete'",
-        "plan --from-cluster                         | --from-cluster needs --release NAME",
-        "plan --from-cluster " + CHART + " --release x | --from-cluster takes no value",
-        "plan " + CHART + " --from-cluster --release x | --from-cluster reads the release record",
+        "plan --from-cluster                         | --from-cluster without a chart needs --release",
+        "plan "
+            + CHART
+            + " --kube-version latest    | --kube-version: 'latest' is not a Kubernetes version",
+        "plan " + CHART + " --kube-version           | --kube-version needs a value",
+        "plan " + CHART + " --api-versions           | --api-versions needs a value",
+        "plan "
+            + CHART
+            + " --from-cluster --kube-version v1.30.0 | --from-cluster takes the Kubernetes and API versions from the cluster",
+        "plan --from-cluster "
+            + CHART
+            + " -a x/v1   | --from-cluster takes the Kubernetes and API versions from the cluster",
       })
   void usageMistakesExitWithTwoAndSayWhatIsWrong(String commandLine, String message) {
     CliRun run = CliRun.of(commandLine.trim().split("\\s+"));
@@ -53,6 +64,34 @@ class PlanUsageTest {
     assertThat(run.exitCode()).isEqualTo(2);
     assertThat(run.out()).isEmpty();
     assertThat(run.err()).startsWith("orderly plan: cannot render chart").contains("cm.yaml");
+  }
+
+  @Test
+  void aChartNeedingANewerKubernetesNamesTheVersionAskedForAndTheOption() {
+    CliRun run =
+        CliRun.of("plan", "src/test/resources/charts/capabilities", "--kube-version", "1.23");
+
+    assertThat(run.exitCode()).isEqualTo(2);
+    assertThat(run.err())
+        .contains(
+            "chart requires kubeVersion: >=1.24.0-0 which is incompatible with Kubernetes v1.23.0");
+  }
+
+  @Test
+  void aTemplatedChartYamlIsOneLineNamingTheFileAndTheProblem(@TempDir Path dir)
+      throws IOException {
+    Files.writeString(
+        dir.resolve("Chart.yaml"), "apiVersion: v2\nname: {{ .Values.name }}\nversion: 0.1.0\n");
+
+    CliRun run = CliRun.of("plan", dir.toString());
+
+    assertThat(run.exitCode()).isEqualTo(2);
+    assertThat(run.err())
+        .isEqualTo(
+            "orderly plan: "
+                + dir.resolve("Chart.yaml")
+                + " line 2 holds template code, but Helm reads Chart.yaml as plain YAML and never"
+                + " renders it: name: {{ .Values.name }}\n");
   }
 
   @Test
@@ -84,6 +123,9 @@ class PlanUsageTest {
     assertThat(run.out())
         .contains("plan   Print the teardown")
         .contains("--from-cluster")
+        .contains("--kube-version V     Kubernetes version to render for (default: v1.34.0)")
+        .contains("--api-versions L, -a")
+        .contains("Contacts no cluster unless --from-cluster is given (lookup returns nothing")
         .contains("-o table|json");
   }
 }

@@ -42,6 +42,38 @@ class PlanValuesTest {
   }
 
   @Test
+  void setSplitsOnCommasAsHelmDoes() {
+    // drain.enabled=false alone removes the hook; the second pair must not end up in its value.
+    CliRun run = CliRun.of("plan", CHART, "--set", "drain.enabled=false,logLevel=debug");
+
+    assertThat(run.err()).isEmpty();
+    assertThat(run.out()).doesNotContain("node-agent-drain");
+  }
+
+  @Test
+  void anEscapedCommaStaysInTheValueAndBracesMakeAList(@TempDir Path dir) throws IOException {
+    Files.writeString(dir.resolve("Chart.yaml"), "apiVersion: v2\nname: named\nversion: 0.1.0\n");
+    Files.createDirectories(dir.resolve("templates"));
+    Files.writeString(
+        dir.resolve("templates/cm.yaml"),
+        """
+        {{- range .Values.names }}
+        ---
+        apiVersion: v1
+        kind: ConfigMap
+        metadata: {name: {{ . | quote }}}
+        {{- end }}
+        """);
+
+    CliRun run = CliRun.of("plan", dir.toString(), "--set", "names={first,with\\,comma},x=1");
+
+    assertThat(run.err()).isEmpty();
+    assertThat(run.out())
+        .contains("ConfigMap  default/first\n")
+        .contains("ConfigMap  default/with,comma\n");
+  }
+
+  @Test
   void releaseAndNamespaceNameEveryObject() {
     CliRun run = CliRun.of("plan", CHART, "--release", "edge", "--namespace", "agents");
 
