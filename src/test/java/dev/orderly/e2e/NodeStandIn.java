@@ -71,6 +71,7 @@ final class NodeStandIn implements AutoCloseable {
   private volatile Function<Pod, JobPodEnd> jobPodEnd =
       pod -> new JobPodEnd(true, Duration.ofSeconds(1));
   private volatile Function<Pod, Duration> preStop = pod -> Duration.ofSeconds(1);
+  private volatile Function<Pod, Optional<Duration>> startAfter = pod -> Optional.of(Duration.ZERO);
   private SharedIndexInformer<Pod> pods;
 
   NodeStandIn(ControlPlane plane, List<String> nodes) {
@@ -114,6 +115,12 @@ final class NodeStandIn implements AutoCloseable {
 
   NodeStandIn endingJobPods(Function<Pod, JobPodEnd> jobPodEnd) {
     this.jobPodEnd = jobPodEnd;
+    return this;
+  }
+
+  /** How long a bound pod takes to start; empty: it never does (an image that cannot be pulled). */
+  NodeStandIn startingPods(Function<Pod, Optional<Duration>> startAfter) {
+    this.startAfter = startAfter;
     return this;
   }
 
@@ -213,7 +220,10 @@ final class NodeStandIn implements AutoCloseable {
       return;
     }
     if (("Pending".equals(phase) || phase == null) && handled.add(key + "/start")) {
-      executor.execute(() -> run(pod));
+      startAfter
+          .apply(pod)
+          .ifPresent(
+              after -> executor.schedule(() -> run(pod), after.toMillis(), TimeUnit.MILLISECONDS));
     }
   }
 
