@@ -2,6 +2,7 @@ package dev.orderly.cli;
 
 import dev.orderly.helm.HelmJavaClient;
 import dev.orderly.logging.LogOutput;
+import dev.orderly.metrics.MetricsRegistry;
 import dev.orderly.metrics.OperatorEndpoints;
 import dev.orderly.reconciler.OrderlyOperator;
 import io.fabric8.kubernetes.client.Config;
@@ -15,15 +16,23 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Arrays;
+import java.util.HexFormat;
 import java.util.Set;
-import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** {@code orderly run}: starts the operator and keeps it running until the process is stopped. */
+/**
+ * {@code orderly run}: starts the operator and keeps it running until SIGTERM (or SIGINT), or until
+ * it loses the Lease.
+ */
 final class RunCommand {
   private static final Logger LOG = LoggerFactory.getLogger(RunCommand.class);
+
+  /** The exit status after the Lease was lost: the pod restarts and competes again. */
+  static final int LOST_LEASE = 1;
 
   private RunCommand() {}
 
@@ -38,58 +47,71 @@ final class RunCommand {
     String kubeconfig = args.value("kubeconfig").map(RunCommand::read).orElse(null);
     Path workDir =
         Path.of(args.value("work-dir").orElse(System.getProperty("java.io.tmpdir") + "/orderly"));
+    boolean leaderElection = args.value("leader-election").map(Boolean::parseBoolean).orElse(true);
+    int metricsPort = args.nonNegativeInt("metrics-port", 8080);
+    MetricsRegistry registry = new MetricsRegistry();
+    AtomicReference<OrderlyOperator> running = new AtomicReference<>();
+    OperatorEndpoints endpoints;
+    try {
+      endpoints =
+          OperatorEndpoints.start(
+              metricsPort,
+              registry,
+              () -> running.get() == null || running.get().live(),
+              () -> running.get() != null && running.get().ready());
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot serve metrics on port " + metricsPort, e);
+    }
+    String identity =
+        LeaderIdentity.of(
+            System.getenv(),
+            RunCommand::hostname,
+            ProcessHandle.current().pid(),
+            HexFormat.of().toHexDigits((short) ThreadLocalRandom.current().nextInt()));
     KubernetesClient client =
         kubeconfig == null
             ? new KubernetesClientBuilder().build()
             : new KubernetesClientBuilder().withConfig(Config.fromKubeconfig(kubeconfig)).build();
-    boolean leaderElection = args.value("leader-election").map(Boolean::parseBoolean).orElse(true);
     String leaseNamespace = leaderElection ? leaseNamespace(client) : null;
-    int metricsPort = args.nonNegativeInt("metrics-port", 8080);
     OrderlyOperator.Settings settings =
         new OrderlyOperator.Settings(
             namespaces,
             args.positiveInt("helm-threads", 4),
             args.positiveInt("reconcile-threads", 10),
             workDir,
-            hostname(),
+            identity,
             Clock.systemUTC(),
-            leaseNamespace,
-            true);
-    OrderlyOperator operator =
-        OrderlyOperator.start(client, new HelmJavaClient(kubeconfig), settings);
-    OperatorEndpoints endpoints;
+            leaseNamespace);
+    OrderlyOperator operator;
     try {
-      endpoints =
-          OperatorEndpoints.start(
-              metricsPort, operator.metrics().registry(), operator::live, operator::ready);
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot serve metrics on port " + metricsPort, e);
+      operator = OrderlyOperator.start(client, new HelmJavaClient(kubeconfig), settings, registry);
+    } catch (RuntimeException e) {
+      endpoints.close();
+      client.close();
+      throw e;
     }
+    running.set(operator);
     LOG.info(
-        "Orderly is running, watching {}; metrics and probes on port {}; leader election {}",
+        "Orderly is running as {} (pid {}), watching {}; metrics and probes on port {};"
+            + " leader election {}",
+        identity,
+        ProcessHandle.current().pid(),
         namespaces.isEmpty() ? "all namespaces" : String.join(",", namespaces),
         endpoints.port(),
         leaseNamespace == null ? "off" : "in namespace " + leaseNamespace);
-    CountDownLatch stopped = new CountDownLatch(1);
-    Runtime.getRuntime()
-        .addShutdownHook(
-            new Thread(
-                () -> {
-                  try {
-                    endpoints.close();
-                    operator.close();
-                  } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                  }
-                  client.close();
-                  stopped.countDown();
-                }));
+    Shutdown shutdown = new Shutdown(endpoints, operator, client);
+    Thread hook = new Thread(shutdown::run, "orderly-shutdown");
+    Runtime.getRuntime().addShutdownHook(hook);
+    // SIGTERM ends the JVM while this thread waits: the hook stops everything, then it halts.
+    operator.lostLease().join();
+    LOG.error("Exiting with status {}: the Lease was lost", LOST_LEASE);
+    shutdown.run();
     try {
-      stopped.await();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
+      Runtime.getRuntime().removeShutdownHook(hook);
+    } catch (IllegalStateException alreadyShuttingDown) {
+      // A SIGTERM came at the same time; the hook finds everything stopped.
     }
-    return 0;
+    return LOST_LEASE;
   }
 
   private static LogOutput.Format logFormat(Arguments args) {
@@ -128,6 +150,37 @@ final class RunCommand {
       return InetAddress.getLocalHost().getHostName();
     } catch (IOException e) {
       return "orderly";
+    }
+  }
+
+  /** Stops the port, the operator and the client once, whoever asks first. */
+  private static final class Shutdown {
+    private final OperatorEndpoints endpoints;
+    private final OrderlyOperator operator;
+    private final KubernetesClient client;
+    private boolean done;
+
+    Shutdown(OperatorEndpoints endpoints, OrderlyOperator operator, KubernetesClient client) {
+      this.endpoints = endpoints;
+      this.operator = operator;
+      this.client = client;
+    }
+
+    synchronized void run() {
+      if (done) {
+        return;
+      }
+      done = true;
+      LOG.info("Orderly is stopping");
+      endpoints.close();
+      try {
+        operator.close();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      } finally {
+        client.close();
+      }
+      LOG.info("Orderly stopped");
     }
   }
 }
