@@ -5,28 +5,20 @@ import dev.orderly.logging.LogOutput;
 import dev.orderly.metrics.MetricsRegistry;
 import dev.orderly.metrics.OperatorEndpoints;
 import dev.orderly.reconciler.OrderlyOperator;
-import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.io.UncheckedIOException;
 import java.net.InetAddress;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Clock;
-import java.util.Arrays;
 import java.util.HexFormat;
-import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@code orderly run}: starts the operator and keeps it running until SIGTERM (or SIGINT), or until
- * it loses the Lease.
+ * {@code orderly run}: checks the options, the kubeconfig and the metrics port, checks that the
+ * cluster answers, then runs the operator until SIGTERM (or SIGINT) or until it loses the Lease.
+ * Nothing reaches the cluster before every local check passed.
  */
 final class RunCommand {
   private static final Logger LOG = LoggerFactory.getLogger(RunCommand.class);
@@ -36,69 +28,53 @@ final class RunCommand {
 
   private RunCommand() {}
 
-  static int run(Arguments args, PrintStream out) {
-    LogOutput.setFormat(logFormat(args));
-    Set<String> namespaces =
-        args.value("namespaces").stream()
-            .flatMap(list -> Arrays.stream(list.split(",")))
-            .map(String::trim)
-            .filter(ns -> !ns.isEmpty())
-            .collect(Collectors.toSet());
-    String kubeconfig = args.value("kubeconfig").map(RunCommand::read).orElse(null);
-    Path workDir =
-        Path.of(args.value("work-dir").orElse(System.getProperty("java.io.tmpdir") + "/orderly"));
-    boolean leaderElection = args.value("leader-election").map(Boolean::parseBoolean).orElse(true);
-    int metricsPort = args.nonNegativeInt("metrics-port", 8080);
+  static int run(RunOptions options) {
+    LogOutput.setFormat(options.logFormat());
+    ClusterTarget target = ClusterTarget.load(options.kubeconfig(), System.getenv());
     MetricsRegistry registry = new MetricsRegistry();
     AtomicReference<OrderlyOperator> running = new AtomicReference<>();
-    OperatorEndpoints endpoints;
-    try {
-      endpoints =
-          OperatorEndpoints.start(
-              metricsPort,
-              registry,
-              () -> running.get() == null || running.get().live(),
-              () -> running.get() != null && running.get().ready());
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot serve metrics on port " + metricsPort, e);
-    }
+    OperatorEndpoints endpoints = serve(options.metricsPort(), registry, running);
     String identity =
         LeaderIdentity.of(
             System.getenv(),
             RunCommand::hostname,
             ProcessHandle.current().pid(),
             HexFormat.of().toHexDigits((short) ThreadLocalRandom.current().nextInt()));
-    KubernetesClient client =
-        kubeconfig == null
-            ? new KubernetesClientBuilder().build()
-            : new KubernetesClientBuilder().withConfig(Config.fromKubeconfig(kubeconfig)).build();
-    String leaseNamespace = leaderElection ? leaseNamespace(client) : null;
-    OrderlyOperator.Settings settings =
-        new OrderlyOperator.Settings(
-            namespaces,
-            args.positiveInt("helm-threads", 4),
-            args.positiveInt("reconcile-threads", 10),
-            workDir,
-            identity,
-            Clock.systemUTC(),
-            leaseNamespace);
+    KubernetesClient client = null;
     OrderlyOperator operator;
     try {
-      operator = OrderlyOperator.start(client, new HelmJavaClient(kubeconfig), settings, registry);
+      target.checkReachable();
+      client = target.client();
+      String leaseNamespace = options.leaderElection() ? leaseNamespace(client) : null;
+      OrderlyOperator.Settings settings =
+          new OrderlyOperator.Settings(
+              options.namespaces(),
+              options.helmThreads(),
+              options.reconcileThreads(),
+              options.workDir(),
+              identity,
+              Clock.systemUTC(),
+              leaseNamespace);
+      operator =
+          start(
+              client, new HelmJavaClient(target.kubeconfigContents()), settings, registry, target);
     } catch (RuntimeException e) {
       endpoints.close();
-      client.close();
+      if (client != null) {
+        client.close();
+      }
       throw e;
     }
     running.set(operator);
     LOG.info(
-        "Orderly is running as {} (pid {}), watching {}; metrics and probes on port {};"
+        "Orderly is running as {} (pid {}) against {}, watching {}; metrics and probes on port {};"
             + " leader election {}",
         identity,
         ProcessHandle.current().pid(),
-        namespaces.isEmpty() ? "all namespaces" : String.join(",", namespaces),
+        target.describe(),
+        options.namespaces().isEmpty() ? "all namespaces" : String.join(",", options.namespaces()),
         endpoints.port(),
-        leaseNamespace == null ? "off" : "in namespace " + leaseNamespace);
+        options.leaderElection() ? "on" : "off");
     Shutdown shutdown = new Shutdown(endpoints, operator, client);
     Thread hook = new Thread(shutdown::run, "orderly-shutdown");
     Runtime.getRuntime().addShutdownHook(hook);
@@ -114,12 +90,47 @@ final class RunCommand {
     return LOST_LEASE;
   }
 
-  private static LogOutput.Format logFormat(Arguments args) {
-    String format = args.value("log-format").orElse("text");
+  /**
+   * Binds the metrics and probe port before anything else starts, so a taken port ends the command
+   * at once instead of leaving an operator reconciling without probes.
+   */
+  private static OperatorEndpoints serve(
+      int port, MetricsRegistry registry, AtomicReference<OrderlyOperator> running) {
     try {
-      return LogOutput.Format.valueOf(format);
-    } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("--log-format must be text or json, not " + format);
+      return OperatorEndpoints.start(
+          port,
+          registry,
+          () -> running.get() == null || running.get().live(),
+          () -> running.get() != null && running.get().ready());
+    } catch (IOException e) {
+      throw new CommandFailure(
+          "cannot serve metrics and probes on port "
+              + port
+              + ": "
+              + CommandFailure.rootCause(e)
+              + "; stop what uses it, or pass --metrics-port N (0 picks a free port)",
+          e);
+    }
+  }
+
+  private static OrderlyOperator start(
+      KubernetesClient client,
+      HelmJavaClient helm,
+      OrderlyOperator.Settings settings,
+      MetricsRegistry registry,
+      ClusterTarget target) {
+    try {
+      return OrderlyOperator.start(client, helm, settings, registry);
+    } catch (RuntimeException e) {
+      LOG.debug("The operator did not start", e);
+      throw new CommandFailure(
+          "the operator did not start: "
+              + CommandFailure.rootCause(e)
+              + " (tried "
+              + target.describe()
+              + "); check that the OrderedRelease CRD is installed (crds/) and that the"
+              + " kubeconfig's user has the operator's permissions",
+          e);
     }
   }
 
@@ -131,14 +142,6 @@ final class RunCommand {
     }
     String fromConfig = client.getNamespace();
     return fromConfig == null ? "default" : fromConfig;
-  }
-
-  private static String read(String file) {
-    try {
-      return Files.readString(Path.of(file));
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot read kubeconfig " + file, e);
-    }
   }
 
   private static String hostname() {
