@@ -126,6 +126,9 @@ public class HelmOperations implements AutoCloseable {
       Object result = work.get();
       outcome = new Finished(digest, result, Optional.empty(), attempt, clock.instant(), false);
     } catch (HelmFailure failure) {
+      // Status and an Event carry the reason too, but only the log keeps every attempt.
+      LOG.warn(
+          "Helm operation failed (attempt {}): {}: {}", attempt, failure.reason(), cause(failure));
       outcome = new Finished(digest, null, Optional.of(failure), attempt, clock.instant(), false);
     } catch (RuntimeException e) {
       LOG.warn("Helm operation for {} failed unexpectedly", id, e);
@@ -136,6 +139,16 @@ public class HelmOperations implements AutoCloseable {
     }
     states.put(id, outcome);
     wake.accept(id);
+  }
+
+  /** The failure's message, and its cause's when the message does not already say it. */
+  static String cause(HelmFailure failure) {
+    Throwable cause = failure.getCause();
+    String message = String.valueOf(failure.getMessage());
+    if (cause == null || cause.getMessage() == null || message.contains(cause.getMessage())) {
+      return message;
+    }
+    return message + " (caused by " + cause + ")";
   }
 
   /**
