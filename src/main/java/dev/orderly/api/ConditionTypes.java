@@ -55,6 +55,8 @@ public final class ConditionTypes {
     public static final String HOOKS_SKIPPED = "HooksSkipped";
     public static final String TEARDOWN_PHASE_STARTED = "TeardownPhaseStarted";
     public static final String TEARDOWN_COMPLETE = "TeardownComplete";
+    public static final String NOTHING_TO_TEAR_DOWN = "NothingToTearDown";
+    public static final String RELEASE_LEFT_IN_PLACE = "ReleaseLeftInPlace";
 
     private Reasons() {}
   }

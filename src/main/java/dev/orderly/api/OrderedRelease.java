@@ -1,6 +1,7 @@
 package dev.orderly.api;
 
 import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
+import io.fabric8.generator.annotation.Required;
 import io.fabric8.kubernetes.api.model.Namespaced;
 import io.fabric8.kubernetes.client.CustomResource;
 import io.fabric8.kubernetes.model.annotation.Group;
@@ -36,6 +37,16 @@ public class OrderedRelease extends CustomResource<OrderedReleaseSpec, OrderedRe
    * hook created just before a crash is recognised, and not run again, after the restart.
    */
   public static final String TEARDOWN_LABEL = "orderly.dev/teardown-of";
+
+  /**
+   * Required by the schema: the API server refuses an OrderedRelease without one, so the operator
+   * never has to guess which chart it was meant to install or tear down.
+   */
+  @Override
+  @Required
+  public OrderedReleaseSpec getSpec() {
+    return super.getSpec();
+  }
 
   /** The release name Helm uses: {@code spec.releaseName}, or the object's name. */
   public String releaseName() {

@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /** Parsed command-line options: {@code --name value} pairs (repeatable) and positional words. */
 public record Arguments(Map<String, List<String>> options, List<String> positional) {
@@ -32,6 +33,45 @@ public record Arguments(Map<String, List<String>> options, List<String> position
       }
     }
     return new Arguments(options, positional);
+  }
+
+  /**
+   * Refuses any option {@code command} does not know, so a typo never runs with defaults in its
+   * place (for {@code run}: against whatever cluster the kubeconfig points at).
+   *
+   * @throws IllegalArgumentException naming the first unknown option
+   */
+  public Arguments requireKnown(String command, Set<String> known) {
+    for (String name : options.keySet()) {
+      if (!known.contains(name)) {
+        throw new IllegalArgumentException(
+            "unknown option " + spelled(name) + " (see orderly " + command + " --help)");
+      }
+    }
+    return this;
+  }
+
+  /** The option as the user typed it: {@code -o}, {@code --namespace}. */
+  public static String spelled(String name) {
+    return (name.length() == 1 ? "-" : "--") + name;
+  }
+
+  /**
+   * The value of {@code name} as {@code true} or {@code false} (a bare flag is true), or {@code
+   * fallback} when not given.
+   */
+  public boolean bool(String name, boolean fallback) {
+    Optional<String> text = value(name);
+    if (text.isEmpty()) {
+      return fallback;
+    }
+    return switch (text.get()) {
+      case "true" -> true;
+      case "false" -> false;
+      default ->
+          throw new IllegalArgumentException(
+              spelled(name) + " takes true or false, not '" + text.get() + "'");
+    };
   }
 
   /** The last value given for {@code name}. */

@@ -2,13 +2,7 @@ package dev.orderly.cli;
 
 import dev.orderly.helm.ReleaseSecrets;
 import io.fabric8.kubernetes.api.model.Secret;
-import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientBuilder;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
 
 /**
@@ -18,19 +12,6 @@ import java.util.List;
 final class ClusterRelease {
 
   private ClusterRelease() {}
-
-  /** A client from {@code kubeconfig}, or from fabric8's defaults when it is null. */
-  static KubernetesClient client(Path kubeconfig) {
-    if (kubeconfig == null) {
-      return new KubernetesClientBuilder().build();
-    }
-    try {
-      String contents = Files.readString(kubeconfig);
-      return new KubernetesClientBuilder().withConfig(Config.fromKubeconfig(contents)).build();
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot read kubeconfig " + kubeconfig, e);
-    }
-  }
 
   /**
    * The latest revision's Secret.

@@ -1,11 +1,19 @@
 package dev.orderly.cli;
 
-import dev.orderly.chart.KubeCapabilities;
 import java.io.PrintStream;
 import java.util.Arrays;
+import java.util.Optional;
+import org.slf4j.LoggerFactory;
 
-/** The command line: {@code run} starts the operator, {@code plan} prints a teardown plan. */
+/**
+ * The command line: {@code run} starts the operator, {@code plan} prints a teardown plan. Every
+ * command answers {@code --help} without touching a cluster, refuses options it does not know, and
+ * reports a failure as one line (cause and what to do) with exit status 2, never a stack trace.
+ */
 public final class Main {
+  /** The exit status of a usage mistake or of a failure the user can fix. */
+  static final int USAGE = 2;
+
   private Main() {}
 
   public static void main(String[] args) {
@@ -14,64 +22,51 @@ public final class Main {
 
   /** Runs a command and returns its exit status; separated from main so tests can call it. */
   public static int execute(String[] args, PrintStream out, PrintStream err) {
-    if (args.length == 0 || args[0].equals("--help") || args[0].equals("-h")) {
-      out.print(usage());
-      return args.length == 0 ? 2 : 0;
+    if (args.length == 0) {
+      err.print(Usage.overview());
+      return USAGE;
+    }
+    String command = args[0];
+    if (isHelp(command) || command.equals("help")) {
+      out.print(Usage.overview());
+      return 0;
+    }
+    Optional<String> usage = Usage.of(command);
+    if (usage.isEmpty()) {
+      err.println(
+          "orderly: unknown command '" + command + "'; the commands are plan and run (see --help)");
+      return USAGE;
     }
     String[] rest = Arrays.copyOfRange(args, 1, args.length);
+    if (Arrays.stream(rest).anyMatch(Main::isHelp)) {
+      out.print(usage.get());
+      return 0;
+    }
     try {
-      return switch (args[0]) {
-        case "run" -> RunCommand.run(Arguments.parse(rest), out);
+      return switch (command) {
+        // Parsed first: a usage mistake then ends before the operator's classes even load.
+        case "run" -> RunCommand.run(RunOptions.parse(Arguments.parse(rest)));
         case "plan" -> PlanCommand.run(Arguments.parse(rest), out, err);
-        default -> {
-          err.println("orderly: unknown command '" + args[0] + "'\n");
-          err.print(usage());
-          yield 2;
-        }
+        default -> throw new IllegalStateException("no command " + command);
       };
-    } catch (IllegalArgumentException e) {
-      err.println("orderly " + args[0] + ": " + e.getMessage());
-      return 2;
+    } catch (IllegalArgumentException | CommandFailure e) {
+      err.println("orderly " + command + ": " + e.getMessage());
+      return USAGE;
+    } catch (RuntimeException e) {
+      LoggerFactory.getLogger(Main.class).debug("orderly {} failed", command, e);
+      err.println(
+          "orderly "
+              + command
+              + ": unexpected error: "
+              + CommandFailure.rootCause(e)
+              + " ("
+              + e.getClass().getName()
+              + "); ORDERLY_LOG_LEVEL=debug shows where; please report it");
+      return USAGE;
     }
   }
 
-  static String usage() {
-    return """
-        Usage: orderly <command> [options]
-
-        Commands:
-          plan   Print the teardown Orderly would perform for a chart, then its hook findings.
-                 Contacts no cluster unless --from-cluster is given (lookup returns nothing, as
-                 in helm template). Exit status: 0 clean, 1 hook findings, 2 usage or chart error.
-                   orderly plan <chart> [options]
-                   orderly plan <chart> --from-cluster [options] [--kubeconfig FILE]
-                   orderly plan --from-cluster --release NAME [--namespace NS] [--kubeconfig FILE]
-                   --values FILE, -f    a values file (repeatable; later files win)
-                   --set a=1,b.c=x      values as helm takes them: comma-separated, {x,y} for a
-                                        list, \\, for a literal comma (repeatable)
-                   --release NAME       release name (default: the chart's name)
-                   --namespace NS, -n   release namespace (default: default)
-                   --kube-version V     Kubernetes version to render for (default: %s)
-                   --api-versions L, -a API versions .Capabilities.APIVersions.Has finds besides
-                                        Helm's built-in ones (repeatable, comma-separated)
-                   -o table|json        output format (default: table)
-                   --from-cluster       with a chart: render for the cluster's version and API
-                                        versions; without: plan from the release's latest record
-                   --kubeconfig FILE    with --from-cluster (default: KUBECONFIG, ~/.kube/config)
-                   --hook-timeout 5m    shown hook timeout (default 5m, as spec.uninstall)
-                   --timeout 10m        shown timeout of phases 2-7 (default 10m)
-                   --crds Keep|Delete   as spec.uninstall.crds, for CRDs in templates/ (Keep)
-          run    Run the operator against the current cluster.
-                   --namespaces a,b     namespaces to watch (default: all)
-                   --kubeconfig FILE    kubeconfig (default: KUBECONFIG, ~/.kube/config, in-cluster)
-                   --helm-threads N     Helm operations at once (default 4)
-                   --reconcile-threads N  reconciler threads (default 10)
-                   --work-dir DIR       chart cache and scratch space (default: java.io.tmpdir/orderly)
-                   --leader-election=true|false  elect a leader via Lease orderly-operator in
-                                        $POD_NAMESPACE (default: true)
-                   --metrics-port N     /metrics, /healthz, /readyz (default 8080; 0 picks one)
-                   --log-format text|json  log line format (default: text)
-        """
-        .formatted(KubeCapabilities.DEFAULT_KUBE_VERSION);
+  private static boolean isHelp(String arg) {
+    return arg.equals("--help") || arg.equals("-h");
   }
 }

@@ -53,9 +53,6 @@ final class PlanCommand {
     } catch (MalformedReleaseException | UncheckedIOException e) {
       err.println("orderly plan: " + e.getMessage());
       return ERROR;
-    } catch (KubernetesClientException e) {
-      err.println("orderly plan: cannot read from the cluster: " + e.getMessage());
-      return ERROR;
     }
     out.print(
         options.format() == PlanOptions.Format.JSON
@@ -97,11 +94,18 @@ final class PlanCommand {
    * custom kinds scoped as the cluster serves them.
    */
   private static PlanReport fromChartOnCluster(PlanOptions options) {
-    try (KubernetesClient client = ClusterRelease.client(options.kubeconfig())) {
+    ClusterTarget target = ClusterTarget.load(options.kubeconfig(), System.getenv());
+    KubeCapabilities capabilities;
+    ResourceScopes scopes;
+    // A user waits on this: a short connect timeout and no retries (see fromRecord).
+    try (KubernetesClient client = target.quickClient()) {
       ClusterDiscovery discovery = discovery(client);
-      return fromChart(
-          options, discovery.capabilities(), ResourceScopes.of(discovery.clusterScopedKinds()));
+      capabilities = discovery.capabilities();
+      scopes = ResourceScopes.of(discovery.clusterScopedKinds());
+    } catch (KubernetesClientException e) {
+      throw target.failure("read the cluster's version and API versions", e);
     }
+    return fromChart(options, capabilities, scopes);
   }
 
   private static ClusterDiscovery discovery(KubernetesClient client) {
@@ -110,7 +114,10 @@ final class PlanCommand {
 
   private static PlanReport fromRecord(PlanOptions options) {
     String release = options.release().orElseThrow();
-    try (KubernetesClient client = ClusterRelease.client(options.kubeconfig())) {
+    ClusterTarget target = ClusterTarget.load(options.kubeconfig(), System.getenv());
+    // A user waits on this: a short connect timeout and no retries, so a cluster that is down
+    // fails in seconds, not after a minute of backoff.
+    try (KubernetesClient client = target.quickClient()) {
       Secret secret = ClusterRelease.latest(client, release, options.namespace());
       HelmReleaseRecord record = ReleaseRecordCodec.decode(secret);
       ResourceScopes known =
@@ -119,6 +126,10 @@ final class PlanCommand {
       String origin =
           "Secret " + secret.getMetadata().getNamespace() + "/" + secret.getMetadata().getName();
       return new PlanReport(plan, options.uninstall(), origin);
+    } catch (KubernetesClientException e) {
+      throw target.failure(
+          "read the Helm records of release " + release + " in namespace " + options.namespace(),
+          e);
     }
   }
 }

@@ -21,7 +21,8 @@ import java.util.Set;
  * @param release the release name; empty means the chart's name
  * @param fromCluster whether the cluster may be read: the release record without a chart, the
  *     cluster's version, API versions and scopes with one
- * @param kubeconfig a kubeconfig file for {@code --from-cluster}; null means fabric8's defaults
+ * @param kubeconfig a kubeconfig file for {@code --from-cluster}, not checked yet; null means the
+ *     usual places ({@link ClusterTarget#load})
  * @param capabilities what a chart is rendered for without {@code --from-cluster}
  */
 record PlanOptions(
@@ -64,11 +65,7 @@ record PlanOptions(
           "a");
 
   static PlanOptions parse(Arguments args) {
-    for (String name : args.options().keySet()) {
-      if (!KNOWN.contains(name)) {
-        throw new IllegalArgumentException("unknown option --" + name + " (see orderly --help)");
-      }
-    }
+    args.requireKnown("plan", KNOWN);
     boolean fromCluster =
         args.flag("from-cluster") && !args.value("from-cluster").orElse("").equals("false");
     Path chart = chart(args, fromCluster);
@@ -86,9 +83,18 @@ record PlanOptions(
         namespace,
         format(args),
         fromCluster,
-        args.value("kubeconfig").map(PlanOptions::existingFile).orElse(null),
+        kubeconfig(args, fromCluster),
         capabilities(args, fromCluster),
         uninstall(args));
+  }
+
+  private static Path kubeconfig(Arguments args, boolean fromCluster) {
+    Optional<String> file = nonBlank(args, "kubeconfig");
+    if (file.isPresent() && !fromCluster) {
+      throw new IllegalArgumentException(
+          "--kubeconfig is only read with --from-cluster; a chart is planned without a cluster");
+    }
+    return file.map(Path::of).orElse(null);
   }
 
   private static Path chart(Arguments args, boolean fromCluster) {

@@ -2,102 +2,135 @@ package dev.orderly.cli;
 
 import dev.orderly.helm.HelmJavaClient;
 import dev.orderly.logging.LogOutput;
+import dev.orderly.metrics.MetricsRegistry;
 import dev.orderly.metrics.OperatorEndpoints;
 import dev.orderly.reconciler.OrderlyOperator;
-import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.io.UncheckedIOException;
 import java.net.InetAddress;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Clock;
-import java.util.Arrays;
-import java.util.Set;
-import java.util.concurrent.CountDownLatch;
-import java.util.stream.Collectors;
+import java.util.HexFormat;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** {@code orderly run}: starts the operator and keeps it running until the process is stopped. */
+/**
+ * {@code orderly run}: checks the options, the kubeconfig and the metrics port, checks that the
+ * cluster answers, then runs the operator until SIGTERM (or SIGINT) or until it loses the Lease.
+ * Nothing reaches the cluster before every local check passed.
+ */
 final class RunCommand {
   private static final Logger LOG = LoggerFactory.getLogger(RunCommand.class);
 
+  /** The exit status after the Lease was lost: the pod restarts and competes again. */
+  static final int LOST_LEASE = 1;
+
   private RunCommand() {}
 
-  static int run(Arguments args, PrintStream out) {
-    LogOutput.setFormat(logFormat(args));
-    Set<String> namespaces =
-        args.value("namespaces").stream()
-            .flatMap(list -> Arrays.stream(list.split(",")))
-            .map(String::trim)
-            .filter(ns -> !ns.isEmpty())
-            .collect(Collectors.toSet());
-    String kubeconfig = args.value("kubeconfig").map(RunCommand::read).orElse(null);
-    Path workDir =
-        Path.of(args.value("work-dir").orElse(System.getProperty("java.io.tmpdir") + "/orderly"));
-    KubernetesClient client =
-        kubeconfig == null
-            ? new KubernetesClientBuilder().build()
-            : new KubernetesClientBuilder().withConfig(Config.fromKubeconfig(kubeconfig)).build();
-    boolean leaderElection = args.value("leader-election").map(Boolean::parseBoolean).orElse(true);
-    String leaseNamespace = leaderElection ? leaseNamespace(client) : null;
-    int metricsPort = args.nonNegativeInt("metrics-port", 8080);
-    OrderlyOperator.Settings settings =
-        new OrderlyOperator.Settings(
-            namespaces,
-            args.positiveInt("helm-threads", 4),
-            args.positiveInt("reconcile-threads", 10),
-            workDir,
-            hostname(),
-            Clock.systemUTC(),
-            leaseNamespace,
-            true);
-    OrderlyOperator operator =
-        OrderlyOperator.start(client, new HelmJavaClient(kubeconfig), settings);
-    OperatorEndpoints endpoints;
+  static int run(RunOptions options) {
+    LogOutput.setFormat(options.logFormat());
+    ClusterTarget target = ClusterTarget.load(options.kubeconfig(), System.getenv());
+    MetricsRegistry registry = new MetricsRegistry();
+    AtomicReference<OrderlyOperator> running = new AtomicReference<>();
+    OperatorEndpoints endpoints = serve(options.metricsPort(), registry, running);
+    String identity =
+        LeaderIdentity.of(
+            System.getenv(),
+            RunCommand::hostname,
+            ProcessHandle.current().pid(),
+            HexFormat.of().toHexDigits((short) ThreadLocalRandom.current().nextInt()));
+    KubernetesClient client = null;
+    OrderlyOperator operator;
     try {
-      endpoints =
-          OperatorEndpoints.start(
-              metricsPort, operator.metrics().registry(), operator::live, operator::ready);
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot serve metrics on port " + metricsPort, e);
+      target.checkReachable();
+      client = target.client();
+      String leaseNamespace = options.leaderElection() ? leaseNamespace(client) : null;
+      OrderlyOperator.Settings settings =
+          new OrderlyOperator.Settings(
+              options.namespaces(),
+              options.helmThreads(),
+              options.reconcileThreads(),
+              options.workDir(),
+              identity,
+              Clock.systemUTC(),
+              leaseNamespace);
+      operator =
+          start(
+              client, new HelmJavaClient(target.kubeconfigContents()), settings, registry, target);
+    } catch (RuntimeException e) {
+      endpoints.close();
+      if (client != null) {
+        client.close();
+      }
+      throw e;
     }
+    running.set(operator);
     LOG.info(
-        "Orderly is running, watching {}; metrics and probes on port {}; leader election {}",
-        namespaces.isEmpty() ? "all namespaces" : String.join(",", namespaces),
+        "Orderly is running as {} (pid {}) against {}, watching {}; metrics and probes on port {};"
+            + " leader election {}",
+        identity,
+        ProcessHandle.current().pid(),
+        target.describe(),
+        options.namespaces().isEmpty() ? "all namespaces" : String.join(",", options.namespaces()),
         endpoints.port(),
-        leaseNamespace == null ? "off" : "in namespace " + leaseNamespace);
-    CountDownLatch stopped = new CountDownLatch(1);
-    Runtime.getRuntime()
-        .addShutdownHook(
-            new Thread(
-                () -> {
-                  try {
-                    endpoints.close();
-                    operator.close();
-                  } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                  }
-                  client.close();
-                  stopped.countDown();
-                }));
+        options.leaderElection() ? "on" : "off");
+    Shutdown shutdown = new Shutdown(endpoints, operator, client);
+    Thread hook = new Thread(shutdown::run, "orderly-shutdown");
+    Runtime.getRuntime().addShutdownHook(hook);
+    // SIGTERM ends the JVM while this thread waits: the hook stops everything, then it halts.
+    operator.lostLease().join();
+    LOG.error("Exiting with status {}: the Lease was lost", LOST_LEASE);
+    shutdown.run();
     try {
-      stopped.await();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
+      Runtime.getRuntime().removeShutdownHook(hook);
+    } catch (IllegalStateException alreadyShuttingDown) {
+      // A SIGTERM came at the same time; the hook finds everything stopped.
     }
-    return 0;
+    return LOST_LEASE;
   }
 
-  private static LogOutput.Format logFormat(Arguments args) {
-    String format = args.value("log-format").orElse("text");
+  /**
+   * Binds the metrics and probe port before anything else starts, so a taken port ends the command
+   * at once instead of leaving an operator reconciling without probes.
+   */
+  private static OperatorEndpoints serve(
+      int port, MetricsRegistry registry, AtomicReference<OrderlyOperator> running) {
     try {
-      return LogOutput.Format.valueOf(format);
-    } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("--log-format must be text or json, not " + format);
+      return OperatorEndpoints.start(
+          port,
+          registry,
+          () -> running.get() == null || running.get().live(),
+          () -> running.get() != null && running.get().ready());
+    } catch (IOException e) {
+      throw new CommandFailure(
+          "cannot serve metrics and probes on port "
+              + port
+              + ": "
+              + CommandFailure.rootCause(e)
+              + "; stop what uses it, or pass --metrics-port N (0 picks a free port)",
+          e);
+    }
+  }
+
+  private static OrderlyOperator start(
+      KubernetesClient client,
+      HelmJavaClient helm,
+      OrderlyOperator.Settings settings,
+      MetricsRegistry registry,
+      ClusterTarget target) {
+    try {
+      return OrderlyOperator.start(client, helm, settings, registry);
+    } catch (RuntimeException e) {
+      LOG.debug("The operator did not start", e);
+      throw new CommandFailure(
+          "the operator did not start: "
+              + CommandFailure.rootCause(e)
+              + " (tried "
+              + target.describe()
+              + "); check that the OrderedRelease CRD is installed (crds/) and that the"
+              + " kubeconfig's user has the operator's permissions",
+          e);
     }
   }
 
@@ -111,14 +144,6 @@ final class RunCommand {
     return fromConfig == null ? "default" : fromConfig;
   }
 
-  private static String read(String file) {
-    try {
-      return Files.readString(Path.of(file));
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot read kubeconfig " + file, e);
-    }
-  }
-
   private static String hostname() {
     String fromEnv = System.getenv("HOSTNAME");
     if (fromEnv != null && !fromEnv.isBlank()) {
@@ -128,6 +153,37 @@ final class RunCommand {
       return InetAddress.getLocalHost().getHostName();
     } catch (IOException e) {
       return "orderly";
+    }
+  }
+
+  /** Stops the port, the operator and the client once, whoever asks first. */
+  private static final class Shutdown {
+    private final OperatorEndpoints endpoints;
+    private final OrderlyOperator operator;
+    private final KubernetesClient client;
+    private boolean done;
+
+    Shutdown(OperatorEndpoints endpoints, OrderlyOperator operator, KubernetesClient client) {
+      this.endpoints = endpoints;
+      this.operator = operator;
+      this.client = client;
+    }
+
+    synchronized void run() {
+      if (done) {
+        return;
+      }
+      done = true;
+      LOG.info("Orderly is stopping");
+      endpoints.close();
+      try {
+        operator.close();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      } finally {
+        client.close();
+      }
+      LOG.info("Orderly stopped");
     }
   }
 }

@@ -3,6 +3,7 @@ package dev.orderly.reconciler;
 import dev.orderly.helm.HelmFailure;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
@@ -47,6 +48,9 @@ public class HelmOperations implements AutoCloseable {
       Instant endedAt,
       boolean reported)
       implements State {}
+
+  /** How long {@link #close()} waits for a Helm call under way. */
+  static final Duration CLOSE_GRACE = Duration.ofSeconds(2);
 
   private final ExecutorService pool;
   private final Clock clock;
@@ -122,6 +126,9 @@ public class HelmOperations implements AutoCloseable {
       Object result = work.get();
       outcome = new Finished(digest, result, Optional.empty(), attempt, clock.instant(), false);
     } catch (HelmFailure failure) {
+      // Status and an Event carry the reason too, but only the log keeps every attempt.
+      LOG.warn(
+          "Helm operation failed (attempt {}): {}: {}", attempt, failure.reason(), cause(failure));
       outcome = new Finished(digest, null, Optional.of(failure), attempt, clock.instant(), false);
     } catch (RuntimeException e) {
       LOG.warn("Helm operation for {} failed unexpectedly", id, e);
@@ -134,12 +141,26 @@ public class HelmOperations implements AutoCloseable {
     wake.accept(id);
   }
 
-  /** Stops the pool; a Helm call under way is abandoned (it cannot be interrupted). */
+  /** The failure's message, and its cause's when the message does not already say it. */
+  static String cause(HelmFailure failure) {
+    Throwable cause = failure.getCause();
+    String message = String.valueOf(failure.getMessage());
+    if (cause == null || cause.getMessage() == null || message.contains(cause.getMessage())) {
+      return message;
+    }
+    return message + " (caused by " + cause + ")";
+  }
+
+  /**
+   * Stops the pool. A Helm call under way gets {@link #CLOSE_GRACE} to finish, then is abandoned:
+   * it cannot be interrupted, and an install waiting for its hooks may take minutes, far beyond a
+   * pod's grace period after SIGTERM.
+   */
   @Override
   public void close() {
     pool.shutdownNow();
     try {
-      pool.awaitTermination(10, TimeUnit.SECONDS);
+      pool.awaitTermination(CLOSE_GRACE.toMillis(), TimeUnit.MILLISECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }

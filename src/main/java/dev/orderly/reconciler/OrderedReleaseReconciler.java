@@ -237,6 +237,9 @@ public class OrderedReleaseReconciler
 
   @Override
   public DeleteControl cleanup(OrderedRelease resource, Context<OrderedRelease> context) {
+    if (resource.getSpec() == null) {
+      return MissingSpecCleanup.cleanup(resource, events);
+    }
     return teardown.cleanup(resource, context);
   }
 

@@ -17,7 +17,9 @@ import io.javaoperatorsdk.operator.Operator;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -25,6 +27,9 @@ import org.slf4j.LoggerFactory;
 /** Assembles and runs the operator: one controller for OrderedRelease, a Helm pool beside it. */
 public final class OrderlyOperator implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(OrderlyOperator.class);
+
+  /** How long a stop waits for reconciles and Lease renewals already under way. */
+  private static final Duration STOP_GRACE = Duration.ofSeconds(3);
 
   /** The Lease replicas compete for, so only one reconciles at a time. */
   public static final String LEASE_NAME = "orderly-operator";
@@ -36,9 +41,9 @@ public final class OrderlyOperator implements AutoCloseable {
    * @param helmThreads how many Helm operations may run at once
    * @param reconcileThreads JOSDK's reconciler threads; they never wait on Helm or the cluster
    * @param workDir where charts are cached and values files written
-   * @param instance this replica's name, for Events and the Lease
+   * @param instance this replica's name, for Events and the Lease; unique per process, or two
+   *     processes would both lead
    * @param leaseNamespace where the leader-election Lease lives; null runs without election
-   * @param exitOnLostLease end the process when leadership is lost (a pod then restarts clean)
    */
   public record Settings(
       Set<String> namespaces,
@@ -47,8 +52,7 @@ public final class OrderlyOperator implements AutoCloseable {
       Path workDir,
       String instance,
       Clock clock,
-      String leaseNamespace,
-      boolean exitOnLostLease) {
+      String leaseNamespace) {
 
     /** Settings without leader election, as tests and single replicas use. */
     public Settings(
@@ -58,32 +62,41 @@ public final class OrderlyOperator implements AutoCloseable {
         Path workDir,
         String instance,
         Clock clock) {
-      this(namespaces, helmThreads, reconcileThreads, workDir, instance, clock, null, false);
+      this(namespaces, helmThreads, reconcileThreads, workDir, instance, clock, null);
     }
   }
 
   private final Operator operator;
   private final HelmOperations operations;
   private final OrderlyMetrics metrics;
-  private final AtomicBoolean leading;
+  private final Leadership leadership;
   private final AtomicBoolean informersStopped;
+  private boolean closed;
 
   private OrderlyOperator(
       Operator operator,
       HelmOperations operations,
       OrderlyMetrics metrics,
-      AtomicBoolean leading,
+      Leadership leadership,
       AtomicBoolean informersStopped) {
     this.operator = operator;
     this.operations = operations;
     this.metrics = metrics;
-    this.leading = leading;
+    this.leadership = leadership;
     this.informersStopped = informersStopped;
   }
 
   /** Registers the controller and starts it; with election, it reconciles once it leads. */
   public static OrderlyOperator start(KubernetesClient client, HelmClient helm, Settings settings) {
-    MetricsRegistry registry = new MetricsRegistry();
+    return start(client, helm, settings, new MetricsRegistry());
+  }
+
+  /**
+   * As {@link #start(KubernetesClient, HelmClient, Settings)}, recording into {@code registry}, so
+   * its port can be served (and found taken) before the operator starts.
+   */
+  public static OrderlyOperator start(
+      KubernetesClient client, HelmClient helm, Settings settings, MetricsRegistry registry) {
     OrderlyMetrics metrics = new OrderlyMetrics(registry, settings.clock()::instant);
     HelmOperations operations = new HelmOperations(settings.helmThreads(), settings.clock());
     ClusterDiscovery discovery =
@@ -116,7 +129,7 @@ public final class OrderlyOperator implements AutoCloseable {
     OrderedReleaseReconciler reconciler =
         new OrderedReleaseReconciler(
             installer, operations, teardown, sources, events, metrics, settings.clock());
-    AtomicBoolean leading = new AtomicBoolean(settings.leaseNamespace() == null);
+    Leadership leadership = new Leadership(settings.instance(), settings.leaseNamespace() == null);
     AtomicBoolean informersStopped = new AtomicBoolean(false);
     Operator operator =
         new Operator(
@@ -128,6 +141,9 @@ public final class OrderlyOperator implements AutoCloseable {
                   .withUseSSAToPatchPrimaryResource(false)
                   .withSSABasedCreateUpdateMatchForDependentResources(false)
                   .withConcurrentReconciliationThreads(settings.reconcileThreads())
+                  // On stop, a reconcile or Lease renewal under way may finish (none waits long)
+                  // instead of being interrupted half-way.
+                  .withReconciliationTerminationTimeout(STOP_GRACE)
                   .withMetrics(new ReconcileMetrics(registry))
                   .withInformerStoppedHandler(
                       (informer, cause) -> {
@@ -140,7 +156,7 @@ public final class OrderlyOperator implements AutoCloseable {
                       })
                   .withCloseClientOnStop(false);
               if (settings.leaseNamespace() != null) {
-                overrider.withLeaderElectionConfiguration(leaderElection(settings, leading));
+                overrider.withLeaderElectionConfiguration(leaderElection(settings, leadership));
               }
             });
     operator.register(
@@ -161,22 +177,21 @@ public final class OrderlyOperator implements AutoCloseable {
       operations.close();
       throw e;
     }
-    return new OrderlyOperator(operator, operations, metrics, leading, informersStopped);
+    OrderlyOperator started =
+        new OrderlyOperator(operator, operations, metrics, leadership, informersStopped);
+    leadership.onLost(started::stopAfterLostLease);
+    return started;
   }
 
   private static LeaderElectionConfiguration leaderElection(
-      Settings settings, AtomicBoolean leading) {
+      Settings settings, Leadership leadership) {
+    // JOSDK's own reaction to a lost lease (exitOnStopLeading) calls System.exit from the
+    // callback. Its stop() cancels the election, which runs that callback, so a stop in a shutdown
+    // hook (SIGTERM) called System.exit inside shutdown: the JVM waits for the hook, the hook
+    // waits in exit, and the process hangs. Orderly handles the loss itself (Leadership), and
+    // tells its own stop apart from a lease taken away.
     LeaderCallbacks callbacks =
-        new LeaderCallbacks(
-            () -> {
-              LOG.info("{} is now the leader", settings.instance());
-              leading.set(true);
-            },
-            () -> {
-              LOG.info("{} stopped leading", settings.instance());
-              leading.set(false);
-            },
-            leader -> LOG.info("The leader is {}", leader));
+        new LeaderCallbacks(leadership::started, leadership::stopped, leadership::observedLeader);
     return new LeaderElectionConfiguration(
         LEASE_NAME,
         settings.leaseNamespace(),
@@ -185,7 +200,27 @@ public final class OrderlyOperator implements AutoCloseable {
         LeaderElectionConfiguration.RETRY_PERIOD_DEFAULT_VALUE,
         settings.instance(),
         callbacks,
-        settings.exitOnLostLease());
+        false);
+  }
+
+  /**
+   * Stops reconciling for good once the Lease was lost (JOSDK would go on processing events), on a
+   * thread of its own: the election's callback must return before the election can be stopped.
+   */
+  private void stopAfterLostLease() {
+    Thread stopper =
+        new Thread(
+            () -> {
+              try {
+                close();
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              } finally {
+                leadership.lostLease().complete(null);
+              }
+            },
+            "orderly-lost-lease");
+    stopper.start();
   }
 
   /** The operator's metrics. */
@@ -195,7 +230,16 @@ public final class OrderlyOperator implements AutoCloseable {
 
   /** Whether this replica holds the Lease (always true without election). */
   public boolean leading() {
-    return leading.get();
+    return leadership.leading();
+  }
+
+  /**
+   * Completes once this replica lost the Lease it held and has stopped reconciling; the process
+   * should then end, so that it restarts clean and competes again. A {@link #close()} never
+   * completes it. Never completes without election.
+   */
+  public CompletableFuture<Void> lostLease() {
+    return leadership.lostLease().copy();
   }
 
   /** Liveness: no informer has stopped for good. */
@@ -212,8 +256,14 @@ public final class OrderlyOperator implements AutoCloseable {
     return runtime.isStarted() && live() && (!leading() || runtime.allEventSourcesAreHealthy());
   }
 
+  /** Stops reconciling and the Helm pool; idempotent, and safe from a shutdown hook. */
   @Override
-  public void close() throws InterruptedException {
+  public synchronized void close() throws InterruptedException {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    leadership.closing();
     operator.stop();
     operations.close();
   }

@@ -2,6 +2,9 @@ package dev.orderly.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -32,5 +35,14 @@ class CrdInSyncTest {
         .contains("description: \"The chart to install")
         .contains("shortNames:\n    - \"orel\"")
         .contains("status: {}");
+  }
+
+  @Test
+  void theSchemaRequiresSpec() throws IOException {
+    JsonNode crd =
+        new ObjectMapper(new YAMLFactory()).readTree(Path.of("crds").resolve(FILE).toFile());
+    JsonNode schema = crd.at("/spec/versions/0/schema/openAPIV3Schema");
+
+    assertThat(schema.path("required")).extracting(JsonNode::asText).containsExactly("spec");
   }
 }

@@ -43,6 +43,12 @@ class PlanUsageTest {
         "plan --from-cluster "
             + CHART
             + " -a x/v1   | --from-cluster takes the Kubernetes and API versions from the cluster",
+        "plan "
+            + CHART
+            + " --kubeconfig k.yaml     | --kubeconfig is only read with --from-cluster",
+        "plan "
+            + CHART
+            + " --bogus                 | unknown option --bogus (see orderly plan --help)",
       })
   void usageMistakesExitWithTwoAndSayWhatIsWrong(String commandLine, String message) {
     CliRun run = CliRun.of(commandLine.trim().split("\\s+"));
@@ -127,5 +133,34 @@ class PlanUsageTest {
         .contains("--api-versions L, -a")
         .contains("Contacts no cluster unless --from-cluster is given (lookup returns nothing")
         .contains("-o table|json");
+  }
+
+  @Test
+  void planHelpPrintsItsUsageWhateverElseIsGiven() {
+    CliRun run = CliRun.of("plan", "--from-cluster", "--bogus", "--help");
+
+    assertThat(run.exitCode()).isZero();
+    assertThat(run.out()).isEqualTo(Usage.PLAN);
+    assertThat(run.err()).isEmpty();
+  }
+
+  @Test
+  void anUnknownCommandIsOneLine() {
+    CliRun run = CliRun.of("deploy", "--help");
+
+    assertThat(run.exitCode()).isEqualTo(2);
+    assertThat(run.out()).isEmpty();
+    assertThat(run.err())
+        .isEqualTo(
+            "orderly: unknown command 'deploy'; the commands are plan and run (see --help)\n");
+  }
+
+  @Test
+  void noCommandPrintsTheOverviewAsAnError() {
+    CliRun run = CliRun.of();
+
+    assertThat(run.exitCode()).isEqualTo(2);
+    assertThat(run.out()).isEmpty();
+    assertThat(run.err()).isEqualTo(Usage.overview());
   }
 }

@@ -105,6 +105,14 @@ class OrderlyChartTest {
               assertThat(env.at("/valueFrom/fieldRef/fieldPath").asText())
                   .isEqualTo("metadata.namespace");
             });
+    assertThat(container.path("env"))
+        .as("the leader identity: one per pod")
+        .anySatisfy(
+            env -> {
+              assertThat(env.path("name").asText()).isEqualTo("POD_NAME");
+              assertThat(env.at("/valueFrom/fieldRef/fieldPath").asText())
+                  .isEqualTo("metadata.name");
+            });
     assertThat(container.at("/resources/requests/cpu").asText()).isEqualTo("100m");
     assertThat(container.at("/resources/requests/memory").asText()).isEqualTo("256Mi");
     assertThat(container.at("/resources/limits/memory").asText()).isEqualTo("512Mi");

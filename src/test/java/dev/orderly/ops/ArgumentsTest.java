@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.orderly.cli.Arguments;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /** {@link Arguments} parses options as {@code orderly run} and {@code orderly plan} read them. */
@@ -64,8 +65,24 @@ class ArgumentsTest {
         .hasMessage("--reconcile-threads needs a positive whole number, not x");
   }
 
+  @Test
+  void leaderElectionTakesOnlyTrueOrFalse() {
+    assertThatThrownBy(() -> leaderElection("run", "--leader-election=yes"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("--leader-election takes true or false, not 'yes'");
+  }
+
+  @Test
+  void anUnknownOptionIsNamedAsTyped() {
+    Arguments args = Arguments.parse(new String[] {"--namespace", "a", "-x"});
+
+    assertThatThrownBy(() -> args.requireKnown("run", Set.of("namespace")))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("unknown option -x (see orderly run --help)");
+  }
+
   /** What RunCommand decides from the arguments. */
   private static boolean leaderElection(String... words) {
-    return Arguments.parse(words).value("leader-election").map(Boolean::parseBoolean).orElse(true);
+    return Arguments.parse(words).bool("leader-election", true);
   }
 }

@@ -35,11 +35,11 @@ final class OperatorClients {
   private OperatorClients() {}
 
   /**
-   * A client for an operator replica. The test API server has no authorizer and refuses the
-   * SelfSubjectRulesReview JOSDK posts before it joins the leader election (422, the review has no
-   * name), which fails {@code Operator.start()}. This client sends the review with a name and with
-   * the answer an API server would give for an identity holding {@code rules}, which the server
-   * then echoes back; every other request goes out untouched.
+   * A client for an operator replica. JOSDK posts a SelfSubjectRulesReview before it joins the
+   * leader election, and refuses to start without the Lease permissions. The test API server has no
+   * authorizer and allows everything; this client sends the review with the answer an API server
+   * would give for an identity holding {@code rules}, which the server then echoes back; every
+   * other request goes out untouched.
    */
   static KubernetesClient operator(TestApiServer server, List<ResourceRule> rules) {
     return build(server, new RulesReviewAnswer(rules));

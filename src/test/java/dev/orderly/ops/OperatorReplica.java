@@ -59,7 +59,7 @@ final class OperatorReplica implements AutoCloseable {
               client,
               new HelmJavaClient(server.kubeconfig()),
               new OrderlyOperator.Settings(
-                  namespaces, 2, 4, workDir, name, Clock.systemUTC(), leaseNamespace, false));
+                  namespaces, 2, 4, workDir, name, Clock.systemUTC(), leaseNamespace));
       return new OperatorReplica(name, client, workDir, operator);
     } catch (RuntimeException e) {
       client.close();

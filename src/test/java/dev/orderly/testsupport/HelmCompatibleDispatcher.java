@@ -42,6 +42,8 @@ import org.slf4j.LoggerFactory;
  *   <li>JSON merge patches follow RFC 7386 (the stock store appends to lists and stores nulls).
  *   <li>A Secret written as Kubernetes protobuf (client-go 0.35 clientsets, i.e. Helm's release
  *       storage) is decoded; any other protobuf body gets 415.
+ *   <li>A SelfSubjectRulesReview (JOSDK's check of its Lease permissions) is answered by {@link
+ *       RulesReviews}: every verb on every resource, unless the review already carries a status.
  *   <li>Every request is journaled for {@link TestApiServer#requests()}.
  * </ul>
  *
@@ -196,6 +198,9 @@ class HelmCompatibleDispatcher extends KubernetesCrudDispatcher {
     }
     if (method.equals("POST") && withoutQuery(request.getPath()).equals(CRDS)) {
       return createCrd(request);
+    }
+    if (method.equals("POST") && withoutQuery(request.getPath()).equals(RulesReviews.PATH)) {
+      return RulesReviews.answer(request);
     }
     return super.dispatch(request);
   }

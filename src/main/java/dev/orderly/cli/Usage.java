@@ -1,0 +1,82 @@
+package dev.orderly.cli;
+
+import dev.orderly.chart.KubeCapabilities;
+import java.util.Optional;
+
+/** The help texts: one per command, and the overview {@code orderly --help} prints. */
+final class Usage {
+  private Usage() {}
+
+  static final String PLAN =
+      """
+      Usage: orderly plan <chart> [options]
+             orderly plan <chart> --from-cluster [options] [--kubeconfig FILE]
+             orderly plan --from-cluster --release NAME [--namespace NS] [--kubeconfig FILE]
+
+      Print the teardown Orderly would perform for a chart, then its hook findings.
+      Contacts no cluster unless --from-cluster is given (lookup returns nothing, as in
+      helm template). Exit status: 0 clean, 1 hook findings, 2 usage, chart or cluster error.
+
+        --values FILE, -f    a values file (repeatable; later files win)
+        --set a=1,b.c=x      values as helm takes them: comma-separated, {x,y} for a
+                             list, \\, for a literal comma (repeatable)
+        --release NAME       release name (default: the chart's name)
+        --namespace NS, -n   release namespace (default: default)
+        --kube-version V     Kubernetes version to render for (default: %s)
+        --api-versions L, -a API versions .Capabilities.APIVersions.Has finds besides
+                             Helm's built-in ones (repeatable, comma-separated)
+        -o table|json        output format (default: table)
+        --from-cluster       with a chart: render for the cluster's version and API
+                             versions; without: plan from the release's latest record
+        --kubeconfig FILE    with --from-cluster (default: KUBECONFIG, ~/.kube/config)
+        --hook-timeout 5m    shown hook timeout (default 5m, as spec.uninstall)
+        --timeout 10m        shown timeout of phases 2-7 (default 10m)
+        --crds Keep|Delete   as spec.uninstall.crds, for CRDs in templates/ (Keep)
+        --help, -h           print this help
+      """
+          .formatted(KubeCapabilities.DEFAULT_KUBE_VERSION);
+
+  static final String RUN =
+      """
+      Usage: orderly run [options]
+
+      Run the operator against a cluster until SIGTERM or SIGINT.
+      Exit status: 1 when leadership was lost (restart to compete again), 2 for a usage error,
+      a kubeconfig that cannot be used, a cluster that cannot be reached or a port that is taken.
+
+        --kubeconfig FILE    kubeconfig (default: KUBECONFIG, ~/.kube/config, in-cluster)
+        --namespaces a,b     namespaces to watch (default: all)
+        --helm-threads N     Helm operations at once (default 4)
+        --reconcile-threads N  reconciler threads (default 10)
+        --work-dir DIR       chart cache and scratch space (default: java.io.tmpdir/orderly)
+        --leader-election=true|false  elect a leader via Lease orderly-operator in
+                             $POD_NAMESPACE (default: true)
+        --metrics-port N     /metrics, /healthz, /readyz (default 8080; 0 picks one)
+        --log-format text|json  log line format (default: text)
+        --help, -h           print this help
+      """;
+
+  /** The overview: the commands, then each command's help. */
+  static String overview() {
+    return """
+        Usage: orderly <command> [options]
+
+        Commands:
+          plan   Print the teardown Orderly would perform for a chart, then its hook findings.
+          run    Run the operator against a cluster.
+
+        """
+        + PLAN
+        + "\n"
+        + RUN;
+  }
+
+  /** The help of {@code command}, or empty when there is no such command. */
+  static Optional<String> of(String command) {
+    return switch (command) {
+      case "plan" -> Optional.of(PLAN);
+      case "run" -> Optional.of(RUN);
+      default -> Optional.empty();
+    };
+  }
+}
