@@ -54,6 +54,9 @@ final class NodeStandIn implements AutoCloseable {
     }
   }
 
+  /** A Job pod the stand-in ended, and when. */
+  record EndedJobPod(String namespace, String pod, boolean succeeded, Instant at) {}
+
   /** A call a pod makes at preStop; answers the HTTP status the server gave. */
   @FunctionalInterface
   interface Probe {
@@ -67,6 +70,7 @@ final class NodeStandIn implements AutoCloseable {
   private final Set<String> handled = ConcurrentHashMap.newKeySet();
   private final Map<String, KubernetesClient> podClients = new ConcurrentHashMap<>();
   private final List<ProbeResult> probes = new CopyOnWriteArrayList<>();
+  private final List<EndedJobPod> endedJobPods = new CopyOnWriteArrayList<>();
   private volatile Function<Pod, Optional<Probe>> probeFor = pod -> Optional.empty();
   private volatile Function<Pod, JobPodEnd> jobPodEnd =
       pod -> new JobPodEnd(true, Duration.ofSeconds(1));
@@ -131,6 +135,10 @@ final class NodeStandIn implements AutoCloseable {
 
   List<ProbeResult> probes() {
     return List.copyOf(probes);
+  }
+
+  List<EndedJobPod> endedJobPods() {
+    return List.copyOf(endedJobPods);
   }
 
   List<String> nodes() {
@@ -232,7 +240,15 @@ final class NodeStandIn implements AutoCloseable {
     if (ownerKind(pod).equals("Job")) {
       JobPodEnd end = jobPodEnd.apply(pod);
       executor.schedule(
-          () -> edit(pod, end.succeeded() ? "Succeeded" : "Failed", end.succeeded() ? 0 : 1),
+          () -> {
+            edit(pod, end.succeeded() ? "Succeeded" : "Failed", end.succeeded() ? 0 : 1);
+            endedJobPods.add(
+                new EndedJobPod(
+                    pod.getMetadata().getNamespace(),
+                    pod.getMetadata().getName(),
+                    end.succeeded(),
+                    Instant.now()));
+          },
           end.after().toMillis(),
           TimeUnit.MILLISECONDS);
     }
