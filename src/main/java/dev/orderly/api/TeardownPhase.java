@@ -15,6 +15,11 @@ public enum TeardownPhase {
   Rbac,
   Release,
   PostDeleteHooks,
+  /**
+   * The release's own Namespace objects, last of all: deleting a Namespace deletes everything in it
+   * at once, RBAC included, and nothing, a post-delete hook included, can be created in it after.
+   */
+  Namespaces,
   /** Everything is gone; the finalizer may be removed. */
   Done;
 

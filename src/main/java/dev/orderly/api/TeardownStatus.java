@@ -19,7 +19,9 @@ public class TeardownStatus {
 
   @JsonPropertyDescription(
       "When the object phases (CustomResources to Rbac) and the CRD deletions of the Release"
-          + " phase run out of time: spec.uninstall.timeout after they began (RFC 3339).")
+          + " phase run out of time: spec.uninstall.timeout after they began; from the Namespaces"
+          + " phase on, when it runs out of time: spec.uninstall.timeout after it began (RFC"
+          + " 3339).")
   private String deadline;
 
   @JsonPropertyDescription("The Helm revision whose record the teardown was planned from.")

@@ -50,7 +50,8 @@ public class UninstallOptions {
   @Pattern(Durations.PATTERN)
   @JsonPropertyDescription(
       "How long the object phases (CustomResources to Rbac) and the CRD deletions of the Release"
-          + " phase may take together. Defaults to 10m.")
+          + " phase may take together; the Namespaces phase, after the post-delete hooks, may"
+          + " take as long again on its own. Defaults to 10m.")
   private String timeout = "10m";
 
   @Default("5m")

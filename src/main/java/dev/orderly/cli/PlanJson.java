@@ -34,7 +34,8 @@ import java.util.List;
  *
  * <p>{@code action} is RunHook, Delete, Keep or RemoveRelease; {@code leftInPlace.reason} is Kept,
  * ChartCrd, HookNotRun, HookLeftAfterRun or DroppedByHelm. Phases 2-7 share {@code
- * options.timeout}, and so does phase 8 when {@code options.crds} is Delete.
+ * options.timeout}, and so does phase 8 when {@code options.crds} is Delete; phase 10 has a timeout
+ * of the same length of its own.
  */
 final class PlanJson {
 

@@ -46,6 +46,8 @@ final class PlanWording {
           "run each post-delete hook in turn and wait for it (timeout "
               + options.getHookTimeout()
               + " each)";
+      case Namespaces ->
+          "delete the release's Namespaces, only now that no hook needs them, wait until gone";
       case Done -> "done";
     };
   }
@@ -56,6 +58,8 @@ final class PlanWording {
       case PreDeleteHooks, PostDeleteHooks -> options.getHookTimeout();
       case CustomResources, Admission, DaemonSets, Workloads, ConfigAndNetwork, Rbac ->
           options.getTimeout();
+      // A timeout of its own, as long, which starts when the phase does.
+      case Namespaces -> options.getTimeout();
       // Deleting CRDs shares the object phases' time; removing the record is one request.
       case Release ->
           options.getCrds() == UninstallOptions.CrdPolicy.Delete ? options.getTimeout() : null;
@@ -75,7 +79,11 @@ final class PlanWording {
         + (options.getCrds() == UninstallOptions.CrdPolicy.Delete
             ? " and the CRD deletions of " + (TeardownPhase.Release.ordinal() + 1)
             : "")
-        + " together; on timeout "
+        + " together, "
+        + options.getTimeout()
+        + " for phase "
+        + (TeardownPhase.Namespaces.ordinal() + 1)
+        + "; on timeout "
         + options.getOnTimeout()
         + (options.getOnTimeout() == UninstallOptions.OnTimeout.Fail
             ? ": stall and retry"

@@ -30,7 +30,7 @@ final class Usage {
                              versions; without: plan from the release's latest record
         --kubeconfig FILE    with --from-cluster (default: KUBECONFIG, ~/.kube/config)
         --hook-timeout 5m    shown hook timeout (default 5m, as spec.uninstall)
-        --timeout 10m        shown timeout of phases 2-7 (default 10m)
+        --timeout 10m        shown timeout of phases 2-7, and of 10 (default 10m)
         --crds Keep|Delete   as spec.uninstall.crds, for CRDs in templates/ (Keep)
         --help, -h           print this help
       """

@@ -174,7 +174,12 @@ public class TeardownCoordinator {
     TeardownPhase next = finished.next();
     teardown.setPhase(next);
     teardown.setPhaseStartedAt(now().toString());
-    if (next == TeardownPhase.CustomResources && teardown.getDeadline() == null) {
+    // The object phases share one deadline from CustomResources on. The Namespaces phase gets a
+    // deadline of its own, as long: the post-delete hooks before it have their own timeouts and
+    // could otherwise use up its time before it even began.
+    boolean objectPhasesBegin =
+        next == TeardownPhase.CustomResources && teardown.getDeadline() == null;
+    if (objectPhasesBegin || next == TeardownPhase.Namespaces) {
       Duration timeout =
           Durations.parse(resource.getSpec().getUninstall().getTimeout(), Duration.ofMinutes(10));
       teardown.setDeadline(now().plus(timeout).toString());

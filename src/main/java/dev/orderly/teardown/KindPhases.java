@@ -131,15 +131,16 @@ public final class KindPhases {
               "LimitRange",
               "ResourceQuota",
               "NetworkPolicy",
-              // Helm puts unknown kinds after everything; Namespace and PriorityClass stay last
-              // because deleting a Namespace takes everything in it along.
+              // Helm puts unknown kinds after everything; PriorityClass stays last, after the
+              // objects whose pods may name it. Namespaces have a phase of their own.
               OTHER,
-              "Namespace",
               "PriorityClass"),
           // Bindings before what they bind, and ServiceAccounts last of all, so no identity loses
           // its permissions while anything that might still use them exists.
           TeardownPhase.Rbac,
-          List.of("RoleBinding", "ClusterRoleBinding", "Role", "ClusterRole", "ServiceAccount"));
+          List.of("RoleBinding", "ClusterRoleBinding", "Role", "ClusterRole", "ServiceAccount"),
+          TeardownPhase.Namespaces,
+          List.of("Namespace"));
 
   private static final Set<String> WORKLOAD_KINDS = Set.copyOf(ORDER.get(TeardownPhase.Workloads));
 
@@ -176,7 +177,8 @@ public final class KindPhases {
   /**
    * The phase that deletes objects of this kind. CRDs map to {@code Release}: they are kept unless
    * {@code spec.uninstall.crds} is Delete, and then go after Helm's record, once every other object
-   * of the release, its custom resources first, is gone.
+   * of the release, its custom resources first, is gone. Namespaces go in {@code Namespaces}, after
+   * the post-delete hooks, which may run inside them.
    */
   public static TeardownPhase phaseOf(String apiVersion, String kind) {
     if (isCustomResource(apiVersion)) {
@@ -196,6 +198,9 @@ public final class KindPhases {
     }
     if (RBAC_GROUP.equals(ReleaseObject.groupOf(apiVersion)) || "ServiceAccount".equals(kind)) {
       return TeardownPhase.Rbac;
+    }
+    if ("Namespace".equals(kind)) {
+      return TeardownPhase.Namespaces;
     }
     return TeardownPhase.ConfigAndNetwork;
   }

@@ -16,7 +16,8 @@ import java.util.Map;
  * @param steps the whole step list; the decider updates the current phase's steps in place
  * @param observed observations by index into {@code steps}; a missing entry means absent
  * @param keepHistory keep Helm's record, marked uninstalled, rather than remove it
- * @param objectDeadline when the object phases run out of time (spec.uninstall.timeout)
+ * @param objectDeadline when the current object phase runs out of time (spec.uninstall.timeout
+ *     after CustomResources began, shared up to Release; after Namespaces began, for Namespaces)
  * @param force orderly.dev/force: stop waiting and go straight on
  * @param skipHooks orderly.dev/skip-hooks: run no more hooks
  */

@@ -14,8 +14,8 @@ import java.util.Set;
 
 /**
  * Builds the {@link TeardownPlan} of a release: pre-delete hooks in {@link HookOrder}, the
- * release's objects phase by phase in {@link KindPhases} rank, Helm's record, then post-delete
- * hooks. Pure: the same inputs always give the same plan.
+ * release's objects phase by phase in {@link KindPhases} rank, Helm's record, post-delete hooks,
+ * then the release's Namespaces. Pure: the same inputs always give the same plan.
  *
  * <p>Objects annotated {@code helm.sh/resource-policy} (with any value, as Helm) are listed as
  * {@link PlannedStep.Action#Keep} and never deleted. A CustomResourceDefinition in the record was
@@ -113,17 +113,12 @@ public final class TeardownPlanner {
               TeardownPhase.PreDeleteHooks, HelmHook.PRE_DELETE, hooks, releaseNamespace, scopes));
     }
     List<PlannedStep> objectSteps = objectSteps(objects, releaseNamespace, uninstall, scopes);
+    steps.addAll(phasesFrom(TeardownPhase.PreDeleteHooks, TeardownPhase.Release, objectSteps));
     // Helm's record goes first in its phase, before any CRD the spec asks to delete.
-    int release = 0;
-    while (release < objectSteps.size()
-        && objectSteps.get(release).phase().compareTo(TeardownPhase.Release) < 0) {
-      release++;
-    }
-    steps.addAll(objectSteps.subList(0, release));
     steps.add(
         PlannedStep.removeRelease(
             releaseName, releaseNamespace, uninstall.isKeepHistory() ? KEEP_HISTORY_REASON : null));
-    steps.addAll(objectSteps.subList(release, objectSteps.size()));
+    steps.addAll(phasesFrom(TeardownPhase.Release, TeardownPhase.PostDeleteHooks, objectSteps));
     if (!uninstall.isDisableHooks()) {
       steps.addAll(
           hookSteps(
@@ -133,7 +128,17 @@ public final class TeardownPlanner {
               releaseNamespace,
               scopes));
     }
+    // The release's Namespaces last, after the post-delete hooks that may run inside them.
+    steps.addAll(phasesFrom(TeardownPhase.Namespaces, TeardownPhase.Done, objectSteps));
     return new TeardownPlan(releaseName, releaseNamespace, revision, steps);
+  }
+
+  /** The steps of the phases from {@code first} up to, not including, {@code end}, in order. */
+  private static List<PlannedStep> phasesFrom(
+      TeardownPhase first, TeardownPhase end, List<PlannedStep> steps) {
+    return steps.stream()
+        .filter(step -> step.phase().compareTo(first) >= 0 && step.phase().compareTo(end) < 0)
+        .toList();
   }
 
   private static List<PlannedStep> hookSteps(

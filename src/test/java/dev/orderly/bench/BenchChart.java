@@ -18,7 +18,7 @@ final class BenchChart {
   /** Every object the teardown deletes besides hooks: 2 DaemonSets and 20 others. */
   static final int OBJECTS = 22;
 
-  /** Phase changes a teardown makes: into each of PreDeleteHooks .. PostDeleteHooks, then Done. */
+  /** Phase changes a teardown makes: into each of PreDeleteHooks .. Namespaces, then Done. */
   static final int PHASES = TeardownPhase.values().length;
 
   private BenchChart() {}

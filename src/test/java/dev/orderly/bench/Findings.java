@@ -68,8 +68,8 @@ final class Findings {
     if (events > 0) {
       findings.add(
           String.format(
-              "**%.0f Events per teardown**, by design (one per phase change, even for the empty"
-                  + " CustomResources and PostDeleteHooks phases, one per hook, one at the end).",
+              "**%.0f Events per teardown**, by design (one per phase change, empty phases"
+                  + " included, one per hook, one at the end).",
               events));
     }
     return findings;

@@ -101,7 +101,8 @@ class PlanValuesTest {
   void defaultTimeoutsAreTheOperatorsDefaults() {
     assertThat(CliRun.of("plan", CHART).out())
         .contains(
-            "Timeouts:  5m per hook, 10m for phases 2-7 together; on timeout Fail: stall and retry")
+            "Timeouts:  5m per hook, 10m for phases 2-7 together, 10m for phase 10; on timeout"
+                + " Fail: stall and retry")
         .contains("Deletes:   propagationPolicy Foreground");
   }
 }

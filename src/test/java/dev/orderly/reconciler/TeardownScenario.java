@@ -35,7 +35,8 @@ final class TeardownScenario implements AutoCloseable {
           "ConfigAndNetwork",
           "Rbac",
           "Release",
-          "PostDeleteHooks");
+          "PostDeleteHooks",
+          "Namespaces");
 
   final OperatorHarness harness;
   final ClusterSimulator simulator;

@@ -29,7 +29,7 @@ class KindPhasesTest {
     "v1, Secret, ConfigAndNetwork, false, false",
     "v1, PersistentVolumeClaim, ConfigAndNetwork, false, false",
     "v1, PersistentVolume, ConfigAndNetwork, false, true",
-    "v1, Namespace, ConfigAndNetwork, false, true",
+    "v1, Namespace, Namespaces, false, true",
     "v1, ResourceQuota, ConfigAndNetwork, false, false",
     "v1, LimitRange, ConfigAndNetwork, false, false",
     "v1, Endpoints, ConfigAndNetwork, false, false",
@@ -150,7 +150,7 @@ class KindPhasesTest {
                 "admissionregistration.k8s.io/v1alpha1 MutatingAdmissionPolicyBinding",
                 "admissionregistration.k8s.io/v1alpha1 MutatingAdmissionPolicy")),
         Arguments.of(
-            "ConfigAndNetwork: Helm's order, others, Namespace last",
+            "ConfigAndNetwork: Helm's order, others, PriorityClass last",
             List.of(
                 "networking.k8s.io/v1 Ingress",
                 "v1 Service",
@@ -160,7 +160,6 @@ class KindPhasesTest {
                 "policy/v1 PodDisruptionBudget",
                 "networking.k8s.io/v1 NetworkPolicy",
                 "discovery.k8s.io/v1 EndpointSlice",
-                "v1 Namespace",
                 "scheduling.k8s.io/v1 PriorityClass")));
   }
 

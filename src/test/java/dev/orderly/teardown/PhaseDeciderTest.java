@@ -204,7 +204,8 @@ class PhaseDeciderTest {
         "DaemonSets",
         "Workloads",
         "ConfigAndNetwork",
-        "Rbac"
+        "Rbac",
+        "Namespaces"
       })
   void objectPhasesDeleteEverythingThenWaitUntilGone(TeardownPhase phase) {
     object(phase, "Thing", "a");

@@ -144,6 +144,50 @@ class TeardownPlannerTest {
   }
 
   @Test
+  void theReleasesNamespacesGoLastAfterThePostDeleteHooksThatRunInThem() {
+    List<ReleaseObject> objects =
+        ManifestObjects.parse(
+            """
+            apiVersion: v1
+            kind: Namespace
+            metadata: {name: workspace}
+            ---
+            apiVersion: v1
+            kind: ConfigMap
+            metadata: {name: cm, namespace: workspace}
+            ---
+            apiVersion: scheduling.k8s.io/v1
+            kind: PriorityClass
+            metadata: {name: urgent}
+            ---
+            apiVersion: v1
+            kind: ServiceAccount
+            metadata: {name: sa, namespace: workspace}
+            """);
+    HelmHook cleanup =
+        new HelmHook(
+            "cleanup",
+            "Job",
+            "t.yaml",
+            "apiVersion: batch/v1\nkind: Job\nmetadata: {name: cleanup, namespace: workspace}\n",
+            List.of("post-delete"),
+            0,
+            List.of());
+
+    TeardownPlan plan = plan(objects, List.of(cleanup), options());
+
+    assertThat(plan.steps())
+        .extracting(TeardownPlannerTest::line)
+        .containsExactly(
+            "ConfigAndNetwork Delete v1 ConfigMap workspace/cm",
+            "ConfigAndNetwork Delete scheduling.k8s.io/v1 PriorityClass -/urgent",
+            "Rbac Delete v1 ServiceAccount workspace/sa",
+            "Release RemoveRelease helm.sh/release.v1 Release apps/rel",
+            "PostDeleteHooks RunHook batch/v1 Job workspace/cleanup w=0 [before-hook-creation]",
+            "Namespaces Delete v1 Namespace -/workspace");
+  }
+
+  @Test
   void aHugeHookWeightRunsLastAndIsPersistedWhole() {
     List<HelmHook> hooks =
         List.of(
@@ -228,7 +272,11 @@ class TeardownPlannerTest {
   void defaultsNamespacesByScope(String apiVersion, String kind, String ns, String expected) {
     TeardownPlan plan = plan(List.of(ReleaseObject.of(apiVersion, kind, ns, "o")), List.of(), null);
 
-    assertThat(plan.steps().get(0).namespace()).isEqualTo(expected);
+    assertThat(plan.steps())
+        .filteredOn(step -> step.name().equals("o"))
+        .singleElement()
+        .extracting(PlannedStep::namespace)
+        .isEqualTo(expected);
   }
 
   @Test
