@@ -3,13 +3,16 @@ package dev.orderly.chart;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * The example charts' values that let an end-to-end test point them at servers of its own: the
- * webhook's URL and CA bundle, the APIService's CA bundle.
+ * webhook's URL and CA bundle, the APIService's CA bundle, the own-namespace chart's Namespace.
  */
 class ExampleChartValuesTest {
   private static final Path EXAMPLES = Path.of("charts/examples");
@@ -57,6 +60,36 @@ class ExampleChartValuesTest {
             apiServiceSpec(request("aggregated-api").withSetValue("apiService.caBundle", "Q0EK")))
         .containsEntry("caBundle", "Q0EK")
         .doesNotContainKey("insecureSkipTLSVerify");
+  }
+
+  @ParameterizedTest
+  @CsvSource({"'', web-workspace", "team-a, team-a"})
+  void theWorkspaceNamespaceIsNamedFromAValueAndHoldsEveryObjectAndHook(
+      String value, String namespace) {
+    List<RenderedObject> objects =
+        new ChartRenderer(new HelmJavaTemplater(), workRoot)
+            .render(request("own-namespace").withSetValue("namespace", value))
+            .objects();
+
+    assertThat(objects)
+        .filteredOn(o -> o.kind().equals("Namespace"))
+        .singleElement()
+        .extracting(RenderedObject::name)
+        .isEqualTo(namespace);
+    assertThat(objects)
+        .filteredOn(o -> !o.kind().equals("Namespace"))
+        .extracting(RenderedObject::namespace)
+        .hasSize(8)
+        .containsOnly(namespace);
+    assertThat(objects)
+        .filteredOn(o -> o.kind().equals("Job"))
+        .singleElement()
+        .satisfies(
+            job -> {
+              assertThat(job.annotations()).containsEntry("helm.sh/hook", "post-delete");
+              assertThat(path(job.object(), "spec", "template", "spec"))
+                  .containsEntry("serviceAccountName", "web-archive");
+            });
   }
 
   private RenderRequest request(String chart) {

@@ -30,7 +30,8 @@ class PlanCommandTest {
         Arguments.of("webhook-backend", 0),
         Arguments.of("aggregated-api", 0),
         Arguments.of("policy-and-weights", 1),
-        Arguments.of("kube-version", 0));
+        Arguments.of("kube-version", 0),
+        Arguments.of("own-namespace", 0));
   }
 
   @ParameterizedTest(name = "{0}")

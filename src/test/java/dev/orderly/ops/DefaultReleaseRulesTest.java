@@ -73,7 +73,7 @@ class DefaultReleaseRulesTest {
   }
 
   @ParameterizedTest(name = "{0}")
-  @CsvSource({"node-agent", "hook-ordering"})
+  @CsvSource({"node-agent", "hook-ordering", "own-namespace"})
   void holdsEveryPermissionTheExampleChartsRolesGrant(String chart) throws IOException {
     List<String> missing = new ArrayList<>();
     for (JsonNode role : roles(Path.of("charts/examples", chart))) {
