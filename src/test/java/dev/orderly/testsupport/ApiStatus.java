@@ -56,6 +56,7 @@ final class ApiStatus {
   private static String reason(int code, String method) {
     return switch (code) {
       case 400 -> "BadRequest";
+      case 403 -> "Forbidden";
       case 404 -> "NotFound";
       case 405 -> "MethodNotAllowed";
       // The CRUD dispatcher answers 409 both for a duplicate create and a stale resourceVersion.

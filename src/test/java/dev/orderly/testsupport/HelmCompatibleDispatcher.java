@@ -80,6 +80,11 @@ import org.slf4j.LoggerFactory;
  *   <li>No controllers run here: garbage collection, DaemonSet Pods, Job completion and Pod
  *       termination come only from a test's {@code ClusterSimulator}; no namespace cascade. An
  *       object with finalizers gets a deletionTimestamp and stays until they are removed.
+ *   <li><b>Namespace lifecycle</b> ({@link NamespaceLifecycle}): a create in a namespace whose
+ *       Namespace object is terminating is refused as kube-apiserver refuses it. A create in a
+ *       namespace that does not exist succeeds, and a Namespace without finalizers is removed at
+ *       once, without the namespace controller's cascade, so it is terminating only while a test
+ *       holds it with a finalizer of its own.
  *   <li>Label selectors support {@code =}, {@code ==}, {@code !=}, {@code key} and {@code !key},
  *       not {@code in}/{@code notin}. A resource type missing from discovery is still stored.
  * </ul>
@@ -107,6 +112,7 @@ class HelmCompatibleDispatcher extends KubernetesCrudDispatcher {
   private final ApiDiscovery discovery = new ApiDiscovery(this::storedCrds);
   private final PatchRequests patches = new PatchRequests(this);
   private final ForegroundDeletions deletions = new ForegroundDeletions(this);
+  private final NamespaceLifecycle namespaces = new NamespaceLifecycle(this);
   private final List<ApiRequest> journal = Collections.synchronizedList(new ArrayList<>());
 
   @Override
@@ -195,6 +201,12 @@ class HelmCompatibleDispatcher extends KubernetesCrudDispatcher {
     }
     if (method.equals("DELETE")) {
       return deletions.delete(request, path.get());
+    }
+    if (method.equals("POST")) {
+      Optional<MockResponse> refused = namespaces.refuseCreate(path.get());
+      if (refused.isPresent()) {
+        return refused.get();
+      }
     }
     if (method.equals("POST") && withoutQuery(request.getPath()).equals(CRDS)) {
       return createCrd(request);

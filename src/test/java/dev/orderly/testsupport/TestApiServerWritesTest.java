@@ -6,6 +6,8 @@ import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.StatusCause;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -24,7 +26,10 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-/** Creates, status subresources, watches and the request journal through the fabric8 client. */
+/**
+ * Creates, status subresources, watches, namespace lifecycle and the request journal through the
+ * fabric8 client.
+ */
 class TestApiServerWritesTest {
 
   private static final String NS = "writes";
@@ -98,6 +103,44 @@ class TestApiServerWritesTest {
 
     assertThat(response.statusCode()).isEqualTo(405);
     assertThat(response.body()).contains("\"reason\":\"MethodNotAllowed\"");
+  }
+
+  @Test
+  void nothingCanBeCreatedInATerminatingNamespace() {
+    client
+        .namespaces()
+        .resource(
+            new NamespaceBuilder()
+                .withNewMetadata()
+                .withName("closing")
+                .withFinalizers("test.orderly.dev/hold")
+                .endMetadata()
+                .build())
+        .create();
+    client.configMaps().inNamespace("closing").resource(configMap("before", Map.of())).create();
+    client.namespaces().withName("closing").delete();
+
+    assertThatThrownBy(
+            () ->
+                client
+                    .configMaps()
+                    .inNamespace("closing")
+                    .resource(configMap("after", Map.of()))
+                    .create())
+        .isInstanceOfSatisfying(
+            KubernetesClientException.class,
+            e -> {
+              assertThat(e.getCode()).isEqualTo(403);
+              assertThat(e.getStatus().getReason()).isEqualTo("Forbidden");
+              assertThat(e.getStatus().getDetails().getCauses())
+                  .extracting(StatusCause::getReason)
+                  .containsExactly("NamespaceTerminating");
+              assertThat(e.getMessage()).contains("because it is being terminated");
+            });
+    assertThat(client.configMaps().inNamespace("closing").withName("before").get())
+        .as("what is already there stays until the namespace controller removes it")
+        .isNotNull();
+    client.configMaps().inNamespace(NS).resource(configMap("elsewhere", Map.of())).create();
   }
 
   @Test
