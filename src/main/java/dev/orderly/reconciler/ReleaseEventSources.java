@@ -2,6 +2,7 @@ package dev.orderly.reconciler;
 
 import dev.orderly.api.DaemonSetSelector;
 import dev.orderly.api.OrderedRelease;
+import dev.orderly.api.TeardownStep;
 import dev.orderly.api.ValuesReference;
 import dev.orderly.kube.StepObserver;
 import io.fabric8.kubernetes.api.model.ConfigMap;
@@ -96,11 +97,13 @@ public class ReleaseEventSources implements StepObserver.PodCounter {
 
   /**
    * Index keys for a release being torn down: the namespaces whose Jobs, Pods and workloads it may
-   * wait on. A whole namespace rather than the objects in status, because an object can change
-   * before the status naming it reaches the cache, and a wake-up lost then would cost a full
-   * recheck interval.
+   * wait on, i.e. the release namespace, the namespaces of {@code uninstall.daemonSets}, and every
+   * namespace a step of the teardown names (a chart may put objects and hooks in namespaces of its
+   * own). A whole namespace rather than the objects in status, because an object can change before
+   * the status naming it reaches the cache, and a wake-up lost then would cost a full recheck
+   * interval. The steps are saved before any hook is created, so their namespaces are known first.
    */
-  private static List<String> awaitedKeys(OrderedRelease release) {
+  static List<String> awaitedKeys(OrderedRelease release) {
     if (!release.isMarkedForDeletion() || release.getSpec() == null) {
       return List.of();
     }
@@ -109,6 +112,13 @@ public class ReleaseEventSources implements StepObserver.PodCounter {
     for (DaemonSetSelector selector : release.getSpec().getUninstall().getDaemonSets()) {
       if (selector != null && selector.getNamespace() != null) {
         keys.add("ns/" + selector.getNamespace());
+      }
+    }
+    if (release.getStatus() != null && release.getStatus().getTeardown() != null) {
+      for (TeardownStep step : release.getStatus().getTeardown().getSteps()) {
+        if (step.getNamespace() != null) {
+          keys.add("ns/" + step.getNamespace());
+        }
       }
     }
     return List.copyOf(keys);
