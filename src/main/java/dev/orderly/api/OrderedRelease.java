@@ -12,10 +12,13 @@ import io.fabric8.kubernetes.model.annotation.Version;
 @Group(OrderedRelease.GROUP)
 @Version(OrderedRelease.VERSION)
 @ShortNames("orel")
-@AdditionalPrinterColumn(name = "Phase", jsonPath = ".status.phase")
+// kubectl's convention: NAME, the status columns, AGE last; the message only with -o wide. The
+// generator sorts columns by JSONPath, so the checked-in CRD puts them back in this order
+// (CrdInSyncTest).
 @AdditionalPrinterColumn(
     name = "Ready",
     jsonPath = ".status.conditions[?(@.type==\"Ready\")].status")
+@AdditionalPrinterColumn(name = "Phase", jsonPath = ".status.phase")
 @AdditionalPrinterColumn(
     name = "Revision",
     jsonPath = ".status.release.revision",
@@ -24,6 +27,10 @@ import io.fabric8.kubernetes.model.annotation.Version;
     name = "Age",
     jsonPath = ".metadata.creationTimestamp",
     type = AdditionalPrinterColumn.Type.DATE)
+@AdditionalPrinterColumn(
+    name = "Message",
+    jsonPath = ".status.conditions[?(@.type==\"Ready\")].message",
+    priority = 1)
 public class OrderedRelease extends CustomResource<OrderedReleaseSpec, OrderedReleaseStatus>
     implements Namespaced {
   public static final String GROUP = "orderly.dev";
