@@ -1,5 +1,6 @@
 package dev.orderly.api;
 
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
 import io.fabric8.generator.annotation.Required;
 import io.fabric8.kubernetes.api.model.Namespaced;
@@ -51,8 +52,19 @@ public class OrderedRelease extends CustomResource<OrderedReleaseSpec, OrderedRe
    */
   @Override
   @Required
+  @JsonPropertyDescription(
+      "The desired release: which chart, with which values, and how it is installed, upgraded"
+          + " and torn down.")
   public OrderedReleaseSpec getSpec() {
     return super.getSpec();
+  }
+
+  @Override
+  @JsonPropertyDescription(
+      "What the operator last observed and did: conditions, the Helm release and the"
+          + " teardown's progress.")
+  public OrderedReleaseStatus getStatus() {
+    return super.getStatus();
   }
 
   /** The release name Helm uses: {@code spec.releaseName}, or the object's name. */

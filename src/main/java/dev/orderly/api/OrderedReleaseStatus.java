@@ -2,6 +2,8 @@ package dev.orderly.api;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import dev.orderly.api.schema.ConditionSchema;
+import io.fabric8.crd.generator.annotation.SchemaFrom;
 import io.fabric8.kubernetes.api.model.Condition;
 import java.util.ArrayList;
 import java.util.List;
@@ -13,14 +15,17 @@ public class OrderedReleaseStatus {
   private Long observedGeneration;
 
   @JsonPropertyDescription(
-      "A one-word summary for kubectl get: Pending, Installing, Upgrading, Deployed, Failed,"
-          + " Suspended, or the teardown phase while the object is being deleted.")
+      "A one-word summary for kubectl get: Installing, Upgrading, Deployed, Failed, Suspended,"
+          + " or TearingDown:<teardown phase> while the object is being deleted.")
   private String phase;
 
-  @JsonPropertyDescription("Ready, Reconciling, Stalled, Released and HooksValid conditions.")
+  @SchemaFrom(type = ConditionSchema[].class)
+  @JsonPropertyDescription(
+      "Ready, Reconciling and Stalled (kstatus), Released, HooksValid and, while the object is"
+          + " being deleted, TearingDown.")
   private List<Condition> conditions = new ArrayList<>();
 
-  @JsonPropertyDescription("The Helm release as last seen.")
+  @JsonPropertyDescription("The Helm release as of the last successful install or upgrade.")
   private ReleaseStatus release;
 
   @JsonPropertyDescription("Progress of the ordered teardown, once deletion has begun.")

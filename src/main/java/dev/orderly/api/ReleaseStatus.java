@@ -28,8 +28,8 @@ public class ReleaseStatus {
   private String lastDeployed;
 
   @JsonPropertyDescription(
-      "A digest of the chart source, release name and merged values last applied; a change"
-          + " triggers an upgrade.")
+      "A digest of the inputs last applied: chart source, release name and namespace, merged"
+          + " values and install.allowInvalidHooks. A change of any of them triggers an upgrade.")
   private String appliedDigest;
 
   public String getName() {

@@ -18,8 +18,9 @@ public class TeardownStatus {
   private String phaseStartedAt;
 
   @JsonPropertyDescription(
-      "When the object phases (CustomResources to Rbac) and the CRD deletions of the Release"
-          + " phase run out of time: spec.uninstall.timeout after they began (RFC 3339).")
+      "When the object phases, from CustomResources through Rbac, and the CRD deletions of the"
+          + " Release phase run out of time: spec.uninstall.timeout after CustomResources began"
+          + " (RFC 3339).")
   private String deadline;
 
   @JsonPropertyDescription("The Helm revision whose record the teardown was planned from.")
