@@ -57,6 +57,7 @@ public final class ConditionTypes {
     public static final String TEARDOWN_COMPLETE = "TeardownComplete";
     public static final String NOTHING_TO_TEAR_DOWN = "NothingToTearDown";
     public static final String RELEASE_LEFT_IN_PLACE = "ReleaseLeftInPlace";
+    public static final String RELEASE_REMOVED = "ReleaseRemoved";
 
     private Reasons() {}
   }
