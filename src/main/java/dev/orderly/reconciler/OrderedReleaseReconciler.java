@@ -8,6 +8,7 @@ import static dev.orderly.api.ConditionTypes.STALLED;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.orderly.api.ConditionTypes.Reasons;
+import dev.orderly.api.Durations;
 import dev.orderly.api.OrderedRelease;
 import dev.orderly.api.OrderedReleaseStatus;
 import dev.orderly.api.ReleaseStatus;
@@ -188,7 +189,9 @@ public class OrderedReleaseReconciler
     if (failure.stalled()) {
       conditions.setTrue(STALLED, failure.reason(), failure.getMessage()).remove(RECONCILING);
     } else {
-      conditions.remove(STALLED).setTrue(RECONCILING, failure.reason(), "retrying in " + wait);
+      conditions
+          .remove(STALLED)
+          .setTrue(RECONCILING, failure.reason(), "retrying in " + Durations.format(wait));
     }
     if (operations.markReported(id)) {
       metrics.helmOperation(upgrading(status) ? "upgrade" : "install", false);
@@ -196,7 +199,12 @@ public class OrderedReleaseReconciler
           resource,
           Type.Warning,
           failure.reason(),
-          failure.getMessage() + " (attempt " + finished.attempt() + ", next try in " + wait + ")");
+          failure.getMessage()
+              + " (attempt "
+              + finished.attempt()
+              + ", next try in "
+              + Durations.format(wait)
+              + ")");
     }
     return wait.minus(elapsed);
   }

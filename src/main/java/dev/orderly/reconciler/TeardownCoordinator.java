@@ -138,7 +138,7 @@ public class TeardownCoordinator {
             working,
             Type.Normal,
             Reasons.TEARDOWN_COMPLETE,
-            "every phase finished in " + took.toMillis() + " ms; removing the finalizer");
+            "every phase finished in " + Durations.format(took) + "; removing the finalizer");
         LOG.info("{}: teardown complete, removing the finalizer", id);
       }
       return DeleteControl.defaultDelete();
