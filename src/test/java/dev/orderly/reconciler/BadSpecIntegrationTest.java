@@ -102,7 +102,9 @@ class BadSpecIntegrationTest {
         harness.awaitRelease(NS, "agent", r -> hasCondition(r, "Stalled", "True", reason));
 
     assertThat(OperatorHarness.condition(stalled, "Stalled").orElseThrow().getMessage())
-        .contains(message);
+        .contains(message)
+        .as("Helm's command-line advice has no place in a condition")
+        .doesNotContainIgnoringCase("--debug");
     assertThat(hasCondition(stalled, "Ready", "False", reason)).isTrue();
     assertThat(stalled.getMetadata().getFinalizers()).contains(OrderedRelease.FINALIZER);
     assertThat(harness.events(NS, "agent"))
