@@ -29,6 +29,11 @@ import io.fabric8.kubernetes.model.annotation.Version;
     jsonPath = ".metadata.creationTimestamp",
     type = AdditionalPrinterColumn.Type.DATE)
 @AdditionalPrinterColumn(
+    name = "Reconciled",
+    jsonPath = ".status.lastReconcileTime",
+    type = AdditionalPrinterColumn.Type.DATE,
+    priority = 1)
+@AdditionalPrinterColumn(
     name = "Message",
     jsonPath = ".status.conditions[?(@.type==\"Ready\")].message",
     priority = 1)
@@ -61,8 +66,8 @@ public class OrderedRelease extends CustomResource<OrderedReleaseSpec, OrderedRe
 
   @Override
   @JsonPropertyDescription(
-      "What the operator last observed and did: conditions, the Helm release and the"
-          + " teardown's progress.")
+      "What the operator last observed and did: conditions, the Helm release, the teardown's"
+          + " progress, and when the operator last reconciled the object.")
   public OrderedReleaseStatus getStatus() {
     return super.getStatus();
   }

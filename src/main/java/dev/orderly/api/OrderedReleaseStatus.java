@@ -31,6 +31,14 @@ public class OrderedReleaseStatus {
   @JsonPropertyDescription("Progress of the ordered teardown, once deletion has begun.")
   private TeardownStatus teardown;
 
+  @JsonPropertyDescription(
+      "When the operator last reconciled this object without error (RFC 3339). It reconciles"
+          + " every object at least every 5 minutes and writes this at most once a minute, so a"
+          + " time more than 10 minutes old means the operator is not running or cannot reach"
+          + " the object, and the rest of status may be stale. Not refreshed during deletion;"
+          + " status.teardown shows the teardown's progress.")
+  private String lastReconcileTime;
+
   public Long getObservedGeneration() {
     return observedGeneration;
   }
@@ -69,5 +77,13 @@ public class OrderedReleaseStatus {
 
   public void setTeardown(TeardownStatus teardown) {
     this.teardown = teardown;
+  }
+
+  public String getLastReconcileTime() {
+    return lastReconcileTime;
+  }
+
+  public void setLastReconcileTime(String lastReconcileTime) {
+    this.lastReconcileTime = lastReconcileTime;
   }
 }

@@ -81,6 +81,9 @@ public class OrderedReleaseReconciler
     OrderedReleaseStatus status = statusOf(resource);
     String before = Serialization.asJson(status);
     Duration reschedule = sync(resource, status);
+    if (Heartbeat.due(status.getLastReconcileTime(), clock.instant())) {
+      status.setLastReconcileTime(DateTimeFormatter.ISO_INSTANT.format(clock.instant()));
+    }
     UpdateControl<OrderedRelease> control =
         before.equals(Serialization.asJson(status))
             ? UpdateControl.noUpdate()

@@ -165,6 +165,9 @@ public final class OrderlyOperator implements AutoCloseable {
           // Our filter replaces the generation check, which would also drop annotation changes
           // during deletion (the escape hatches).
           config.withGenerationAware(false).withOnUpdateFilter(new RelevantChanges());
+          // Every object is looked at this often even when nothing changes, so its heartbeat
+          // (status.lastReconcileTime) stays fresh while the operator runs.
+          config.withReconciliationMaxInterval(Heartbeat.RESYNC);
           if (settings.namespaces().isEmpty()) {
             config.watchingAllNamespaces();
           } else {

@@ -11,7 +11,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 
-/** What {@code kubectl get orel} prints, pinned: kubectl's convention, AGE last, wide MESSAGE. */
+/**
+ * What {@code kubectl get orel} prints, pinned: kubectl's convention, AGE last; with {@code -o
+ * wide} also how long ago the operator last reconciled, and the Ready message.
+ */
 class CrdPrinterColumnsTest {
   @Test
   void columnsFollowKubectlsConvention() throws IOException {
@@ -32,6 +35,7 @@ class CrdPrinterColumnsTest {
             tuple("Phase", ".status.phase", "string", 0),
             tuple("Revision", ".status.release.revision", "integer", 0),
             tuple("Age", ".metadata.creationTimestamp", "date", 0),
+            tuple("Reconciled", ".status.lastReconcileTime", "date", 1),
             tuple("Message", ".status.conditions[?(@.type==\"Ready\")].message", "string", 1));
   }
 }
