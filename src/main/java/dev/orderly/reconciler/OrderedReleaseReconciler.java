@@ -43,6 +43,7 @@ import java.util.List;
 public class OrderedReleaseReconciler
     implements Reconciler<OrderedRelease>, Cleaner<OrderedRelease> {
   private final ReleaseInstaller installer;
+  private final ReadinessGate readiness;
   private final HelmOperations operations;
   private final TeardownCoordinator teardown;
   private final EventRecorder events;
@@ -52,6 +53,7 @@ public class OrderedReleaseReconciler
 
   public OrderedReleaseReconciler(
       ReleaseInstaller installer,
+      ReadinessGate readiness,
       HelmOperations operations,
       TeardownCoordinator teardown,
       ReleaseEventSources sources,
@@ -61,6 +63,7 @@ public class OrderedReleaseReconciler
     this.sources = sources;
     this.metrics = metrics;
     this.installer = installer;
+    this.readiness = readiness;
     this.operations = operations;
     this.teardown = teardown;
     this.events = events;
@@ -126,7 +129,7 @@ public class OrderedReleaseReconciler
       return record(resource, status, conditions, id, finished, values);
     }
     if (digest.equals(appliedDigest(status)) && state instanceof HelmOperations.Idle) {
-      return null;
+      return ReadinessGate.awaiting(status) ? readiness.look(resource, conditions) : null;
     }
     operations.start(id, digest, 1, () -> installer.apply(resource, values));
     progressing(status, conditions, upgrading(status), true);
@@ -143,20 +146,9 @@ public class OrderedReleaseReconciler
     if (finished.failure().isEmpty()) {
       ReleaseInstaller.Result result = (ReleaseInstaller.Result) finished.result();
       status.setRelease(toStatus(result.release(), finished.digest()));
-      status.setPhase("Deployed");
-      String message =
-          "Helm "
-              + (result.upgraded() ? "upgraded" : "installed")
-              + " release "
-              + result.release().name()
-              + " at revision "
-              + result.release().revision();
+      String message = ReadinessGate.helmDone(status.getRelease());
       String reason = result.upgraded() ? Reasons.UPGRADE_SUCCEEDED : Reasons.INSTALL_SUCCEEDED;
-      conditions
-          .setTrue(READY, reason, message)
-          .setTrue(RELEASED, reason, message)
-          .remove(RECONCILING)
-          .remove(STALLED);
+      conditions.setTrue(RELEASED, reason, message);
       if (result.findings().isEmpty()) {
         conditions.setTrue(HOOKS_VALID, Reasons.HOOKS_VALID, "every hook annotation is valid");
       } else {
@@ -171,6 +163,11 @@ public class OrderedReleaseReconciler
       events.record(resource, Type.Normal, reason, message);
       metrics.helmOperation(result.upgraded() ? "upgrade" : "install", true);
       operations.forget(id);
+      if (readiness.begin(resource, finished.endedAt())) {
+        return readiness.look(resource, conditions);
+      }
+      status.setPhase("Deployed");
+      conditions.setTrue(READY, reason, message).remove(RECONCILING).remove(STALLED);
       return null;
     }
     HelmFailure failure = finished.failure().get();

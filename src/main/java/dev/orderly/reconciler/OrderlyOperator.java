@@ -7,6 +7,7 @@ import dev.orderly.helm.HelmClient;
 import dev.orderly.kube.ClusterDiscovery;
 import dev.orderly.kube.ClusterObjects;
 import dev.orderly.kube.EventRecorder;
+import dev.orderly.kube.ReleaseObjectReader;
 import dev.orderly.kube.StepObserver;
 import dev.orderly.metrics.MetricsRegistry;
 import dev.orderly.metrics.OrderlyMetrics;
@@ -128,7 +129,17 @@ public final class OrderlyOperator implements AutoCloseable {
             CrashPoints.parse(System.getenv(CrashPoints.ENVIRONMENT)));
     OrderedReleaseReconciler reconciler =
         new OrderedReleaseReconciler(
-            installer, operations, teardown, sources, events, metrics, settings.clock());
+            installer,
+            new ReadinessGate(
+                new ReleaseObjectReader(objects, client.getKubernetesSerialization()),
+                events,
+                settings.clock()),
+            operations,
+            teardown,
+            sources,
+            events,
+            metrics,
+            settings.clock());
     Leadership leadership = new Leadership(settings.instance(), settings.leaseNamespace() == null);
     AtomicBoolean informersStopped = new AtomicBoolean(false);
     Operator operator =
