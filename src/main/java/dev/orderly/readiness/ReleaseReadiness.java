@@ -21,8 +21,15 @@ public final class ReleaseReadiness {
 
   private ReleaseReadiness() {}
 
-  /** One object of the release: how to name it, and its live state (null when it is absent). */
-  public record Observed(String describe, JsonNode live) {}
+  /**
+   * One object of the release: how to name it, and its live state (null when it is absent), or why
+   * it could not be read (e.g. the operator may not get that kind).
+   */
+  public record Observed(String describe, JsonNode live, String unreadable) {
+    public Observed(String describe, JsonNode live) {
+      this(describe, live, null);
+    }
+  }
 
   /**
    * The assessment of a revision's objects.
@@ -59,9 +66,11 @@ public final class ReleaseReadiness {
     List<String> notReady = new ArrayList<>();
     for (Observed object : objects) {
       Verdict verdict =
-          object.live() == null
-              ? Verdict.notReady("not found")
-              : ObjectReadiness.assess(object.live());
+          object.unreadable() != null
+              ? Verdict.notReady("cannot be read: " + object.unreadable())
+              : object.live() == null
+                  ? Verdict.notReady("not found")
+                  : ObjectReadiness.assess(object.live());
       if (!verdict.ready()) {
         notReady.add(object.describe() + " (" + verdict.why() + ")");
       }

@@ -19,6 +19,7 @@ import dev.orderly.readiness.ReleaseReadiness;
 import dev.orderly.readiness.ReleaseReadiness.Assessment;
 import dev.orderly.readiness.ReleaseReadiness.Observed;
 import dev.orderly.teardown.KindPhases;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -164,11 +165,24 @@ public class ReadinessGate {
               : object.namespace() == null ? releaseNamespace : object.namespace();
       String describe =
           object.kind() + " " + (namespace == null ? "" : namespace + "/") + object.name();
-      observed.add(
-          new Observed(
-              describe, reader.live(object.apiVersion(), object.kind(), namespace, object.name())));
+      try {
+        observed.add(
+            new Observed(
+                describe,
+                reader.live(object.apiVersion(), object.kind(), namespace, object.name())));
+      } catch (KubernetesClientException e) {
+        // Forbidden, typically: the operator's RBAC lacks get on a kind of the chart. Say so in
+        // the condition rather than failing the reconcile without a word in status.
+        observed.add(new Observed(describe, null, e.getCode() + " " + reasonOf(e)));
+      }
     }
     return observed;
+  }
+
+  private static String reasonOf(KubernetesClientException e) {
+    return e.getStatus() != null && e.getStatus().getReason() != null
+        ? e.getStatus().getReason()
+        : String.valueOf(e.getMessage()).lines().findFirst().orElse("");
   }
 
   private static void waiting(

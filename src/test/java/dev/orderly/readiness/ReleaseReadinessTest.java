@@ -49,6 +49,15 @@ class ReleaseReadinessTest {
   }
 
   @Test
+  void anObjectThatCannotBeReadIsNotReadyAndSaysWhy() {
+    Assessment assessment =
+        ReleaseReadiness.assess(
+            List.of(new Observed("Widget ns/w", null, "403 Forbidden")), NOW, DEADLINE);
+    assertThat(assessment.notReady())
+        .containsExactly("Widget ns/w (cannot be read: 403 Forbidden)");
+  }
+
+  @Test
   void looksAgainAtTheDeadlineWhenItComesFirst() {
     Assessment assessment =
         ReleaseReadiness.assess(List.of(WEB), DEADLINE.minusSeconds(4), DEADLINE);
