@@ -38,9 +38,9 @@ import java.util.function.Predicate;
  *   <li><b>Garbage collector</b>: for an owner in foreground deletion, deletes its dependent Pods
  *       and removes the {@code foregroundDeletion} finalizer once none is left; Pods whose owner is
  *       gone (background deletion) are deleted.
- *   <li><b>Workload controllers</b> ({@link RolloutController}): Deployments, StatefulSets and
- *       DaemonSets roll out at once, their status saying so, unless the test holds them ({@link
- *       #holdRollout}).
+ *   <li><b>Workload controllers and volume binding</b> ({@link RolloutController}): Deployments,
+ *       StatefulSets and DaemonSets roll out at once, their status saying so, and
+ *       PersistentVolumeClaims are bound, unless the test holds them ({@link #holdRollout}).
  *   <li><b>Kubelet</b>: a deleted Pod stays terminating (a finalizer stands in for its grace
  *       period) until the test lets it finish ({@link #finishTerminating}), or at once when {@link
  *       #terminatePodsAtOnce} is set. At that moment the <b>RBAC probe</b> records whether the
@@ -104,7 +104,7 @@ public final class ClusterSimulator implements AutoCloseable {
 
   /**
    * Workloads whose name starts with {@code prefix} never become available: observed, updated, but
-   * no replica ready, as with an image that cannot be pulled.
+   * no replica ready, as with an image that cannot be pulled; such claims stay unbound.
    */
   public void holdRollout(String prefix) {
     rollouts.hold(prefix);

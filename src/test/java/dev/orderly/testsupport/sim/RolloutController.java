@@ -1,6 +1,8 @@
 package dev.orderly.testsupport.sim;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaimStatusBuilder;
 import io.fabric8.kubernetes.api.model.apps.DaemonSet;
 import io.fabric8.kubernetes.api.model.apps.DaemonSetStatusBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
@@ -24,7 +26,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * StatefulSet and DaemonSet, {@code observedGeneration} follows the generation and every replica
  * (every node's pod, for a DaemonSet) is updated, ready and available at once. A held workload is
  * observed but its pods never become available, as when an image cannot be pulled, until the test
- * lets it go.
+ * lets it go. PersistentVolumeClaims are bound at once, as with a default StorageClass whose
+ * provisioner binds immediately, unless held too.
  */
 final class RolloutController {
   private final KubernetesClient client;
@@ -44,6 +47,8 @@ final class RolloutController {
         client.apps().statefulSets().inAnyNamespace().inform(handler(this::statefulSetChanged)));
     informers.add(
         client.apps().daemonSets().inAnyNamespace().inform(handler(this::daemonSetChanged)));
+    informers.add(
+        client.persistentVolumeClaims().inAnyNamespace().inform(handler(this::claimChanged)));
   }
 
   void hold(String prefix) {
@@ -62,6 +67,7 @@ final class RolloutController {
         .getItems()
         .forEach(this::statefulSetChanged);
     client.apps().daemonSets().inAnyNamespace().list().getItems().forEach(this::daemonSetChanged);
+    client.persistentVolumeClaims().inAnyNamespace().list().getItems().forEach(this::claimChanged);
   }
 
   void stop() {
@@ -142,6 +148,16 @@ final class RolloutController {
     if (!wanted.equals(daemonSet.getStatus())) {
       daemonSet.setStatus(wanted);
       updateStatus(daemonSet);
+    }
+  }
+
+  private void claimChanged(PersistentVolumeClaim claim) {
+    if (deleting(claim) || isHeld(claim)) {
+      return;
+    }
+    if (claim.getStatus() == null || !"Bound".equals(claim.getStatus().getPhase())) {
+      claim.setStatus(new PersistentVolumeClaimStatusBuilder().withPhase("Bound").build());
+      updateStatus(claim);
     }
   }
 
