@@ -104,8 +104,15 @@ public class ReadinessGate {
       return null;
     }
     Instant now = clock.instant();
-    Optional<HelmReleaseRecord> record =
-        reader.record(release.getNamespace(), release.getName(), release.getRevision());
+    Optional<HelmReleaseRecord> record;
+    try {
+      record = reader.record(release.getNamespace(), release.getName(), release.getRevision());
+    } catch (RuntimeException e) {
+      // Not thrown on: the install is recorded in this same status write, and a failed
+      // reconcile would lose it and start Helm again.
+      waiting(status, conditions, upgrade, done + "; its Helm record cannot be read: " + e);
+      return ReleaseReadiness.POLL;
+    }
     if (record.isEmpty()) {
       waiting(status, conditions, upgrade, done + "; Helm's record of it is not readable yet");
       return ReleaseReadiness.POLL;
