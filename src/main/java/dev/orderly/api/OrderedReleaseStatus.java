@@ -15,8 +15,9 @@ public class OrderedReleaseStatus {
   private Long observedGeneration;
 
   @JsonPropertyDescription(
-      "A one-word summary for kubectl get: Installing, Upgrading, Deployed, Failed, Suspended,"
-          + " or TearingDown:<teardown phase> while the object is being deleted.")
+      "A one-word summary for kubectl get: Installing or Upgrading (while Helm works and then"
+          + " while the objects become ready), Deployed, Failed, Suspended, or"
+          + " TearingDown:<teardown phase> while the object is being deleted.")
   private String phase;
 
   @SchemaFrom(type = ConditionSchema[].class)
