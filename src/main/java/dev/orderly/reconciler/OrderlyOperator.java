@@ -132,6 +132,7 @@ public final class OrderlyOperator implements AutoCloseable {
             installer,
             new ReadinessGate(
                 new ReleaseObjectReader(objects, client.getKubernetesSerialization()),
+                discovery,
                 events,
                 settings.clock()),
             operations,

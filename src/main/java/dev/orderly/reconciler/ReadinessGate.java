@@ -12,13 +12,14 @@ import dev.orderly.api.OrderedReleaseStatus;
 import dev.orderly.api.ReleaseStatus;
 import dev.orderly.helm.HelmReleaseRecord;
 import dev.orderly.helm.ReleaseObject;
+import dev.orderly.kube.ClusterDiscovery;
 import dev.orderly.kube.EventRecorder;
 import dev.orderly.kube.EventRecorder.Type;
 import dev.orderly.kube.ReleaseObjectReader;
 import dev.orderly.readiness.ReleaseReadiness;
 import dev.orderly.readiness.ReleaseReadiness.Assessment;
 import dev.orderly.readiness.ReleaseReadiness.Observed;
-import dev.orderly.teardown.KindPhases;
+import dev.orderly.teardown.ResourceScopes;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.time.Clock;
 import java.time.Duration;
@@ -39,11 +40,14 @@ public class ReadinessGate {
   private static final Duration DEFAULT_TIMEOUT = Duration.ofMinutes(5);
 
   private final ReleaseObjectReader reader;
+  private final ClusterDiscovery discovery;
   private final EventRecorder events;
   private final Clock clock;
 
-  public ReadinessGate(ReleaseObjectReader reader, EventRecorder events, Clock clock) {
+  public ReadinessGate(
+      ReleaseObjectReader reader, ClusterDiscovery discovery, EventRecorder events, Clock clock) {
     this.reader = reader;
+    this.discovery = discovery;
     this.events = events;
     this.clock = clock;
   }
@@ -119,7 +123,7 @@ public class ReadinessGate {
     }
     Assessment assessment =
         ReleaseReadiness.assess(
-            observe(record.get().objects(), release.getNamespace()),
+            observe(record.get(), release.getNamespace()),
             now,
             Instant.parse(release.getReadinessDeadline()));
     if (assessment.ready()) {
@@ -161,15 +165,20 @@ public class ReadinessGate {
     return null;
   }
 
-  private List<Observed> observe(List<ReleaseObject> objects, String releaseNamespace) {
+  private List<Observed> observe(HelmReleaseRecord record, String releaseNamespace) {
+    // As Helm does: cluster-scoped kinds (built-in, or custom ones by the cluster's discovery)
+    // have no namespace, the rest default to the release's.
+    ResourceScopes scopes;
+    try {
+      scopes = ResourceScopes.discovered(record, discovery::clusterScopedKinds);
+    } catch (KubernetesClientException e) {
+      scopes = ResourceScopes.BUILT_IN;
+    }
     List<Observed> observed = new ArrayList<>();
-    for (ReleaseObject object : objects) {
-      // As Helm does: cluster-scoped built-ins have no namespace, the rest default to the
-      // release's.
+    for (ReleaseObject object : record.objects()) {
       String namespace =
-          KindPhases.isClusterScoped(object.apiVersion(), object.kind())
-              ? null
-              : object.namespace() == null ? releaseNamespace : object.namespace();
+          scopes.namespaceFor(
+              object.apiVersion(), object.kind(), object.namespace(), releaseNamespace);
       String describe =
           object.kind() + " " + (namespace == null ? "" : namespace + "/") + object.name();
       try {
