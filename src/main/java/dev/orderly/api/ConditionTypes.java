@@ -2,7 +2,10 @@ package dev.orderly.api;
 
 /** Condition types and reasons, in one place so status, Events and docs agree. */
 public final class ConditionTypes {
-  /** kstatus: the release is installed and matches the spec. */
+  /**
+   * kstatus: the release is installed or upgraded to match the spec and, unless the spec says not
+   * to wait, every object of it is ready.
+   */
   public static final String READY = "Ready";
 
   /** kstatus: the operator is working towards the spec. */
@@ -57,6 +60,10 @@ public final class ConditionTypes {
     public static final String TEARDOWN_COMPLETE = "TeardownComplete";
     public static final String NOTHING_TO_TEAR_DOWN = "NothingToTearDown";
     public static final String RELEASE_LEFT_IN_PLACE = "ReleaseLeftInPlace";
+    public static final String RELEASE_REMOVED = "ReleaseRemoved";
+    public static final String WAITING_FOR_READINESS = "WaitingForReadiness";
+    public static final String READINESS_TIMED_OUT = "ReadinessTimedOut";
+    public static final String OBJECTS_READY = "ObjectsReady";
 
     private Reasons() {}
   }

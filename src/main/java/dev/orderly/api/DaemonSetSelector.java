@@ -2,6 +2,8 @@ package dev.orderly.api;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import dev.orderly.api.schema.LabelSelectorSchema;
+import io.fabric8.crd.generator.annotation.SchemaFrom;
 import io.fabric8.generator.annotation.Required;
 import io.fabric8.kubernetes.api.model.LabelSelector;
 
@@ -12,6 +14,7 @@ public class DaemonSetSelector {
   private String namespace;
 
   @Required
+  @SchemaFrom(type = LabelSelectorSchema.class)
   @JsonPropertyDescription("A label selector the DaemonSets must match.")
   private LabelSelector selector;
 

@@ -3,7 +3,7 @@ package dev.orderly.api;
 import java.time.Duration;
 import java.util.regex.Matcher;
 
-/** Parses Kubernetes-style durations ("90s", "5m", "1h30m", "250ms"). */
+/** Parses and prints Kubernetes-style durations ("90s", "5m", "1h30m", "250ms"). */
 public final class Durations {
   /** The schema pattern for a duration field. */
   public static final String PATTERN = "^([0-9]+(\\.[0-9]+)?(ms|s|m|h))+$";
@@ -39,5 +39,40 @@ public final class Durations {
           };
     }
     return Duration.ofMillis(Math.round(millis));
+  }
+
+  /**
+   * Prints {@code duration} as people read durations in kubectl and Helm, without zero units:
+   * {@code 10s}, {@code 2m}, {@code 1m30s}, {@code 1h5m}, {@code 1.5s}, {@code 446ms}, {@code 0s}.
+   * Precision is a millisecond; the text parses back with {@link #parse}.
+   */
+  public static String format(Duration duration) {
+    if (duration.isNegative()) {
+      return "-" + format(duration.negated());
+    }
+    long millis = duration.toMillis();
+    if (millis < 1_000) {
+      return millis == 0 ? "0s" : millis + "ms";
+    }
+    StringBuilder text = new StringBuilder();
+    long hours = millis / 3_600_000;
+    long minutes = millis / 60_000 % 60;
+    long seconds = millis / 1_000 % 60;
+    long fraction = millis % 1_000;
+    if (hours > 0) {
+      text.append(hours).append('h');
+    }
+    if (minutes > 0) {
+      text.append(minutes).append('m');
+    }
+    if (seconds > 0 || fraction > 0) {
+      text.append(seconds);
+      if (fraction > 0) {
+        // Three digits without trailing zeros: 1.5s, 1.25s, 1.005s.
+        text.append('.').append(String.format("%03d", fraction).replaceAll("0+$", ""));
+      }
+      text.append('s');
+    }
+    return text.toString();
   }
 }

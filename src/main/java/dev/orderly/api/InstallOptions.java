@@ -11,9 +11,20 @@ public class InstallOptions {
   @Default("5m")
   @Pattern(Durations.PATTERN)
   @JsonPropertyDescription(
-      "How long Helm may take, including post-install hooks, as a duration such as 90s or 5m."
-          + " Defaults to 5m.")
+      "How long Helm may take, including its install hooks, and then, unless wait is false, how"
+          + " long the objects may take to become ready, counted from when Helm finished; a"
+          + " duration such as 90s or 5m. Defaults to 5m.")
   private String timeout = "5m";
+
+  @Default("true")
+  @JsonPropertyDescription(
+      "Report Ready only once every object of the release is ready: Deployments, StatefulSets"
+          + " and DaemonSets rolled out, Jobs complete, PersistentVolumeClaims bound, other"
+          + " objects present and not reporting otherwise. Until then Ready is False"
+          + " (WaitingForReadiness), naming what is not ready; after timeout Stalled is True"
+          + " (ReadinessTimedOut). false: Ready as soon as Helm has applied the manifests."
+          + " Defaults to true.")
+  private boolean wait = true;
 
   @JsonPropertyDescription(
       "Install even when the chart has invalid hook annotations. The findings stay in the"
@@ -34,5 +45,13 @@ public class InstallOptions {
 
   public void setAllowInvalidHooks(boolean allowInvalidHooks) {
     this.allowInvalidHooks = allowInvalidHooks;
+  }
+
+  public boolean isWait() {
+    return wait;
+  }
+
+  public void setWait(boolean wait) {
+    this.wait = wait;
   }
 }

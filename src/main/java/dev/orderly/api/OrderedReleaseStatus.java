@@ -2,6 +2,8 @@ package dev.orderly.api;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import dev.orderly.api.schema.ConditionSchema;
+import io.fabric8.crd.generator.annotation.SchemaFrom;
 import io.fabric8.kubernetes.api.model.Condition;
 import java.util.ArrayList;
 import java.util.List;
@@ -13,18 +15,30 @@ public class OrderedReleaseStatus {
   private Long observedGeneration;
 
   @JsonPropertyDescription(
-      "A one-word summary for kubectl get: Pending, Installing, Upgrading, Deployed, Failed,"
-          + " Suspended, or the teardown phase while the object is being deleted.")
+      "A one-word summary for kubectl get: Installing or Upgrading (while Helm works and then"
+          + " while the objects become ready), Deployed, Failed, Suspended, or"
+          + " TearingDown:<teardown phase> while the object is being deleted.")
   private String phase;
 
-  @JsonPropertyDescription("Ready, Reconciling, Stalled, Released and HooksValid conditions.")
+  @SchemaFrom(type = ConditionSchema[].class)
+  @JsonPropertyDescription(
+      "Ready, Reconciling and Stalled (kstatus), Released, HooksValid and, while the object is"
+          + " being deleted, TearingDown.")
   private List<Condition> conditions = new ArrayList<>();
 
-  @JsonPropertyDescription("The Helm release as last seen.")
+  @JsonPropertyDescription("The Helm release as of the last successful install or upgrade.")
   private ReleaseStatus release;
 
   @JsonPropertyDescription("Progress of the ordered teardown, once deletion has begun.")
   private TeardownStatus teardown;
+
+  @JsonPropertyDescription(
+      "When the operator last reconciled this object without error (RFC 3339). It reconciles"
+          + " every object at least every 5 minutes and writes this at most once a minute, so a"
+          + " time more than 10 minutes old means the operator is not running or cannot reach"
+          + " the object, and the rest of status may be stale. Not refreshed during deletion;"
+          + " status.teardown shows the teardown's progress.")
+  private String lastReconcileTime;
 
   public Long getObservedGeneration() {
     return observedGeneration;
@@ -64,5 +78,13 @@ public class OrderedReleaseStatus {
 
   public void setTeardown(TeardownStatus teardown) {
     this.teardown = teardown;
+  }
+
+  public String getLastReconcileTime() {
+    return lastReconcileTime;
+  }
+
+  public void setLastReconcileTime(String lastReconcileTime) {
+    this.lastReconcileTime = lastReconcileTime;
   }
 }

@@ -28,9 +28,19 @@ public class ReleaseStatus {
   private String lastDeployed;
 
   @JsonPropertyDescription(
-      "A digest of the chart source, release name and merged values last applied; a change"
-          + " triggers an upgrade.")
+      "A digest of the inputs last applied: chart source, release name and namespace, merged"
+          + " values and install.allowInvalidHooks. A change of any of them triggers an upgrade.")
   private String appliedDigest;
+
+  @JsonPropertyDescription(
+      "When the objects of this revision must be ready by (RFC 3339): the install or upgrade"
+          + " timeout after Helm finished. Unset when the install or upgrade did not wait.")
+  private String readinessDeadline;
+
+  @JsonPropertyDescription(
+      "When every object of this revision was first seen ready (RFC 3339). Unset while waiting,"
+          + " and when the install or upgrade did not wait.")
+  private String readyAt;
 
   public String getName() {
     return name;
@@ -94,5 +104,21 @@ public class ReleaseStatus {
 
   public void setAppliedDigest(String appliedDigest) {
     this.appliedDigest = appliedDigest;
+  }
+
+  public String getReadinessDeadline() {
+    return readinessDeadline;
+  }
+
+  public void setReadinessDeadline(String readinessDeadline) {
+    this.readinessDeadline = readinessDeadline;
+  }
+
+  public String getReadyAt() {
+    return readyAt;
+  }
+
+  public void setReadyAt(String readyAt) {
+    this.readyAt = readyAt;
   }
 }

@@ -18,9 +18,9 @@ public class TeardownStatus {
   private String phaseStartedAt;
 
   @JsonPropertyDescription(
-      "When the object phases (CustomResources to Rbac) and the CRD deletions of the Release"
-          + " phase run out of time: spec.uninstall.timeout after they began; from the Namespaces"
-          + " phase on, when it runs out of time: spec.uninstall.timeout after it began (RFC"
+      "When the object phases, from CustomResources through Rbac, and the CRD deletions of the"
+          + " Release phase run out of time: spec.uninstall.timeout after CustomResources began;"
+          + " from the Namespaces phase on, spec.uninstall.timeout after that phase began (RFC"
           + " 3339).")
   private String deadline;
 

@@ -49,14 +49,18 @@ public class UninstallOptions {
   @Default("10m")
   @Pattern(Durations.PATTERN)
   @JsonPropertyDescription(
-      "How long the object phases (CustomResources to Rbac) and the CRD deletions of the Release"
-          + " phase may take together; the Namespaces phase, after the post-delete hooks, may"
-          + " take as long again on its own. Defaults to 10m.")
+      "How long the object phases, from CustomResources through Rbac, and the CRD deletions of"
+          + " the Release phase (crds: Delete) may take together, counted from the start of"
+          + " CustomResources (see status.teardown.deadline); the Namespaces phase, after the"
+          + " post-delete hooks, may take as long again on its own. The pre- and post-delete hooks"
+          + " have hookTimeout instead; removing Helm's record has no limit. Defaults to 10m.")
   private String timeout = "10m";
 
   @Default("5m")
   @Pattern(Durations.PATTERN)
-  @JsonPropertyDescription("How long each pre- or post-delete hook may take. Defaults to 5m.")
+  @JsonPropertyDescription(
+      "How long each pre- or post-delete hook may run, from its creation until it finishes."
+          + " Defaults to 5m.")
   private String hookTimeout = "5m";
 
   @JsonPropertyDescription("Skip the pre-delete and post-delete hooks.")
@@ -77,8 +81,9 @@ public class UninstallOptions {
 
   @Default("Fail")
   @JsonPropertyDescription(
-      "Fail (default): keep the finalizer, set Stalled and retry. Continue: go on to the next"
-          + " phase with a Warning Event.")
+      "What happens when a hook or the object phases run out of time. Fail (default): keep the"
+          + " finalizer, set Stalled naming what is left, and keep checking. Continue: record a"
+          + " Warning Event and go on with the next hook or phase.")
   private OnTimeout onTimeout = OnTimeout.Fail;
 
   @Default("Keep")

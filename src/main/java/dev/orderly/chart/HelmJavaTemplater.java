@@ -2,6 +2,7 @@ package dev.orderly.chart;
 
 import com.marcnuri.helm.Helm;
 import com.marcnuri.helm.TemplateCommand;
+import dev.orderly.helm.HelmMessages;
 import dev.orderly.helm.JvmSignals;
 import java.nio.file.Path;
 import java.util.Map;
@@ -13,8 +14,6 @@ import java.util.Map;
  * {@link TemplateRewriter} has dealt with them in the chart before it gets here.
  */
 public final class HelmJavaTemplater implements ChartTemplater {
-
-  private static final String DEBUG_HINT = "Use --debug flag to render out invalid YAML";
 
   @Override
   public String template(RenderRequest request) {
@@ -34,10 +33,9 @@ public final class HelmJavaTemplater implements ChartTemplater {
     try {
       return command.call();
     } catch (IllegalStateException e) {
-      // helm-java reports every Helm error as IllegalStateException(<Helm's message>), with a
-      // hint about a --debug flag that callers of Orderly do not have.
-      String message = String.valueOf(e.getMessage()).replace(DEBUG_HINT, "").strip();
-      throw new ChartRenderException(message, e);
+      // helm-java reports every Helm error as IllegalStateException(<Helm's message>), with advice
+      // for Helm's command line (a --debug flag) that callers of Orderly do not have.
+      throw new ChartRenderException(HelmMessages.withoutCliAdvice(e.getMessage()), e);
     } finally {
       // helm-java's template runs Helm's install path, which takes SIGTERM away from the JVM.
       JvmSignals.reclaim();

@@ -2,20 +2,21 @@ package dev.orderly.helm;
 
 /**
  * A failure to prepare or apply a release, with the condition reason that explains it and whether
- * only a change of spec or of the cluster can fix it (Stalled) rather than a retry.
+ * only a change of spec or of the cluster can fix it (Stalled) rather than a retry. Its message
+ * goes into conditions and Events, so Helm's command-line advice is taken out of it.
  */
 public class HelmFailure extends RuntimeException {
   private final String reason;
   private final boolean stalled;
 
   public HelmFailure(String reason, String message, boolean stalled) {
-    super(message);
+    super(HelmMessages.withoutCliAdvice(message));
     this.reason = reason;
     this.stalled = stalled;
   }
 
   public HelmFailure(String reason, String message, boolean stalled, Throwable cause) {
-    super(message, cause);
+    super(HelmMessages.withoutCliAdvice(message), cause);
     this.reason = reason;
     this.stalled = stalled;
   }

@@ -8,6 +8,7 @@ import static dev.orderly.api.ConditionTypes.STALLED;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.orderly.api.ConditionTypes.Reasons;
+import dev.orderly.api.Durations;
 import dev.orderly.api.OrderedRelease;
 import dev.orderly.api.OrderedReleaseStatus;
 import dev.orderly.api.ReleaseStatus;
@@ -42,6 +43,7 @@ import java.util.List;
 public class OrderedReleaseReconciler
     implements Reconciler<OrderedRelease>, Cleaner<OrderedRelease> {
   private final ReleaseInstaller installer;
+  private final ReadinessGate readiness;
   private final HelmOperations operations;
   private final TeardownCoordinator teardown;
   private final EventRecorder events;
@@ -51,6 +53,7 @@ public class OrderedReleaseReconciler
 
   public OrderedReleaseReconciler(
       ReleaseInstaller installer,
+      ReadinessGate readiness,
       HelmOperations operations,
       TeardownCoordinator teardown,
       ReleaseEventSources sources,
@@ -60,6 +63,7 @@ public class OrderedReleaseReconciler
     this.sources = sources;
     this.metrics = metrics;
     this.installer = installer;
+    this.readiness = readiness;
     this.operations = operations;
     this.teardown = teardown;
     this.events = events;
@@ -80,6 +84,9 @@ public class OrderedReleaseReconciler
     OrderedReleaseStatus status = statusOf(resource);
     String before = Serialization.asJson(status);
     Duration reschedule = sync(resource, status);
+    if (Heartbeat.due(status.getLastReconcileTime(), clock.instant())) {
+      status.setLastReconcileTime(DateTimeFormatter.ISO_INSTANT.format(clock.instant()));
+    }
     UpdateControl<OrderedRelease> control =
         before.equals(Serialization.asJson(status))
             ? UpdateControl.noUpdate()
@@ -122,7 +129,7 @@ public class OrderedReleaseReconciler
       return record(resource, status, conditions, id, finished, values);
     }
     if (digest.equals(appliedDigest(status)) && state instanceof HelmOperations.Idle) {
-      return null;
+      return ReadinessGate.awaiting(status) ? readiness.look(resource, conditions) : null;
     }
     operations.start(id, digest, 1, () -> installer.apply(resource, values));
     progressing(status, conditions, upgrading(status), true);
@@ -139,20 +146,9 @@ public class OrderedReleaseReconciler
     if (finished.failure().isEmpty()) {
       ReleaseInstaller.Result result = (ReleaseInstaller.Result) finished.result();
       status.setRelease(toStatus(result.release(), finished.digest()));
-      status.setPhase("Deployed");
-      String message =
-          "Helm "
-              + (result.upgraded() ? "upgraded" : "installed")
-              + " release "
-              + result.release().name()
-              + " at revision "
-              + result.release().revision();
+      String message = ReadinessGate.helmDone(status.getRelease());
       String reason = result.upgraded() ? Reasons.UPGRADE_SUCCEEDED : Reasons.INSTALL_SUCCEEDED;
-      conditions
-          .setTrue(READY, reason, message)
-          .setTrue(RELEASED, reason, message)
-          .remove(RECONCILING)
-          .remove(STALLED);
+      conditions.setTrue(RELEASED, reason, message);
       if (result.findings().isEmpty()) {
         conditions.setTrue(HOOKS_VALID, Reasons.HOOKS_VALID, "every hook annotation is valid");
       } else {
@@ -167,6 +163,11 @@ public class OrderedReleaseReconciler
       events.record(resource, Type.Normal, reason, message);
       metrics.helmOperation(result.upgraded() ? "upgrade" : "install", true);
       operations.forget(id);
+      if (readiness.begin(resource, finished.endedAt())) {
+        return readiness.look(resource, conditions);
+      }
+      status.setPhase("Deployed");
+      conditions.setTrue(READY, reason, message).remove(RECONCILING).remove(STALLED);
       return null;
     }
     HelmFailure failure = finished.failure().get();
@@ -188,7 +189,9 @@ public class OrderedReleaseReconciler
     if (failure.stalled()) {
       conditions.setTrue(STALLED, failure.reason(), failure.getMessage()).remove(RECONCILING);
     } else {
-      conditions.remove(STALLED).setTrue(RECONCILING, failure.reason(), "retrying in " + wait);
+      conditions
+          .remove(STALLED)
+          .setTrue(RECONCILING, failure.reason(), "retrying in " + Durations.format(wait));
     }
     if (operations.markReported(id)) {
       metrics.helmOperation(upgrading(status) ? "upgrade" : "install", false);
@@ -196,7 +199,12 @@ public class OrderedReleaseReconciler
           resource,
           Type.Warning,
           failure.reason(),
-          failure.getMessage() + " (attempt " + finished.attempt() + ", next try in " + wait + ")");
+          failure.getMessage()
+              + " (attempt "
+              + finished.attempt()
+              + ", next try in "
+              + Durations.format(wait)
+              + ")");
     }
     return wait.minus(elapsed);
   }

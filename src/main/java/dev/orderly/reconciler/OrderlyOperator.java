@@ -7,6 +7,7 @@ import dev.orderly.helm.HelmClient;
 import dev.orderly.kube.ClusterDiscovery;
 import dev.orderly.kube.ClusterObjects;
 import dev.orderly.kube.EventRecorder;
+import dev.orderly.kube.ReleaseObjectReader;
 import dev.orderly.kube.StepObserver;
 import dev.orderly.metrics.MetricsRegistry;
 import dev.orderly.metrics.OrderlyMetrics;
@@ -128,7 +129,18 @@ public final class OrderlyOperator implements AutoCloseable {
             CrashPoints.parse(System.getenv(CrashPoints.ENVIRONMENT)));
     OrderedReleaseReconciler reconciler =
         new OrderedReleaseReconciler(
-            installer, operations, teardown, sources, events, metrics, settings.clock());
+            installer,
+            new ReadinessGate(
+                new ReleaseObjectReader(objects, client.getKubernetesSerialization()),
+                discovery,
+                events,
+                settings.clock()),
+            operations,
+            teardown,
+            sources,
+            events,
+            metrics,
+            settings.clock());
     Leadership leadership = new Leadership(settings.instance(), settings.leaseNamespace() == null);
     AtomicBoolean informersStopped = new AtomicBoolean(false);
     Operator operator =
@@ -165,6 +177,9 @@ public final class OrderlyOperator implements AutoCloseable {
           // Our filter replaces the generation check, which would also drop annotation changes
           // during deletion (the escape hatches).
           config.withGenerationAware(false).withOnUpdateFilter(new RelevantChanges());
+          // Every object is looked at this often even when nothing changes, so its heartbeat
+          // (status.lastReconcileTime) stays fresh while the operator runs.
+          config.withReconciliationMaxInterval(Heartbeat.RESYNC);
           if (settings.namespaces().isEmpty()) {
             config.watchingAllNamespaces();
           } else {

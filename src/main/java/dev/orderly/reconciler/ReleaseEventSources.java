@@ -29,12 +29,14 @@ import java.util.stream.Collectors;
 
 /**
  * The event sources that wake an OrderedRelease: the ConfigMaps and Secrets its valuesFrom names
- * (so a fixed or edited reference applies at once), the end of its Helm operations, and, while it
- * is torn down, the Jobs, Pods and workloads its teardown waits for, so waiting costs nothing.
+ * (so a fixed or edited reference applies at once), the end of its Helm operations, while it waits
+ * for readiness the workloads and Jobs of its namespace, and, while it is torn down, the Jobs, Pods
+ * and workloads its teardown waits for, so waiting costs nothing.
  */
 public class ReleaseEventSources implements StepObserver.PodCounter {
   private static final String VALUES_INDEX = "orderly.dev/valuesFrom";
   private static final String TEARDOWN_INDEX = "orderly.dev/teardown";
+  private static final String READINESS_INDEX = "orderly.dev/readiness";
   private static final List<Class<? extends HasMetadata>> TEARDOWN_KINDS =
       List.of(
           Job.class,
@@ -64,6 +66,7 @@ public class ReleaseEventSources implements StepObserver.PodCounter {
                         .map(ref -> key(ref, release.getMetadata().getNamespace()))
                         .toList());
     context.getPrimaryCache().addIndexer(TEARDOWN_INDEX, ReleaseEventSources::awaitedKeys);
+    context.getPrimaryCache().addIndexer(READINESS_INDEX, ReleaseEventSources::rolloutKeys);
     configMaps = new InformerEventSource<>(valuesSource(ConfigMap.class, context), context);
     secrets = new InformerEventSource<>(valuesSource(Secret.class, context), context);
     List<EventSource<?, OrderedRelease>> sources =
@@ -124,25 +127,44 @@ public class ReleaseEventSources implements StepObserver.PodCounter {
     return List.copyOf(keys);
   }
 
+  /**
+   * Index keys for a release waiting for its objects to be ready: its namespace, whose workload and
+   * Job changes may be the ones it waits for. Pod changes are left out; the workloads' status
+   * follows them, and a chart's bare Pods are looked at by the poll.
+   */
+  private static List<String> rolloutKeys(OrderedRelease release) {
+    if (release.isMarkedForDeletion()
+        || release.getSpec() == null
+        || !ReadinessGate.awaiting(release.getStatus())) {
+      return List.of();
+    }
+    return List.of("ns/" + release.targetNamespace());
+  }
+
   private static <R extends HasMetadata> InformerEventSource<R, OrderedRelease> teardownSource(
       Class<R> type, EventSourceContext<OrderedRelease> context) {
     return new InformerEventSource<>(
         InformerEventSourceConfiguration.from(type, OrderedRelease.class)
             .withName(type.getSimpleName().toLowerCase() + "-teardown")
             .withNamespacesInheritedFromController()
-            .withSecondaryToPrimaryMapper(object -> awaiting(context, object))
+            .withSecondaryToPrimaryMapper(object -> awaiting(context, object, type != Pod.class))
             .build(),
         context);
   }
 
   private static Set<ResourceID> awaiting(
-      EventSourceContext<OrderedRelease> context, HasMetadata object) {
-    return context
-        .getPrimaryCache()
-        .byIndex(TEARDOWN_INDEX, "ns/" + object.getMetadata().getNamespace())
-        .stream()
-        .map(ResourceID::fromResource)
-        .collect(Collectors.toSet());
+      EventSourceContext<OrderedRelease> context, HasMetadata object, boolean rollouts) {
+    String key = "ns/" + object.getMetadata().getNamespace();
+    Set<ResourceID> waiting =
+        context.getPrimaryCache().byIndex(TEARDOWN_INDEX, key).stream()
+            .map(ResourceID::fromResource)
+            .collect(Collectors.toSet());
+    if (rollouts) {
+      context.getPrimaryCache().byIndex(READINESS_INDEX, key).stream()
+          .map(ResourceID::fromResource)
+          .forEach(waiting::add);
+    }
+    return waiting;
   }
 
   /** Wakes {@code id} from a Helm thread when its operation has finished. */

@@ -34,6 +34,17 @@ public final class StatusConditions {
     return set(type, "Unknown", reason, message);
   }
 
+  /**
+   * Records that the operator has looked at the current generation: {@code
+   * status.observedGeneration} and every condition's {@code observedGeneration} follow it, so
+   * kstatus never reads the conditions as stale once they have been re-evaluated.
+   */
+  public StatusConditions observeGeneration() {
+    status.setObservedGeneration(generation);
+    status.getConditions().forEach(condition -> condition.setObservedGeneration(generation));
+    return this;
+  }
+
   /** Removes the condition; kstatus reads an absent Stalled or Reconciling as False. */
   public StatusConditions remove(String type) {
     status.getConditions().removeIf(c -> type.equals(c.getType()));

@@ -2,6 +2,7 @@ package dev.orderly.reconciler;
 
 import static dev.orderly.api.ConditionTypes.READY;
 import static dev.orderly.api.ConditionTypes.RECONCILING;
+import static dev.orderly.api.ConditionTypes.RELEASED;
 import static dev.orderly.api.ConditionTypes.STALLED;
 import static dev.orderly.api.ConditionTypes.TEARING_DOWN;
 
@@ -137,7 +138,7 @@ public class TeardownCoordinator {
             working,
             Type.Normal,
             Reasons.TEARDOWN_COMPLETE,
-            "every phase finished in " + took.toMillis() + " ms; removing the finalizer");
+            "every phase finished in " + Durations.format(took) + "; removing the finalizer");
         LOG.info("{}: teardown complete, removing the finalizer", id);
       }
       return DeleteControl.defaultDelete();
@@ -242,11 +243,16 @@ public class TeardownCoordinator {
     conditions
         .setFalse(READY, Reasons.TEARDOWN_IN_PROGRESS, "the release is being torn down")
         .setTrue(TEARING_DOWN, phase.name(), message);
+    if (phase.compareTo(TeardownPhase.Release) > 0) {
+      conditions.setFalse(RELEASED, Reasons.RELEASE_REMOVED, "the teardown removed Helm's record");
+    }
     if (decision != null && decision.outcome() == Outcome.Stalled) {
       conditions.setTrue(STALLED, decision.reason(), decision.message()).remove(RECONCILING);
     } else {
       conditions.remove(STALLED).setTrue(RECONCILING, Reasons.TEARDOWN_IN_PROGRESS, message);
     }
+    // Deletion bumps metadata.generation; the teardown's status is about that generation.
+    conditions.observeGeneration();
   }
 
   /** Observes each hook that ended in this pass: how long it ran and how it ended. */

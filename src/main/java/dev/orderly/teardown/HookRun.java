@@ -1,6 +1,7 @@
 package dev.orderly.teardown;
 
 import dev.orderly.api.ConditionTypes.Reasons;
+import dev.orderly.api.Durations;
 import dev.orderly.api.TeardownPhase;
 import dev.orderly.api.TeardownStep;
 import dev.orderly.api.TeardownStep.State;
@@ -163,7 +164,7 @@ final class HookRun {
             + " hook "
             + step.describe()
             + " did not finish within spec.uninstall.hookTimeout ("
-            + in.hookTimeout()
+            + Durations.format(in.hookTimeout())
             + ")";
     if (in.onTimeout() == OnTimeout.Continue) {
       PhaseDecider.timedOut(step, "did not finish within the hook timeout");

@@ -10,26 +10,34 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 
-/** The checked-in CRD must be exactly what the build generates from the Java model. */
+/**
+ * The checked-in CRD must be exactly what the build generates from the Java model, with the printer
+ * columns in declared order ({@link CrdFile}). Run with {@code -Dorderly.updateCrd=true} to rewrite
+ * it and its copies first.
+ */
 class CrdInSyncTest {
-  private static final String FILE = "orderedreleases.orderly.dev-v1.yml";
+  private static final String UPDATE_PROPERTY = "orderly.updateCrd";
 
   @Test
   void checkedInCrdEqualsGeneratedCrd() throws IOException {
-    // The generator writes into the build's classes directory, which is on the test classpath.
-    Path generated = Path.of(System.getProperty("orderly.classesDir", "target/classes"));
-    String fromBuild = Files.readString(generated.resolve("META-INF/fabric8").resolve(FILE));
-    String checkedIn = Files.readString(Path.of("crds").resolve(FILE));
+    String expected = CrdFile.withDeclaredColumnOrder(CrdFile.generated());
+    if (Boolean.getBoolean(UPDATE_PROPERTY)) {
+      for (Path location : CrdFile.LOCATIONS) {
+        Files.writeString(location.resolve(CrdFile.NAME), expected);
+      }
+    }
+    String checkedIn = Files.readString(Path.of("crds").resolve(CrdFile.NAME));
     assertThat(checkedIn)
         .as(
-            "crds/%s is stale: copy %s over it and commit",
-            FILE, generated.resolve("META-INF/fabric8").resolve(FILE))
-        .isEqualTo(fromBuild);
+            "crds/%s is stale: run mvn test -Dtest=CrdInSyncTest -D%s=true, which rewrites it"
+                + " and its copies from %s, and commit",
+            CrdFile.NAME, UPDATE_PROPERTY, CrdFile.generatedPath())
+        .isEqualTo(expected);
   }
 
   @Test
   void schemaDescribesTheSpecForKubectlExplain() throws IOException {
-    String crd = Files.readString(Path.of("crds").resolve(FILE));
+    String crd = Files.readString(Path.of("crds").resolve(CrdFile.NAME));
     assertThat(crd)
         .contains("x-kubernetes-preserve-unknown-fields: true")
         .contains("description: \"The chart to install")

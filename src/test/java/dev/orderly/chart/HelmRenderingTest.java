@@ -206,7 +206,8 @@ class HelmRenderingTest {
     assertThatThrownBy(() -> renderer().render(RenderRequest.of(chart, "rel", "ns")))
         .isInstanceOf(ChartRenderException.class)
         .hasMessageContaining(chart.toString())
-        .hasMessageContaining("function \"noSuchFunction\" not defined");
+        .hasMessageContaining("function \"noSuchFunction\" not defined")
+        .hasMessageNotContaining("--debug");
     assertThat(TestCharts.isEmptyDirectory(workRoot)).isTrue();
   }
 

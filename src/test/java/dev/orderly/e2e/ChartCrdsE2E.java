@@ -64,7 +64,16 @@ class ChartCrdsE2E extends RealClusterTest {
   @Test
   void refusedWithTheMissingPermissionThenInstalledAndTornDownKeepingTheCrdAndTheClaim() {
     String ns = namespace("e2e-crds");
-    release(ns, NAME, "keep-and-crds", r -> {});
+    // The control plane has no volume provisioner, so the chart's claim never binds; this test is
+    // about permissions and the teardown, not readiness.
+    release(
+        ns,
+        NAME,
+        "keep-and-crds",
+        r -> {
+          r.getSpec().getInstall().setWait(false);
+          r.getSpec().getUpgrade().setWait(false);
+        });
     Awaitility.await("Stalled naming the missing permission; operator log: " + operator.log())
         .atMost(Duration.ofSeconds(90))
         .until(() -> stalled(ns, NAME));

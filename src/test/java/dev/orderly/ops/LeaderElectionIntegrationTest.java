@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import dev.orderly.testsupport.ApiRequest;
 import dev.orderly.testsupport.OperatorHarness;
 import dev.orderly.testsupport.TestApiServer;
+import dev.orderly.testsupport.sim.ClusterSimulator;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -35,17 +36,21 @@ class LeaderElectionIntegrationTest {
   private TestApiServer server;
   private KubernetesClient test;
   private final List<OperatorReplica> replicas = new ArrayList<>();
+  // Rolls the chart's workloads out, so installs become Ready as on a cluster.
+  private ClusterSimulator simulator;
 
   @BeforeEach
   void start() {
     server = new TestApiServer().start();
     test = OperatorClients.testSide(server);
     OperatorHarness.createCrd(test);
+    simulator = new ClusterSimulator(test, 2).start();
   }
 
   @AfterEach
   void stop() {
     replicas.forEach(OperatorReplica::close);
+    simulator.close();
     test.close();
     server.close();
   }

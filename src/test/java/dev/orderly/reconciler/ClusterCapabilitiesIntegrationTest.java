@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.orderly.api.OrderedRelease;
 import dev.orderly.testsupport.OperatorHarness;
+import dev.orderly.testsupport.sim.ClusterSimulator;
 import java.nio.file.Path;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -19,14 +20,18 @@ class ClusterCapabilitiesIntegrationTest {
   private static final String NS = "caps";
 
   private OperatorHarness harness;
+  // Rolls the charts' workloads out, so installs become Ready as on a cluster.
+  private ClusterSimulator simulator;
 
   @BeforeEach
   void start() {
     harness = OperatorHarness.start();
+    simulator = new ClusterSimulator(harness.client(), 2).start();
   }
 
   @AfterEach
   void stop() {
+    simulator.close();
     harness.close();
   }
 

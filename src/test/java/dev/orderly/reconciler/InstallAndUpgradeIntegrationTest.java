@@ -7,6 +7,7 @@ import dev.orderly.api.ChartSource;
 import dev.orderly.api.OrderedRelease;
 import dev.orderly.testsupport.LocalChartRepository;
 import dev.orderly.testsupport.OperatorHarness;
+import dev.orderly.testsupport.sim.ClusterSimulator;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.Secret;
@@ -19,14 +20,18 @@ class InstallAndUpgradeIntegrationTest {
   private static final String NS = "agents";
 
   private OperatorHarness harness;
+  // Rolls the chart's workloads out, so installs become Ready as on a cluster.
+  private ClusterSimulator simulator;
 
   @BeforeEach
   void start() {
     harness = OperatorHarness.start();
+    simulator = new ClusterSimulator(harness.client(), 2).start();
   }
 
   @AfterEach
   void stop() {
+    simulator.close();
     harness.close();
   }
 

@@ -116,6 +116,48 @@ class OrderedTeardownIntegrationTest {
     }
   }
 
+  @Test
+  void statusFollowsTheObjectsGenerationDuringDeletion() {
+    scenario.install(release -> {});
+    scenario.delete();
+    // The pre-delete hook holds the teardown in its first phase until the Job completes.
+    scenario.awaitRelease(
+        r -> phase(r, TeardownPhase.PreDeleteHooks) && scenario.exists("Job", "agent-drain"));
+    long before = scenario.current().getMetadata().getGeneration();
+
+    // A spec change while the object is being deleted makes a new generation, as the API
+    // server's own bump of the generation on deletion does on a real cluster.
+    scenario
+        .harness
+        .client()
+        .resources(dev.orderly.api.OrderedRelease.class)
+        .inNamespace(NS)
+        .withName(NAME)
+        .patch(
+            io.fabric8.kubernetes.client.dsl.base.PatchContext.of(
+                io.fabric8.kubernetes.client.dsl.base.PatchType.JSON_MERGE),
+            "{\"spec\":{\"uninstall\":{\"hookTimeout\":\"6m\"}}}");
+
+    var observed =
+        scenario.awaitRelease(
+            r ->
+                r.getMetadata().getGeneration() > before
+                    && r.getMetadata()
+                        .getGeneration()
+                        .equals(r.getStatus().getObservedGeneration()));
+    assertThat(observed.getStatus().getConditions())
+        .isNotEmpty()
+        .allSatisfy(
+            c ->
+                assertThat(c.getObservedGeneration())
+                    .as(c.getType())
+                    .isEqualTo(observed.getMetadata().getGeneration()));
+
+    scenario.simulator.completeJob(NS, "agent-drain");
+    scenario.simulator.terminatePodsAtOnce(true);
+    scenario.awaitGone();
+  }
+
   static boolean phase(dev.orderly.api.OrderedRelease release, TeardownPhase phase) {
     return release.getStatus() != null
         && release.getStatus().getTeardown() != null

@@ -36,6 +36,29 @@ class StatusConditionsTest {
     assertThat(StatusConditions.isTrue(status, "Stalled")).isFalse();
   }
 
+  @Test
+  void observingAGenerationStampsTheStatusAndEveryCondition() {
+    at("2026-01-01T00:00:00Z", 1L)
+        .setTrue("Ready", "InstallSucceeded", "installed")
+        .setTrue("HooksValid", "HooksValid", "valid");
+    status.setObservedGeneration(1L);
+
+    // Deletion bumps the generation; the teardown re-evaluates and observes it.
+    at("2026-01-01T00:05:00Z", 2L)
+        .setFalse("Ready", "TeardownInProgress", "torn down")
+        .observeGeneration();
+
+    assertThat(status.getObservedGeneration()).isEqualTo(2L);
+    assertThat(status.getConditions())
+        .extracting(Condition::getType, Condition::getObservedGeneration)
+        .containsExactly(
+            org.assertj.core.api.Assertions.tuple("Ready", 2L),
+            org.assertj.core.api.Assertions.tuple("HooksValid", 2L));
+    assertThat(StatusConditions.find(status, "HooksValid").orElseThrow().getLastTransitionTime())
+        .as("stamping is not a transition")
+        .isEqualTo("2026-01-01T00:00:00Z");
+  }
+
   private StatusConditions at(String instant, Long generation) {
     return new StatusConditions(
         status, generation, Clock.fixed(Instant.parse(instant), ZoneOffset.UTC));

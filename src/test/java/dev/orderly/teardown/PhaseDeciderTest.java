@@ -139,6 +139,7 @@ class PhaseDeciderTest {
     PhaseDecision decision = decide(TeardownPhase.PreDeleteHooks);
     assertThat(decision.outcome()).isEqualTo(Outcome.Stalled);
     assertThat(decision.reason()).isEqualTo("HookTimedOut");
+    assertThat(decision.message()).endsWith("within spec.uninstall.hookTimeout (5m)");
     assertThat(steps.get(0).getState()).isEqualTo(State.InProgress);
 
     observed.put(

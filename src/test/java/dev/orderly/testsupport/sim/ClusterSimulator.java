@@ -38,6 +38,9 @@ import java.util.function.Predicate;
  *   <li><b>Garbage collector</b>: for an owner in foreground deletion, deletes its dependent Pods
  *       and removes the {@code foregroundDeletion} finalizer once none is left; Pods whose owner is
  *       gone (background deletion) are deleted.
+ *   <li><b>Workload controllers and volume binding</b> ({@link RolloutController}): Deployments,
+ *       StatefulSets and DaemonSets roll out at once, their status saying so, and
+ *       PersistentVolumeClaims are bound, unless the test holds them ({@link #holdRollout}).
  *   <li><b>Kubelet</b>: a deleted Pod stays terminating (a finalizer stands in for its grace
  *       period) until the test lets it finish ({@link #finishTerminating}), or at once when {@link
  *       #terminatePodsAtOnce} is set. At that moment the <b>RBAC probe</b> records whether the
@@ -60,6 +63,7 @@ public final class ClusterSimulator implements AutoCloseable {
   private final AtomicLong sequence = new AtomicLong();
   private volatile boolean terminateAtOnce;
   private volatile boolean completeJobs;
+  private final RolloutController rollouts;
 
   /** A simulator for a cluster of {@code nodeCount} nodes; call {@link #start()}. */
   public ClusterSimulator(KubernetesClient client, int nodeCount) {
@@ -69,6 +73,7 @@ public final class ClusterSimulator implements AutoCloseable {
       names.add("node-" + i);
     }
     this.nodes = List.copyOf(names);
+    this.rollouts = new RolloutController(client, nodeCount);
   }
 
   /** Starts every fake controller and waits until their informers have synced. */
@@ -93,7 +98,21 @@ public final class ClusterSimulator implements AutoCloseable {
             .inAnyNamespace()
             .inform(handler(this::ownerChanged, this::ownerGone)));
     informers.add(client.pods().inAnyNamespace().inform(handler(this::podChanged, this::podGone)));
+    rollouts.start();
     return this;
+  }
+
+  /**
+   * Workloads whose name starts with {@code prefix} never become available: observed, updated, but
+   * no replica ready, as with an image that cannot be pulled; such claims stay unbound.
+   */
+  public void holdRollout(String prefix) {
+    rollouts.hold(prefix);
+  }
+
+  /** Lets the held workloads named with {@code prefix} roll out now. */
+  public void releaseRollout(String prefix) {
+    rollouts.release(prefix);
   }
 
   /** Let every terminating pod finish now, and later ones at once. */
@@ -153,6 +172,7 @@ public final class ClusterSimulator implements AutoCloseable {
   @Override
   public void close() {
     informers.forEach(SharedIndexInformer::stop);
+    rollouts.stop();
   }
 
   // ---- DaemonSet controller -----------------------------------------------------------------

@@ -40,7 +40,14 @@ class ClusterSimulatorTest {
   @Test
   void aDaemonSetGetsOnePodPerNode() {
     DaemonSet daemonSet = client.resource(daemonSet("agent")).create();
-    await().atMost(BOUND).until(() -> pods().size() == 2);
+    // A pod is created, then reported Running: wait for both steps, not only the first.
+    await()
+        .atMost(BOUND)
+        .until(
+            () ->
+                pods().size() == 2
+                    && pods().stream()
+                        .allMatch(p -> p.getStatus() != null && p.getStatus().getPhase() != null));
     assertThat(pods())
         .allSatisfy(
             pod -> {
