@@ -48,7 +48,8 @@ class CrdInSyncTest {
   @Test
   void theSchemaRequiresSpec() throws IOException {
     JsonNode crd =
-        new ObjectMapper(new YAMLFactory()).readTree(Path.of("crds").resolve(FILE).toFile());
+        new ObjectMapper(new YAMLFactory())
+            .readTree(Path.of("crds").resolve(CrdFile.NAME).toFile());
     JsonNode schema = crd.at("/spec/versions/0/schema/openAPIV3Schema");
 
     assertThat(schema.path("required")).extracting(JsonNode::asText).containsExactly("spec");
