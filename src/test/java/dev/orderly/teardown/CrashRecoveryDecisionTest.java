@@ -5,27 +5,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.orderly.api.TeardownPhase;
 import dev.orderly.api.TeardownStep;
 import dev.orderly.api.TeardownStep.State;
-import dev.orderly.api.UninstallOptions.OnTimeout;
 import dev.orderly.api.UninstallOptions.Propagation;
 import dev.orderly.teardown.PhaseDecision.Outcome;
-import java.time.Duration;
-import java.time.Instant;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
  * What the next look decides after the process stopped between saving an intent and acting on it,
  * or between acting and saving the outcome: nothing is done twice, nothing intended is lost.
  */
-class CrashRecoveryDecisionTest {
-  private static final Instant T0 = Instant.parse("2026-12-02T10:00:00Z");
-
-  private final List<TeardownStep> steps = new ArrayList<>();
-  private final Map<Integer, Observed> observed = new HashMap<>();
-
+class CrashRecoveryDecisionTest extends DecisionFixture {
   @Test
   void aHookCreatedJustBeforeTheCrashIsAdoptedNotRunAgain() {
     TeardownStep hook = startedHook();
@@ -124,36 +113,10 @@ class CrashRecoveryDecisionTest {
   /** A pre-delete Job hook whose creation was decided and saved, with no UID recorded yet. */
   private TeardownStep startedHook() {
     TeardownStep hook = object(TeardownPhase.PreDeleteHooks, "Job", "drain");
+    hook.setApiVersion("batch/v1");
     hook.setDeletePolicies(List.of("before-hook-creation"));
     hook.setState(State.InProgress);
     hook.setStartedAt(T0.toString());
     return hook;
-  }
-
-  private TeardownStep object(TeardownPhase phase, String kind, String name) {
-    TeardownStep step = new TeardownStep();
-    step.setPhase(phase);
-    step.setKind(kind);
-    step.setApiVersion("batch/v1");
-    step.setNamespace("apps");
-    step.setName(name);
-    steps.add(step);
-    return step;
-  }
-
-  private PhaseDecision decide(TeardownPhase phase) {
-    return PhaseDecider.decide(
-        new PhaseInput(
-            phase,
-            steps,
-            observed,
-            false,
-            T0.plusSeconds(1),
-            T0.plus(Duration.ofMinutes(10)),
-            Duration.ofMinutes(5),
-            OnTimeout.Fail,
-            Propagation.Foreground,
-            false,
-            false));
   }
 }
