@@ -6,8 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.orderly.api.UninstallOptions;
 import dev.orderly.e2e.AuditLog.Entry;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
-import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBindingBuilder;
-import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import java.time.Duration;
@@ -38,8 +36,7 @@ class ChartCrdsE2E extends RealClusterTest {
 
   @AfterAll
   void removeWhatTheTestAdded() {
-    admin.rbac().clusterRoleBindings().withName(GRANT).delete();
-    admin.rbac().clusterRoles().withName(GRANT).delete();
+    plane.revoke(GRANT);
     admin.apiextensions().v1().customResourceDefinitions().withName(CRD).delete();
   }
 
@@ -85,7 +82,7 @@ class ChartCrdsE2E extends RealClusterTest {
         .anyMatch(
             e -> "Warning".equals(e.getType()) && e.getMessage().contains("widgets.example.com"));
 
-    grantWidgetsToTheOperator();
+    plane.grantToOperator(GRANT, "example.com", "widgets", "widgets/finalizers");
     awaitRecovered(ns, NAME);
     admin.genericKubernetesResources(WIDGETS).inNamespace(ns).resource(foreignWidget(ns)).create();
 
@@ -138,40 +135,5 @@ class ChartCrdsE2E extends RealClusterTest {
             .withNamespace(ns)
             .build());
     return widget;
-  }
-
-  /** What the chart's README tells a user to do: add the chart's kinds to the operator's rules. */
-  private void grantWidgetsToTheOperator() {
-    admin
-        .rbac()
-        .clusterRoles()
-        .resource(
-            new ClusterRoleBuilder()
-                .withNewMetadata()
-                .withName(GRANT)
-                .endMetadata()
-                .addNewRule()
-                .withApiGroups("example.com")
-                .withResources("widgets", "widgets/finalizers")
-                .withVerbs("get", "list", "watch", "create", "update", "patch", "delete")
-                .endRule()
-                .build())
-        .create();
-    admin
-        .rbac()
-        .clusterRoleBindings()
-        .resource(
-            new ClusterRoleBindingBuilder()
-                .withNewMetadata()
-                .withName(GRANT)
-                .endMetadata()
-                .withNewRoleRef("rbac.authorization.k8s.io", "ClusterRole", GRANT)
-                .addNewSubject()
-                .withKind("ServiceAccount")
-                .withName(ControlPlane.OPERATOR_ACCOUNT)
-                .withNamespace(ControlPlane.OPERATOR_NAMESPACE)
-                .endSubject()
-                .build())
-        .create();
   }
 }

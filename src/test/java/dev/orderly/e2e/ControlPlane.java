@@ -3,6 +3,8 @@ package dev.orderly.e2e;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.authentication.TokenRequest;
 import io.fabric8.kubernetes.api.model.authentication.TokenRequestBuilder;
+import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBindingBuilder;
+import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBuilder;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -171,6 +173,51 @@ final class ControlPlane implements AutoCloseable {
       throw new UncheckedIOException(e);
     }
     return kubeconfigOut;
+  }
+
+  /**
+   * Grants the operator every verb on {@code resources} of {@code apiGroup} through a ClusterRole
+   * and binding named {@code name}, as the operator chart's README tells a user whose charts hold
+   * kinds the default rules leave out. {@link #revoke} removes it.
+   */
+  void grantToOperator(String name, String apiGroup, String... resources) {
+    admin
+        .rbac()
+        .clusterRoles()
+        .resource(
+            new ClusterRoleBuilder()
+                .withNewMetadata()
+                .withName(name)
+                .endMetadata()
+                .addNewRule()
+                .withApiGroups(apiGroup)
+                .withResources(resources)
+                .withVerbs("get", "list", "watch", "create", "update", "patch", "delete")
+                .endRule()
+                .build())
+        .createOr(existing -> existing.update());
+    admin
+        .rbac()
+        .clusterRoleBindings()
+        .resource(
+            new ClusterRoleBindingBuilder()
+                .withNewMetadata()
+                .withName(name)
+                .endMetadata()
+                .withNewRoleRef("rbac.authorization.k8s.io", "ClusterRole", name)
+                .addNewSubject()
+                .withKind("ServiceAccount")
+                .withName(OPERATOR_ACCOUNT)
+                .withNamespace(OPERATOR_NAMESPACE)
+                .endSubject()
+                .build())
+        .createOr(existing -> existing.update());
+  }
+
+  /** Removes a grant made by {@link #grantToOperator}. */
+  void revoke(String name) {
+    admin.rbac().clusterRoleBindings().withName(name).delete();
+    admin.rbac().clusterRoles().withName(name).delete();
   }
 
   // The namespace before what lives in it, the CRD before anything else.

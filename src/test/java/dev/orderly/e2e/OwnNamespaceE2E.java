@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.orderly.e2e.AuditLog.Entry;
-import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBindingBuilder;
-import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBuilder;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -28,15 +26,14 @@ class OwnNamespaceE2E extends RealClusterTest {
     if (workspace != null) {
       admin.namespaces().withName(workspace).delete();
     }
-    admin.rbac().clusterRoleBindings().withName(GRANT).delete();
-    admin.rbac().clusterRoles().withName(GRANT).delete();
+    plane.revoke(GRANT);
   }
 
   @Test
   void thePostDeleteHookRunsInTheNamespaceBeforeTheNamespaceGoes() {
     String ns = namespace("e2e-ownns");
     workspace = ns + "-ws";
-    grantNamespacesToTheOperator();
+    plane.grantToOperator(GRANT, "", "namespaces");
     release(
         ns,
         NAME,
@@ -77,43 +74,5 @@ class OwnNamespaceE2E extends RealClusterTest {
         .as("every RBAC object in the workspace was deleted before the Namespace")
         .filteredOn(e -> e.isDelete() && e.isRbac() && e.namespace().equals(workspace))
         .allMatch(e -> e.completedAt().isBefore(namespaceDeleted.completedAt()));
-  }
-
-  /**
-   * What the operator chart's README tells a user whose chart owns its Namespace to add: the
-   * default rules leave deleting Namespaces out, and without it the Namespaces phase is refused.
-   */
-  private void grantNamespacesToTheOperator() {
-    admin
-        .rbac()
-        .clusterRoles()
-        .resource(
-            new ClusterRoleBuilder()
-                .withNewMetadata()
-                .withName(GRANT)
-                .endMetadata()
-                .addNewRule()
-                .withApiGroups("")
-                .withResources("namespaces")
-                .withVerbs("get", "list", "watch", "create", "update", "patch", "delete")
-                .endRule()
-                .build())
-        .createOr(existing -> existing.update());
-    admin
-        .rbac()
-        .clusterRoleBindings()
-        .resource(
-            new ClusterRoleBindingBuilder()
-                .withNewMetadata()
-                .withName(GRANT)
-                .endMetadata()
-                .withNewRoleRef("rbac.authorization.k8s.io", "ClusterRole", GRANT)
-                .addNewSubject()
-                .withKind("ServiceAccount")
-                .withName(ControlPlane.OPERATOR_ACCOUNT)
-                .withNamespace(ControlPlane.OPERATOR_NAMESPACE)
-                .endSubject()
-                .build())
-        .createOr(existing -> existing.update());
   }
 }
