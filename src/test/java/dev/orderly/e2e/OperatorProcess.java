@@ -12,7 +12,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 import org.awaitility.Awaitility;
 
 /**
@@ -25,6 +27,7 @@ final class OperatorProcess implements AutoCloseable {
   private final Path workDir;
   private final String name;
   private final List<String> extraArgs;
+  private boolean leaderElection;
   private Process process;
   private int metricsPort;
   private int starts;
@@ -35,6 +38,15 @@ final class OperatorProcess implements AutoCloseable {
     this.workDir = workDir;
     this.name = name;
     this.extraArgs = List.copyOf(extraArgs);
+  }
+
+  /**
+   * With leader election on, as the operator chart runs it; the suite's own operator runs without,
+   * so that a test never waits for a Lease.
+   */
+  OperatorProcess withLeaderElection() {
+    leaderElection = true;
+    return this;
   }
 
   /** The jar {@code mvn package} built; the end-to-end suite runs after it. */
@@ -74,6 +86,15 @@ final class OperatorProcess implements AutoCloseable {
     return this;
   }
 
+  /**
+   * Starts the operator without waiting for it: a replica with leader election is ready before it
+   * leads, so its tests wait for what it logs instead.
+   */
+  OperatorProcess launch() {
+    launch(Map.of());
+    return this;
+  }
+
   /** Starts it again if it is not running, e.g. after a failed test left it halted. */
   void ensureRunning() {
     if (process == null || !process.isAlive()) {
@@ -94,7 +115,7 @@ final class OperatorProcess implements AutoCloseable {
       command.add(jar.toString());
       command.add("run");
       command.add("--kubeconfig=" + kubeconfig);
-      command.add("--leader-election=false");
+      command.add("--leader-election=" + leaderElection);
       command.add("--metrics-port=" + metricsPort);
       command.add("--work-dir=" + workDir.resolve("charts"));
       command.addAll(extraArgs);
@@ -114,6 +135,41 @@ final class OperatorProcess implements AutoCloseable {
 
   Path log() {
     return workDir.resolve(name + ".log");
+  }
+
+  /** Waits for the first line of this start's log that matches, failing if the process ends. */
+  String awaitLogLine(Predicate<String> line, Duration atMost) {
+    return Awaitility.await("a line in " + log())
+        .atMost(atMost)
+        .pollInterval(Duration.ofMillis(100))
+        .until(
+            () -> {
+              Optional<String> found = logLines().stream().filter(line).findFirst();
+              if (found.isEmpty() && !process.isAlive()) {
+                throw new AssertionError("orderly run exited early; see " + log());
+              }
+              return found;
+            },
+            Optional::isPresent)
+        .orElseThrow();
+  }
+
+  /** The log of every start of this process, in order. */
+  List<String> logLines() {
+    try {
+      return Files.exists(log()) ? Files.readAllLines(log()) : List.of();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  boolean alive() {
+    return process != null && process.isAlive();
+  }
+
+  /** SIGTERM without waiting: the test times the exit with {@link #awaitExit}. */
+  void terminate() {
+    process.destroy();
   }
 
   int starts() {

@@ -39,18 +39,26 @@ abstract class RealClusterTest {
   protected KubernetesClient admin;
   protected NodeStandIn nodes;
   protected OperatorProcess operator;
+
+  /** The kubeconfig of the operator chart's ServiceAccount, which {@link #operator} uses. */
+  protected Path operatorKubeconfig;
+
+  /** Where this class's operators keep their logs and work files. */
+  protected Path work;
+
   private final List<String> namespaces = new ArrayList<>();
 
   @BeforeAll
   void startCluster() {
     plane = ControlPlane.fromEnvironment().orElseThrow();
     admin = plane.admin();
-    Path work = Path.of("target", "e2e", getClass().getSimpleName()).toAbsolutePath();
-    Path kubeconfig =
+    work = Path.of("target", "e2e", getClass().getSimpleName()).toAbsolutePath();
+    operatorKubeconfig =
         plane.installOperatorIdentity(Path.of("operator"), work.resolve("operator.kubeconfig"));
     nodes = new NodeStandIn(plane, List.of("e2e-node-1", "e2e-node-2")).start();
     operator =
-        new OperatorProcess(OperatorProcess.builtJar(), kubeconfig, work, "operator", List.of())
+        new OperatorProcess(
+                OperatorProcess.builtJar(), operatorKubeconfig, work, "operator", List.of())
             .start();
   }
 
