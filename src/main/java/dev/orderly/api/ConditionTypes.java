@@ -65,6 +65,15 @@ public final class ConditionTypes {
     public static final String READINESS_TIMED_OUT = "ReadinessTimedOut";
     public static final String OBJECTS_READY = "ObjectsReady";
 
+    /** A deletion waits for the install or upgrade this process runs before planning. */
+    public static final String WAITING_FOR_HELM_OPERATION = "WaitingForHelmOperation";
+
+    /** Helm's latest record is pending and not yet old enough to be taken for a crash's. */
+    public static final String RELEASE_PENDING = "ReleasePending";
+
+    /** A pending record left by a crashed or abandoned operation was removed. */
+    public static final String STALE_LOCK_RECOVERED = "StaleLockRecovered";
+
     private Reasons() {}
   }
 }

@@ -125,6 +125,11 @@ public class OrderedReleaseReconciler
       progressing(status, conditions, upgrading(status), running.digest().equals(digest));
       return null;
     }
+    if (resource.isMarkedForDeletion()) {
+      // JOSDK calls cleanup, not reconcile, once deletion began; should a stale look get here,
+      // it must not start an operation the teardown would then have to wait for.
+      return null;
+    }
     if (state instanceof Finished finished && finished.digest().equals(digest)) {
       return record(resource, status, conditions, id, finished, values);
     }

@@ -48,22 +48,26 @@ public class ReleaseInstaller {
   private final ChartRenderer renderer;
   private final Supplier<KubeCapabilities> capabilities;
   private final Path workDir;
+  private final StaleLockRecovery locks;
 
   /**
    * @param capabilities the connected cluster's version and API versions, e.g. from {@code
    *     ClusterDiscovery}; it may throw {@link KubernetesClientException}
+   * @param locks frees the release from a crashed operation's pending record first
    */
   public ReleaseInstaller(
       HelmClient helm,
       ChartResolver charts,
       ChartRenderer renderer,
       Supplier<KubeCapabilities> capabilities,
-      Path workDir) {
+      Path workDir,
+      StaleLockRecovery locks) {
     this.helm = helm;
     this.charts = charts;
     this.renderer = renderer;
     this.capabilities = capabilities;
     this.workDir = workDir;
+    this.locks = locks;
   }
 
   /**
@@ -72,6 +76,7 @@ public class ReleaseInstaller {
    * @throws HelmFailure naming what went wrong, with a condition reason
    */
   public Result apply(OrderedRelease resource, ObjectNode values) {
+    locks.clear(resource);
     Path chart = charts.resolve(resource.getSpec().getChart());
     Path valuesFile = writeValues(values);
     try {

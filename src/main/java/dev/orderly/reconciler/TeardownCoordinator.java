@@ -32,6 +32,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -52,6 +53,9 @@ public class TeardownCoordinator {
 
   // Enough passes to run every phase once and re-observe after acting in each.
   private static final int MAX_PASSES = 2 * TeardownPhase.values().length + 2;
+
+  // Only a fallback: the end of the Helm operation wakes the resource at once.
+  private static final Duration HELM_WAIT_RECHECK = Duration.ofSeconds(30);
 
   private final TeardownExecutor executor;
   private final EventRecorder events;
@@ -89,6 +93,11 @@ public class TeardownCoordinator {
     StatusWrites writes = new StatusWrites(resource, context, status);
     ResourceID id = ResourceID.fromResource(resource);
     boolean starting = status.getTeardown() == null;
+    Optional<String> waiting =
+        DeletionGate.waitingFor(!starting, executor.helmState(id), installedBefore(status));
+    if (waiting.isPresent()) {
+      return waitForHelm(working, writes, waiting.get());
+    }
     if (starting) {
       status.setTeardown(executor.begin(working, now()));
       announce(working, TeardownPhase.PreDeleteHooks, null);
@@ -147,6 +156,35 @@ public class TeardownCoordinator {
     writes.saveIfChanged(status);
     Duration recheck = last == null ? Duration.ofSeconds(5) : last.recheckAfter();
     return DeleteControl.noFinalizerRemoval().rescheduleAfter(Math.max(recheck.toMillis(), 100));
+  }
+
+  /**
+   * Keeps the finalizer until the install or upgrade under way ends; its end wakes the resource
+   * (HelmOperations' completion event), the reschedule is only a fallback.
+   */
+  private DeleteControl waitForHelm(OrderedRelease resource, StatusWrites writes, String message) {
+    OrderedReleaseStatus status = resource.getStatus();
+    boolean announced =
+        StatusConditions.find(status, TEARING_DOWN)
+            .filter(c -> Reasons.WAITING_FOR_HELM_OPERATION.equals(c.getReason()))
+            .isPresent();
+    status.setPhase("TearingDown:" + Reasons.WAITING_FOR_HELM_OPERATION);
+    new StatusConditions(status, resource.getMetadata().getGeneration(), clock)
+        .setFalse(READY, Reasons.TEARDOWN_IN_PROGRESS, "the release is being torn down")
+        .setTrue(TEARING_DOWN, Reasons.WAITING_FOR_HELM_OPERATION, message)
+        .setTrue(RECONCILING, Reasons.WAITING_FOR_HELM_OPERATION, message)
+        .remove(STALLED)
+        .observeGeneration();
+    writes.saveIfChanged(status);
+    if (!announced) {
+      events.record(resource, Type.Normal, Reasons.WAITING_FOR_HELM_OPERATION, message);
+      LOG.info("{}: {}", ResourceID.fromResource(resource), message);
+    }
+    return DeleteControl.noFinalizerRemoval().rescheduleAfter(HELM_WAIT_RECHECK.toMillis());
+  }
+
+  private static boolean installedBefore(OrderedReleaseStatus status) {
+    return status.getRelease() != null && status.getRelease().getRevision() != null;
   }
 
   private PhaseInput input(OrderedRelease resource, Map<Integer, Observed> observed) {

@@ -191,6 +191,11 @@ public class TeardownExecutor {
     return action instanceof TeardownAction.Delete ? "delete" : "remove-release";
   }
 
+  /** What the Helm pool is doing for {@code id}: a teardown plans only once nothing runs. */
+  public HelmOperations.State helmState(ResourceID id) {
+    return operations.state(id);
+  }
+
   /** Drops what the Helm pool keeps about {@code id}, once the teardown is over. */
   public void forget(ResourceID id) {
     operations.forget(id);
