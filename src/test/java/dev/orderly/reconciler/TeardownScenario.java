@@ -42,7 +42,13 @@ final class TeardownScenario implements AutoCloseable {
   final ClusterSimulator simulator;
 
   TeardownScenario(Clock clock) {
-    harness = OperatorHarness.start(clock);
+    this(clock, java.util.function.UnaryOperator.identity());
+  }
+
+  /** As {@link #TeardownScenario(Clock)}, with the operator's Helm wrapped by {@code helm}. */
+  TeardownScenario(
+      Clock clock, java.util.function.UnaryOperator<dev.orderly.helm.HelmClient> helm) {
+    harness = OperatorHarness.start(clock, helm);
     simulator = new ClusterSimulator(harness.client(), 2).start();
   }
 

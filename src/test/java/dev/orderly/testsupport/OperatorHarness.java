@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
+import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
 import org.awaitility.core.ConditionTimeoutException;
 
@@ -36,12 +37,15 @@ public final class OperatorHarness implements AutoCloseable {
   private final TestApiServer server;
   private final Path workDir;
   private final Clock clock;
+  private final UnaryOperator<HelmClient> helm;
   private OrderlyOperator operator;
 
-  private OperatorHarness(TestApiServer server, Path workDir, Clock clock) {
+  private OperatorHarness(
+      TestApiServer server, Path workDir, Clock clock, UnaryOperator<HelmClient> helm) {
     this.server = server;
     this.workDir = workDir;
     this.clock = clock;
+    this.helm = helm;
   }
 
   /** Starts a server with the CRD, and the operator against it. */
@@ -51,11 +55,19 @@ public final class OperatorHarness implements AutoCloseable {
 
   /** As {@link #start()}, with the operator's clock. */
   public static OperatorHarness start(Clock clock) {
+    return start(clock, UnaryOperator.identity());
+  }
+
+  /**
+   * As {@link #start(Clock)}, with the operator's Helm wrapped by {@code helm}, e.g. to hold an
+   * install in flight while the test acts.
+   */
+  public static OperatorHarness start(Clock clock, UnaryOperator<HelmClient> helm) {
     TestApiServer server = new TestApiServer().start();
     installCrd(server.client());
     try {
       OperatorHarness harness =
-          new OperatorHarness(server, Files.createTempDirectory("orderly-operator"), clock);
+          new OperatorHarness(server, Files.createTempDirectory("orderly-operator"), clock, helm);
       harness.startOperator();
       return harness;
     } catch (IOException e) {
@@ -66,11 +78,10 @@ public final class OperatorHarness implements AutoCloseable {
 
   /** Starts (or restarts) the operator process; the cluster state is kept. */
   public void startOperator() {
-    HelmClient helm = new HelmJavaClient(server.kubeconfig());
     operator =
         OrderlyOperator.start(
             server.client(),
-            helm,
+            helm.apply(new HelmJavaClient(server.kubeconfig())),
             new OrderlyOperator.Settings(Set.of(), 2, 4, workDir, "test-operator", clock));
   }
 
