@@ -236,6 +236,50 @@ class HelmLockIntegrationTest {
     assertThat(recovered()).hasSize(1);
   }
 
+  @Test
+  void aReleaseDeletedWhileItsRecordIsPendingIsTornDownFromThatRecord() {
+    scenario = new TeardownScenario(clock, UnaryOperator.identity());
+    // A crash mid-install: the record names what Helm meant to create, and it created some.
+    String manifest =
+        "---\n# Source: node-agent/templates/config.yaml\napiVersion: v1\nkind: ConfigMap\n"
+            + "metadata:\n  name: agent-config\n  namespace: agents\ndata:\n  logLevel: info\n";
+    Secret record =
+        ReleaseRecordCodec.encode(
+            new HelmReleaseRecord(
+                NAME, NS, 1, "pending-install", "node-agent", "0.1.0", manifest, List.of()));
+    record
+        .getMetadata()
+        .getLabels()
+        .put("createdAt", Long.toString(clock.instant().getEpochSecond()));
+    store(record);
+    scenario
+        .harness
+        .client()
+        .resource(
+            new ConfigMapBuilder()
+                .withNewMetadata()
+                .withName("agent-config")
+                .withNamespace(NS)
+                .endMetadata()
+                .addToData("logLevel", "info")
+                .build())
+        .create();
+    scenario.harness.create(Releases.ofChart(NS, NAME, Releases.NODE_AGENT));
+    scenario.awaitRelease(r -> hasCondition(r, "Ready", "False", "ReleasePending"));
+
+    scenario.delete();
+    scenario.awaitGone();
+
+    assertThat(scenario.exists("ConfigMap", "agent-config")).isFalse();
+    assertThat(scenario.exists("Secret", "sh.helm.release.v1.agent.v1")).isFalse();
+    assertThat(first(scenario.requests(), r -> isDelete(r, "/configmaps/agent-config")))
+        .isLessThan(
+            first(scenario.requests(), r -> isDelete(r, "/secrets/sh.helm.release.v1.agent.v1")));
+    assertThat(scenario.eventReasons())
+        .doesNotContain("ReleaseRecordMissing", "StaleLockRecovered", "WaitingForHelmOperation")
+        .endsWith("TeardownComplete");
+  }
+
   /** Helm's record of revision {@code revision} of the release, as a crash left it. */
   private static Secret pendingRecord(int revision, String status, Instant createdAt) {
     Secret secret =
