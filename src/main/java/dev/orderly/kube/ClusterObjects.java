@@ -127,6 +127,30 @@ public class ClusterObjects {
     client.secrets().inNamespace(namespace).withName(name).delete();
   }
 
+  /**
+   * Deletes {@code secret} only if it is unchanged since it was read (a resourceVersion
+   * precondition); false when it changed meanwhile. An absent one is not an error.
+   */
+  public boolean deleteSecretIfUnchanged(Secret secret) {
+    try {
+      client
+          .secrets()
+          .inNamespace(secret.getMetadata().getNamespace())
+          .withName(secret.getMetadata().getName())
+          .lockResourceVersion(secret.getMetadata().getResourceVersion())
+          .delete();
+      return true;
+    } catch (KubernetesClientException e) {
+      if (e.getCode() == HttpURLConnection.HTTP_CONFLICT) {
+        return false;
+      }
+      if (e.getCode() != HttpURLConnection.HTTP_NOT_FOUND) {
+        throw e;
+      }
+      return true;
+    }
+  }
+
   /** Replaces {@code secret}, checking its resourceVersion, so a concurrent change fails it. */
   public void updateSecret(Secret secret) {
     client.secrets().inNamespace(secret.getMetadata().getNamespace()).resource(secret).update();

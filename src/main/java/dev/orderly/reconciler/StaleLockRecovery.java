@@ -11,9 +11,11 @@ import dev.orderly.helm.PendingLock.Undated;
 import dev.orderly.kube.ClusterObjects;
 import dev.orderly.kube.EventRecorder;
 import dev.orderly.kube.EventRecorder.Type;
+import io.fabric8.kubernetes.api.model.Secret;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.format.DateTimeFormatter;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -50,12 +52,23 @@ public class StaleLockRecovery {
         Durations.parse(resource.getSpec().getInstall().getTimeout(), DEFAULT_TIMEOUT);
     Duration upgrade =
         Durations.parse(resource.getSpec().getUpgrade().getTimeout(), DEFAULT_TIMEOUT);
+    List<Secret> records = objects.releaseSecrets(namespace, release);
     PendingLock.Verdict verdict =
-        PendingLock.decide(
-            release, objects.releaseSecrets(namespace, release), install, upgrade, clock.instant());
+        PendingLock.decide(release, records, install, upgrade, clock.instant());
     String where = "Helm's record of release " + namespace + "/" + release;
     if (verdict instanceof Stale stale) {
-      objects.deleteSecret(namespace, stale.secretName());
+      Secret record =
+          records.stream()
+              .filter(s -> stale.secretName().equals(s.getMetadata().getName()))
+              .findFirst()
+              .orElseThrow();
+      if (!objects.deleteSecretIfUnchanged(record)) {
+        // Helm wrote it since it was read, so an operation does hold it after all.
+        throw new HelmFailure(
+            Reasons.RELEASE_PENDING,
+            where + " revision " + stale.revision() + " changed while being judged stale",
+            false);
+      }
       String message =
           where
               + " revision "
