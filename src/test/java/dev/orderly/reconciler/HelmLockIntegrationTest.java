@@ -68,11 +68,6 @@ class HelmLockIntegrationTest {
     assertThat(condition(meanwhile, "TearingDown").orElseThrow().getMessage()).isEqualTo(waiting);
     assertThat(hasCondition(meanwhile, "Reconciling", "True", "WaitingForHelmOperation")).isTrue();
     assertThat(meanwhile.getStatus().getTeardown()).as("nothing planned yet").isNull();
-    // Further looks keep waiting, and say so only once.
-    scenario.poke();
-    scenario.awaitRelease(r -> r.getMetadata().getAnnotations() != null);
-    assertThat(scenario.current().getStatus().getTeardown()).isNull();
-    assertThat(scenario.eventReasons()).containsOnlyOnce("WaitingForHelmOperation");
     assertThat(scenario.exists("DaemonSet", "agent-agent")).isFalse();
 
     held.proceed.countDown();
@@ -117,9 +112,13 @@ class HelmLockIntegrationTest {
     assertThat(firstRbacDelete).isGreaterThan(lastPodStopped);
     assertThat(first(journal, r -> isDelete(r, "/daemonsets/agent-agent")))
         .isLessThan(first(journal, r -> isDelete(r, "/deployments/agent-controller")));
-    assertThat(scenario.eventReasons())
+    List<String> reasons = scenario.eventReasons();
+    assertThat(reasons)
         .doesNotContain("ReleaseRecordMissing")
+        .containsOnlyOnce("WaitingForHelmOperation")
         .endsWith("TeardownComplete");
+    assertThat(reasons.indexOf("WaitingForHelmOperation"))
+        .isLessThan(reasons.indexOf("TeardownPhaseStarted"));
     for (String kind :
         List.of(
             "DaemonSet/agent-agent",
