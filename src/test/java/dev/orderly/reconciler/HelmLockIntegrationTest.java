@@ -134,6 +134,40 @@ class HelmLockIntegrationTest {
   }
 
   @Test
+  void aDeletionWaitsForTheUpgradeInFlightThenPlansFromTheUpgradedRevision() throws Exception {
+    held.holdUpgrades = true;
+    scenario = new TeardownScenario(clock, held);
+    scenario.install(release -> {});
+    OrderedRelease current = scenario.current();
+    current.getSpec().setValues(Releases.json("{\"logLevel\": \"debug\"}"));
+    scenario.harness.client().resource(current).update();
+    assertThat(held.entered.await(OperatorHarness.TIMEOUT.toSeconds(), TimeUnit.SECONDS)).isTrue();
+
+    scenario.delete();
+
+    OrderedRelease meanwhile =
+        scenario.awaitRelease(
+            r -> hasCondition(r, "TearingDown", "True", "WaitingForHelmOperation"));
+    assertThat(condition(meanwhile, "TearingDown").orElseThrow().getMessage())
+        .isEqualTo(
+            "waiting for the Helm upgrade in progress to finish before planning the teardown");
+    assertThat(meanwhile.getStatus().getTeardown()).isNull();
+
+    held.proceed.countDown();
+
+    OrderedRelease planned =
+        scenario.awaitRelease(r -> r.getStatus() != null && r.getStatus().getTeardown() != null);
+    assertThat(planned.getStatus().getTeardown().getRevision()).isEqualTo(2);
+    scenario.awaitRelease(r -> scenario.exists("Job", "agent-drain"));
+    scenario.simulator.completeJob(NS, "agent-drain");
+    scenario.simulator.terminatePodsAtOnce(true);
+    scenario.awaitGone();
+    assertThat(scenario.exists("ConfigMap", "agent-config")).isFalse();
+    assertThat(scenario.exists("Secret", "sh.helm.release.v1.agent.v2")).isFalse();
+    assertThat(scenario.exists("Secret", "sh.helm.release.v1.agent.v1")).isFalse();
+  }
+
+  @Test
   void aPendingInstallLeftByACrashIsRemovedAndTheInstallAdoptsWhatItHadCreated() {
     scenario = new TeardownScenario(clock, UnaryOperator.identity());
     // What a crash mid-install leaves: Helm's pending record and an object carrying its ownership.
@@ -331,30 +365,43 @@ class HelmLockIntegrationTest {
         .orElseThrow(() -> new AssertionError("no such request"));
   }
 
-  /** Holds every install until the test lets it go, as a long Helm install would run on. */
+  /**
+   * Holds every install (or, once {@link #holdUpgrades}, every upgrade instead) until the test lets
+   * it go, as a long Helm operation would run on.
+   */
   private static final class HeldInstall implements UnaryOperator<HelmClient> {
     final CountDownLatch entered = new CountDownLatch(1);
     final CountDownLatch proceed = new CountDownLatch(1);
+    volatile boolean holdUpgrades;
+
+    private void hold() {
+      entered.countDown();
+      try {
+        if (!proceed.await(OperatorHarness.TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
+          throw new IllegalStateException("the test never let the operation go on");
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException(e);
+      }
+    }
 
     @Override
     public HelmClient apply(HelmClient real) {
       return new HelmClient() {
         @Override
         public HelmReleaseInfo install(HelmReleaseRequest request) {
-          entered.countDown();
-          try {
-            if (!proceed.await(OperatorHarness.TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
-              throw new IllegalStateException("the test never let the install go on");
-            }
-          } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
+          if (!holdUpgrades) {
+            hold();
           }
           return real.install(request);
         }
 
         @Override
         public HelmReleaseInfo upgrade(HelmReleaseRequest request) {
+          if (holdUpgrades) {
+            hold();
+          }
           return real.upgrade(request);
         }
 
