@@ -7,6 +7,7 @@ import dev.orderly.helm.HelmClient;
 import dev.orderly.kube.ClusterDiscovery;
 import dev.orderly.kube.ClusterObjects;
 import dev.orderly.kube.EventRecorder;
+import dev.orderly.kube.ReleaseClaims;
 import dev.orderly.kube.ReleaseObjectReader;
 import dev.orderly.kube.StepObserver;
 import dev.orderly.metrics.MetricsRegistry;
@@ -102,13 +103,15 @@ public final class OrderlyOperator implements AutoCloseable {
     HelmOperations operations = new HelmOperations(settings.helmThreads(), settings.clock());
     ClusterDiscovery discovery =
         new ClusterDiscovery(client, settings.clock(), ClusterDiscovery.DEFAULT_MAX_AGE);
+    ReleaseClaims claims = new ReleaseClaims(client);
     ReleaseInstaller installer =
         new ReleaseInstaller(
             helm,
             new ChartResolver(settings.workDir().resolve("charts")),
             new ChartRenderer(new HelmJavaTemplater(), settings.workDir()),
             discovery::capabilities,
-            settings.workDir().resolve("values"));
+            settings.workDir().resolve("values"),
+            claims);
     EventRecorder events = new EventRecorder(client, settings.clock(), settings.instance());
     ReleaseEventSources sources = new ReleaseEventSources();
     ClusterObjects objects = new ClusterObjects(client);
@@ -119,7 +122,8 @@ public final class OrderlyOperator implements AutoCloseable {
             new StepObserver(objects, sources),
             operations,
             events,
-            settings.clock());
+            settings.clock(),
+            claims);
     TeardownCoordinator teardown =
         new TeardownCoordinator(
             executor,
