@@ -102,10 +102,15 @@ class ReleaseOwnershipIntegrationTest {
   void anAdoptedReleaseIsUpgradedThenTornDownFollowingItsRecord() throws IOException {
     helmInstall();
 
-    OrderedRelease adopting = Releases.ofChart(NS, NAME, Releases.NODE_AGENT);
+    OrderedRelease migrating = Releases.ofChart(NS, NAME, Releases.NODE_AGENT);
+    migrating.getSpec().setValues(Releases.json("{\"logLevel\": \"debug\"}"));
+    scenario.harness.create(migrating);
+    scenario.awaitRelease(r -> hasCondition(r, "Stalled", "True", "ForeignRelease"));
+
+    // The migration: the user sets the field on the refused object; it is acted on at once.
+    OrderedRelease adopting = scenario.current();
     adopting.getSpec().setAdoptRelease(true);
-    adopting.getSpec().setValues(Releases.json("{\"logLevel\": \"debug\"}"));
-    scenario.harness.create(adopting);
+    scenario.harness.client().resource(adopting).update();
     OrderedRelease ready =
         scenario.awaitRelease(r -> hasCondition(r, "Ready", "True", "UpgradeSucceeded"));
 
