@@ -93,6 +93,7 @@ public class TeardownCoordinator {
     if (starting) {
       TeardownExecutor.Ownership ownership = executor.ownership(working);
       if (ownership.verdict() != TeardownVerdict.TearDown) {
+        executor.forget(id);
         return leaveAlone(working, ownership);
       }
       status.setTeardown(executor.begin(working, now()));

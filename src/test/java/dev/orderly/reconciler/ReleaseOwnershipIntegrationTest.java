@@ -188,6 +188,42 @@ class ReleaseOwnershipIntegrationTest {
     assertThat(hasCondition(scenario.current(), "Ready", "True", "InstallSucceeded")).isTrue();
   }
 
+  @Test
+  void anObjectThatNeverInstalledDeletesNothingCarryingItsReleaseName() {
+    // Another tool's objects for a release named agent, its record gone: Helm's annotations on a
+    // cluster-scoped object and the instance label on a DaemonSet, as the no-record plan finds.
+    scenario
+        .harness
+        .client()
+        .resource(
+            new io.fabric8.kubernetes.api.model.rbac.ClusterRoleBuilder()
+                .withNewMetadata()
+                .withName("agent-agent")
+                .addToAnnotations("meta.helm.sh/release-name", NAME)
+                .addToAnnotations("meta.helm.sh/release-namespace", NS)
+                .endMetadata()
+                .build())
+        .create();
+    scenario.operatorManagedDaemonSet("agent-other");
+    int before = scenario.requests().size();
+
+    scenario.harness.create(Releases.ofChart(NS, NAME, Path.of("/charts/not-there")));
+    scenario.awaitRelease(r -> hasCondition(r, "Stalled", "True", "ChartNotFound"));
+    scenario.delete();
+    scenario.awaitGone();
+
+    assertThat(scenario.requests().subList(before, scenario.requests().size()))
+        .noneMatch(r -> r.method().equals("DELETE") && !r.path().contains("/orderedreleases/"));
+    assertThat(scenario.exists("ClusterRole", "agent-agent")).isTrue();
+    assertThat(scenario.exists("DaemonSet", "agent-other")).isTrue();
+    assertThat(scenario.harness.events(NS, NAME))
+        .filteredOn(e -> "NothingToTearDown".equals(e.getReason()))
+        .singleElement()
+        .extracting(Event::getMessage)
+        .asString()
+        .contains("never recorded installing it");
+  }
+
   /** Installs the node-agent chart as release agent the way a user would, with plain Helm. */
   private void helmInstall() throws IOException {
     Path values = Files.writeString(temp.resolve("values.yaml"), "{}\n");
