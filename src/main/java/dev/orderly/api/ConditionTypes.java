@@ -37,6 +37,18 @@ public final class ConditionTypes {
     /** The API server refused the operator a permission the chart needs; names the chart value. */
     public static final String INSUFFICIENT_PERMISSIONS = "InsufficientPermissions";
 
+    /**
+     * The Helm release of that name is not this OrderedRelease's (installed outside Orderly, or
+     * owned by another OrderedRelease): nothing is installed or upgraded.
+     */
+    public static final String FOREIGN_RELEASE = "ForeignRelease";
+
+    /** The deleted OrderedRelease's release was not its own: only the finalizer was removed. */
+    public static final String FOREIGN_RELEASE_LEFT_ALONE = "ForeignReleaseLeftAlone";
+
+    /** An existing release installed outside Orderly was taken over (spec.adoptRelease). */
+    public static final String RELEASE_ADOPTED = "ReleaseAdopted";
+
     public static final String INVALID_SPEC = "InvalidSpec";
     public static final String CHART_NOT_FOUND = "ChartNotFound";
     public static final String REPOSITORY_UNAVAILABLE = "RepositoryUnavailable";

@@ -40,6 +40,14 @@ public class OrderedReleaseSpec {
       "Stop installing and upgrading. Deletion still tears the release down in order.")
   private boolean suspend;
 
+  @JsonPropertyDescription(
+      "Take over an existing Helm release of this name that was installed outside Orderly (helm"
+          + " install, Flux): it is marked as this object's, upgraded with this chart, and torn"
+          + " down following its record when this object is deleted. Without it such a release"
+          + " is refused and left untouched. A release owned by another OrderedRelease that"
+          + " still exists is never taken over.")
+  private boolean adoptRelease;
+
   @JsonPropertyDescription("How the release is installed.")
   private InstallOptions install = new InstallOptions();
 
@@ -103,6 +111,14 @@ public class OrderedReleaseSpec {
 
   public void setSuspend(boolean suspend) {
     this.suspend = suspend;
+  }
+
+  public boolean isAdoptRelease() {
+    return adoptRelease;
+  }
+
+  public void setAdoptRelease(boolean adoptRelease) {
+    this.adoptRelease = adoptRelease;
   }
 
   public InstallOptions getInstall() {

@@ -31,6 +31,9 @@ public class HelmJavaClient implements HelmClient {
     if (request.createNamespace()) {
       command.createNamespace();
     }
+    if (request.description() != null) {
+      command.withDescription(request.description());
+    }
     if (kubeconfigContents != null) {
       command.withKubeConfigContents(kubeconfigContents);
     }
@@ -50,6 +53,9 @@ public class HelmJavaClient implements HelmClient {
             .withTimeout(seconds(request));
     if (request.createNamespace()) {
       command.createNamespace();
+    }
+    if (request.description() != null) {
+      command.withDescription(request.description());
     }
     if (kubeconfigContents != null) {
       command.withKubeConfigContents(kubeconfigContents);

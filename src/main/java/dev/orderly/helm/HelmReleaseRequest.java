@@ -4,8 +4,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 
 /**
- * What to install or upgrade: a chart on the local filesystem, the release's identity, and a values
- * file already merged from every source.
+ * What to install or upgrade: a chart on the local filesystem, the release's identity, a values
+ * file already merged from every source, and the description Helm stores in the revision's {@code
+ * info.description} when it succeeds (null for Helm's own).
  */
 public record HelmReleaseRequest(
     String releaseName,
@@ -13,4 +14,5 @@ public record HelmReleaseRequest(
     Path chart,
     Path valuesFile,
     boolean createNamespace,
-    Duration timeout) {}
+    Duration timeout,
+    String description) {}

@@ -165,6 +165,18 @@ public class OrderedReleaseReconciler
             Reasons.INVALID_HOOKS_ALLOWED,
             "installed despite invalid hooks (spec.install.allowInvalidHooks): " + findings);
       }
+      if (result.adopted()) {
+        events.record(
+            resource,
+            Type.Normal,
+            Reasons.RELEASE_ADOPTED,
+            "took over Helm release "
+                + result.release().namespace()
+                + "/"
+                + result.release().name()
+                + ", installed outside Orderly (spec.adoptRelease); deleting this object now"
+                + " tears it down");
+      }
       events.record(resource, Type.Normal, reason, message);
       metrics.helmOperation(result.upgraded() ? "upgrade" : "install", true);
       operations.forget(id);

@@ -7,6 +7,7 @@ import dev.orderly.helm.HelmClient;
 import dev.orderly.kube.ClusterDiscovery;
 import dev.orderly.kube.ClusterObjects;
 import dev.orderly.kube.EventRecorder;
+import dev.orderly.kube.ReleaseClaims;
 import dev.orderly.kube.ReleaseObjectReader;
 import dev.orderly.kube.StepObserver;
 import dev.orderly.metrics.MetricsRegistry;
@@ -105,6 +106,7 @@ public final class OrderlyOperator implements AutoCloseable {
     EventRecorder events = new EventRecorder(client, settings.clock(), settings.instance());
     ReleaseEventSources sources = new ReleaseEventSources();
     ClusterObjects objects = new ClusterObjects(client);
+    ReleaseClaims claims = new ReleaseClaims(client);
     ReleaseInstaller installer =
         new ReleaseInstaller(
             helm,
@@ -112,7 +114,8 @@ public final class OrderlyOperator implements AutoCloseable {
             new ChartRenderer(new HelmJavaTemplater(), settings.workDir()),
             discovery::capabilities,
             settings.workDir().resolve("values"),
-            new StaleLockRecovery(objects, events, settings.clock()));
+            new StaleLockRecovery(objects, events, settings.clock()),
+            claims);
     TeardownExecutor executor =
         new TeardownExecutor(
             objects,
@@ -120,7 +123,8 @@ public final class OrderlyOperator implements AutoCloseable {
             new StepObserver(objects, sources),
             operations,
             events,
-            settings.clock());
+            settings.clock(),
+            claims);
     TeardownCoordinator teardown =
         new TeardownCoordinator(
             executor,

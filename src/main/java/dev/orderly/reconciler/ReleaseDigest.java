@@ -29,6 +29,11 @@ public final class ReleaseDigest {
     inputs.put("namespace", resource.targetNamespace());
     inputs.put("values", JSON.convertValue(mergedValues, Map.class));
     inputs.put("allowInvalidHooks", resource.getSpec().getInstall().isAllowInvalidHooks());
+    if (resource.getSpec().isAdoptRelease()) {
+      // Only when set, so existing objects keep their digest (and are not upgraded for nothing),
+      // while setting it on a refused release (ForeignRelease) is acted on at once.
+      inputs.put("adoptRelease", true);
+    }
     try {
       byte[] canonical = JSON.writeValueAsString(inputs).getBytes(StandardCharsets.UTF_8);
       byte[] hash = MessageDigest.getInstance("SHA-256").digest(canonical);

@@ -19,6 +19,13 @@ import dev.orderly.helm.HelmFailure;
 import dev.orderly.helm.HelmReleaseInfo;
 import dev.orderly.helm.HelmReleaseRequest;
 import dev.orderly.helm.PermissionRefusal;
+import dev.orderly.helm.ReleaseOwnership;
+import dev.orderly.helm.ReleaseOwnership.Claim;
+import dev.orderly.helm.ReleaseOwnership.OtherOwner;
+import dev.orderly.helm.ReleaseOwnership.Ours;
+import dev.orderly.helm.ReleaseOwnership.Proceed;
+import dev.orderly.helm.ReleaseOwnership.Refuse;
+import dev.orderly.kube.ReleaseClaims;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -28,6 +35,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The Helm side of reconciling one OrderedRelease: fetch the chart, render it to catch template
@@ -37,11 +46,20 @@ import java.util.function.Supplier;
  * cluster the process's default kubeconfig names (the install's lookups are Helm's own).
  */
 public class ReleaseInstaller {
+  private static final Logger LOG = LoggerFactory.getLogger(ReleaseInstaller.class);
   private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
   private static final Duration DEFAULT_TIMEOUT = Duration.ofMinutes(5);
 
-  /** What an install or upgrade produced, with the hook findings it was allowed despite. */
-  public record Result(HelmReleaseInfo release, boolean upgraded, List<HookFinding> findings) {}
+  /**
+   * What an install or upgrade produced, with the hook findings it was allowed despite; {@code
+   * adopted} when it took over a release installed outside Orderly.
+   */
+  public record Result(
+      HelmReleaseInfo release, boolean upgraded, List<HookFinding> findings, boolean adopted) {
+    public Result(HelmReleaseInfo release, boolean upgraded, List<HookFinding> findings) {
+      this(release, upgraded, findings, false);
+    }
+  }
 
   private final HelmClient helm;
   private final ChartResolver charts;
@@ -49,6 +67,7 @@ public class ReleaseInstaller {
   private final Supplier<KubeCapabilities> capabilities;
   private final Path workDir;
   private final StaleLockRecovery locks;
+  private final ReleaseClaims claims;
 
   /**
    * @param capabilities the connected cluster's version and API versions, e.g. from {@code
@@ -61,7 +80,9 @@ public class ReleaseInstaller {
       ChartRenderer renderer,
       Supplier<KubeCapabilities> capabilities,
       Path workDir,
-      StaleLockRecovery locks) {
+      StaleLockRecovery locks,
+      ReleaseClaims claims) {
+    this.claims = claims;
     this.helm = helm;
     this.charts = charts;
     this.renderer = renderer;
@@ -71,12 +92,84 @@ public class ReleaseInstaller {
   }
 
   /**
-   * Installs the release if Helm has none of that name, else upgrades it.
+   * Installs the release if Helm has none of that name, else upgrades it, provided the release is
+   * this object's (or adopted, see {@link ReleaseOwnership}); marks its newest record as this
+   * object's afterwards.
    *
-   * @throws HelmFailure naming what went wrong, with a condition reason
+   * @throws HelmFailure naming what went wrong, with a condition reason; {@code ForeignRelease}
+   *     when the release is someone else's, and then nothing was changed
    */
   public Result apply(OrderedRelease resource, ObjectNode values) {
+    boolean adopting = claim(resource);
+    // After the ownership check: only this object's own crashed operation is unlocked.
     locks.clear(resource);
+    Result result;
+    try {
+      result = applyChart(resource, values);
+    } catch (HelmFailure failure) {
+      // A failed install still leaves Helm's record, and the retry must find it ours. Unless
+      // Helm refused because another tool's install of that name got there first.
+      boolean helmWrote =
+          failure.getCause() instanceof IllegalStateException cause
+              && !String.valueOf(cause.getMessage()).contains("cannot re-use a name");
+      if (helmWrote) {
+        markQuietly(resource);
+      }
+      throw failure;
+    }
+    markQuietly(resource);
+    return adopting
+        ? new Result(result.release(), result.upgraded(), result.findings(), true)
+        : result;
+  }
+
+  /**
+   * Refuses a release that is not this object's, before anything is changed; marks an adopted or
+   * unmarked own release first, so Helm carries the mark into the revision it is about to write.
+   *
+   * @return whether this run takes over a release that was not Orderly's
+   */
+  private boolean claim(OrderedRelease resource) {
+    try {
+      Claim claim = claims.claim(resource);
+      boolean ownerGone = claim instanceof OtherOwner && claims.ownerGone(claim);
+      var verdict = ReleaseOwnership.toApply(resource, claim, ownerGone);
+      if (verdict instanceof Refuse refuse) {
+        throw new HelmFailure(Reasons.FOREIGN_RELEASE, refuse.message(), true);
+      }
+      boolean adopting = ((Proceed) verdict).adopting();
+      if (adopting || (claim instanceof Ours ours && !ours.newestLabelled())) {
+        claims.mark(resource);
+      }
+      return adopting;
+    } catch (KubernetesClientException e) {
+      throw new HelmFailure(
+          Reasons.INSTALL_FAILED,
+          "cannot read or mark Helm's record of release "
+              + resource.targetNamespace()
+              + "/"
+              + resource.releaseName()
+              + ": "
+              + e.getMessage(),
+          false,
+          e);
+    }
+  }
+
+  /** Marks the newest record; Helm's description already names the owner if this fails. */
+  private void markQuietly(OrderedRelease resource) {
+    try {
+      claims.mark(resource);
+    } catch (KubernetesClientException e) {
+      LOG.warn(
+          "Could not label Helm's record of release {}/{} as this OrderedRelease's: {}",
+          resource.targetNamespace(),
+          resource.releaseName(),
+          e.getMessage());
+    }
+  }
+
+  private Result applyChart(OrderedRelease resource, ObjectNode values) {
     Path chart = charts.resolve(resource.getSpec().getChart());
     Path valuesFile = writeValues(values);
     try {
@@ -174,7 +267,8 @@ public class ReleaseInstaller {
         chart,
         valuesFile,
         resource.getSpec().isCreateNamespace(),
-        Durations.parse(timeout, DEFAULT_TIMEOUT));
+        Durations.parse(timeout, DEFAULT_TIMEOUT),
+        ReleaseOwnership.description(resource));
   }
 
   private Path writeValues(ObjectNode values) {

@@ -14,6 +14,7 @@ import dev.orderly.api.TeardownPhase;
 import dev.orderly.api.TeardownStatus;
 import dev.orderly.api.TeardownStep;
 import dev.orderly.api.UninstallOptions;
+import dev.orderly.helm.ReleaseOwnership.TeardownVerdict;
 import dev.orderly.kube.EventRecorder;
 import dev.orderly.kube.EventRecorder.Type;
 import dev.orderly.metrics.OrderlyMetrics;
@@ -99,6 +100,11 @@ public class TeardownCoordinator {
       return waitForHelm(working, writes, waiting.get());
     }
     if (starting) {
+      TeardownExecutor.Ownership ownership = executor.ownership(working);
+      if (ownership.verdict() != TeardownVerdict.TearDown) {
+        executor.forget(id);
+        return leaveAlone(working, ownership);
+      }
       status.setTeardown(executor.begin(working, now()));
       announce(working, TeardownPhase.PreDeleteHooks, null);
     }
@@ -185,6 +191,25 @@ public class TeardownCoordinator {
 
   private static boolean installedBefore(OrderedReleaseStatus status) {
     return status.getRelease() != null && status.getRelease().getRevision() != null;
+  }
+
+  /**
+   * Removes only the finalizer: the release is not this object's, or there is none it installed.
+   * Decided before any hook or delete, so nothing of another owner's is touched.
+   */
+  private DeleteControl leaveAlone(OrderedRelease resource, TeardownExecutor.Ownership ownership) {
+    boolean foreign = ownership.verdict() == TeardownVerdict.LeaveAlone;
+    events.record(
+        resource,
+        foreign ? Type.Warning : Type.Normal,
+        foreign ? Reasons.FOREIGN_RELEASE_LEFT_ALONE : Reasons.NOTHING_TO_TEAR_DOWN,
+        ownership.message());
+    LOG.info(
+        "{}/{}: {}",
+        resource.getMetadata().getNamespace(),
+        resource.getMetadata().getName(),
+        ownership.message());
+    return DeleteControl.defaultDelete();
   }
 
   private PhaseInput input(OrderedRelease resource, Map<Integer, Observed> observed) {

@@ -9,6 +9,10 @@ import dev.orderly.api.TeardownStep;
 import dev.orderly.helm.HelmReleaseRecord;
 import dev.orderly.helm.MalformedReleaseException;
 import dev.orderly.helm.ReleaseObject;
+import dev.orderly.helm.ReleaseOwnership;
+import dev.orderly.helm.ReleaseOwnership.Claim;
+import dev.orderly.helm.ReleaseOwnership.OtherOwner;
+import dev.orderly.helm.ReleaseOwnership.TeardownVerdict;
 import dev.orderly.helm.ReleaseRecordCodec;
 import dev.orderly.helm.ReleaseRecordRemoval;
 import dev.orderly.helm.ReleaseSecrets;
@@ -16,6 +20,7 @@ import dev.orderly.kube.ClusterDiscovery;
 import dev.orderly.kube.ClusterObjects;
 import dev.orderly.kube.EventRecorder;
 import dev.orderly.kube.EventRecorder.Type;
+import dev.orderly.kube.ReleaseClaims;
 import dev.orderly.kube.StepObserver;
 import dev.orderly.teardown.DaemonSetSelection;
 import dev.orderly.teardown.Observed;
@@ -50,6 +55,10 @@ public class TeardownExecutor {
   private final HelmOperations operations;
   private final EventRecorder events;
   private final Clock clock;
+  private final ReleaseClaims claims;
+
+  /** Whether a teardown may begin, and what to say when it may not. */
+  public record Ownership(TeardownVerdict verdict, String message) {}
 
   public TeardownExecutor(
       ClusterObjects objects,
@@ -57,13 +66,43 @@ public class TeardownExecutor {
       StepObserver observer,
       HelmOperations operations,
       EventRecorder events,
-      Clock clock) {
+      Clock clock,
+      ReleaseClaims claims) {
+    this.claims = claims;
     this.objects = objects;
     this.discovery = discovery;
     this.observer = observer;
     this.operations = operations;
     this.events = events;
     this.clock = clock;
+  }
+
+  /**
+   * Whether the release is this object's to tear down, decided once, before the teardown begins
+   * (see {@link ReleaseOwnership#toTearDown}). While a Helm operation of this object still runs,
+   * the release is being written by it, so the teardown goes ahead as before.
+   */
+  public Ownership ownership(OrderedRelease resource) {
+    if (operations.state(ResourceID.fromResource(resource)) instanceof HelmOperations.Running) {
+      return new Ownership(TeardownVerdict.TearDown, null);
+    }
+    Claim claim = claims.claim(resource);
+    boolean ownerGone = claim instanceof OtherOwner && claims.ownerGone(claim);
+    TeardownVerdict verdict = ReleaseOwnership.toTearDown(resource, claim, ownerGone);
+    String message =
+        switch (verdict) {
+          case TearDown -> null;
+          case LeaveAlone -> ReleaseOwnership.leftAlone(resource, claim);
+          case NothingInstalled ->
+              "Helm has no record of release "
+                  + resource.targetNamespace()
+                  + "/"
+                  + resource.releaseName()
+                  + " and this OrderedRelease never recorded installing it: nothing of its own"
+                  + " to tear down, and objects that merely carry that release name are left"
+                  + " alone; removing the finalizer";
+        };
+    return new Ownership(verdict, message);
   }
 
   /**
