@@ -97,6 +97,46 @@ public final class ReleaseRecordCodec {
     return json(payload, where);
   }
 
+  /**
+   * Checks that {@code secret} unpacks to no more than {@link #MAX_RELEASE_JSON_BYTES}, counting
+   * the bytes rather than keeping them; for a Secret Helm is about to read, since Helm unpacks
+   * every revision without a bound. Other flaws are left for whoever reads it to report.
+   *
+   * @throws OversizedReleaseException when it is larger than any record Helm writes
+   */
+  public static void checkSize(Secret secret) {
+    String where = ReleaseSecrets.describe(secret);
+    String data = secret.getData() == null ? null : secret.getData().get(DATA_KEY);
+    try {
+      if (data == null) {
+        return;
+      }
+      byte[] payload = base64(data, where, "data." + DATA_KEY + " (the Secret's own base64 layer)");
+      byte[] packed =
+          base64(
+              new String(payload, StandardCharsets.US_ASCII),
+              where,
+              "the payload (Helm's base64 layer)");
+      if (!startsWith(packed, GZIP_MAGIC)) {
+        return;
+      }
+      try (InputStream in = new GZIPInputStream(new ByteArrayInputStream(packed))) {
+        byte[] buffer = new byte[64 * 1024];
+        long expanded = 0;
+        for (int n = in.read(buffer); n != -1; n = in.read(buffer)) {
+          expanded += n;
+          if (expanded > MAX_RELEASE_JSON_BYTES) {
+            throw tooLarge(where, packed);
+          }
+        }
+      }
+    } catch (OversizedReleaseException e) {
+      throw e;
+    } catch (MalformedReleaseException | IOException e) {
+      // Not too large; whatever else is wrong, the reader reports.
+    }
+  }
+
   /** Decodes Helm's encoded release (base64 of gzip of JSON), as stored inside the Secret. */
   public static HelmReleaseRecord decode(String payload) {
     return decode(payload.getBytes(StandardCharsets.US_ASCII), "Helm release payload");
@@ -243,7 +283,7 @@ public final class ReleaseRecordCodec {
 
   private static byte[] base64(String text, String where, String layer) {
     if (text.length() > MAX_ENCODED_CHARS) {
-      throw new MalformedReleaseException(
+      throw new OversizedReleaseException(
           where
               + ": "
               + layer
@@ -271,19 +311,23 @@ public final class ReleaseRecordCodec {
     try (InputStream in = new GZIPInputStream(new ByteArrayInputStream(packed))) {
       byte[] json = in.readNBytes(MAX_RELEASE_JSON_BYTES);
       if (in.read() != -1) {
-        throw new MalformedReleaseException(
-            where
-                + ": the gzip layer expands past "
-                + mebibytes(MAX_RELEASE_JSON_BYTES)
-                + " ("
-                + mebibytes(packed.length)
-                + " compressed); no Helm record is that large, so it is not read");
+        throw tooLarge(where, packed);
       }
       return json;
     } catch (IOException e) {
       throw new MalformedReleaseException(
           where + ": the gzip layer is corrupt: " + e.getMessage(), e);
     }
+  }
+
+  private static OversizedReleaseException tooLarge(String where, byte[] packed) {
+    return new OversizedReleaseException(
+        where
+            + ": the gzip layer expands past "
+            + mebibytes(MAX_RELEASE_JSON_BYTES)
+            + " ("
+            + mebibytes(packed.length)
+            + " compressed); no Helm record is that large, so it is not read");
   }
 
   private static String mebibytes(long bytes) {

@@ -102,16 +102,17 @@ public final class OrderlyOperator implements AutoCloseable {
     HelmOperations operations = new HelmOperations(settings.helmThreads(), settings.clock());
     ClusterDiscovery discovery =
         new ClusterDiscovery(client, settings.clock(), ClusterDiscovery.DEFAULT_MAX_AGE);
+    ClusterObjects objects = new ClusterObjects(client);
     ReleaseInstaller installer =
         new ReleaseInstaller(
             helm,
             new ChartResolver(settings.workDir().resolve("charts")),
             new ChartRenderer(new HelmJavaTemplater(), settings.workDir()),
             discovery::capabilities,
-            settings.workDir().resolve("values"));
+            settings.workDir().resolve("values"),
+            objects::releaseSecrets);
     EventRecorder events = new EventRecorder(client, settings.clock(), settings.instance());
     ReleaseEventSources sources = new ReleaseEventSources();
-    ClusterObjects objects = new ClusterObjects(client);
     TeardownExecutor executor =
         new TeardownExecutor(
             objects,

@@ -18,7 +18,10 @@ import dev.orderly.helm.HelmClient;
 import dev.orderly.helm.HelmFailure;
 import dev.orderly.helm.HelmReleaseInfo;
 import dev.orderly.helm.HelmReleaseRequest;
+import dev.orderly.helm.OversizedReleaseException;
 import dev.orderly.helm.PermissionRefusal;
+import dev.orderly.helm.ReleaseRecordCodec;
+import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -48,22 +51,32 @@ public class ReleaseInstaller {
   private final ChartRenderer renderer;
   private final Supplier<KubeCapabilities> capabilities;
   private final Path workDir;
+  private final RecordSecrets records;
+
+  /** Helm's record Secrets of a release ({@code owner=helm,name=<release>}), as Helm finds them. */
+  @FunctionalInterface
+  public interface RecordSecrets {
+    List<Secret> of(String namespace, String release);
+  }
 
   /**
    * @param capabilities the connected cluster's version and API versions, e.g. from {@code
    *     ClusterDiscovery}; it may throw {@link KubernetesClientException}
+   * @param records the release's record Secrets, checked for size before Helm reads them
    */
   public ReleaseInstaller(
       HelmClient helm,
       ChartResolver charts,
       ChartRenderer renderer,
       Supplier<KubeCapabilities> capabilities,
-      Path workDir) {
+      Path workDir,
+      RecordSecrets records) {
     this.helm = helm;
     this.charts = charts;
     this.renderer = renderer;
     this.capabilities = capabilities;
     this.workDir = workDir;
+    this.records = records;
   }
 
   /**
@@ -75,6 +88,7 @@ public class ReleaseInstaller {
     Path chart = charts.resolve(resource.getSpec().getChart());
     Path valuesFile = writeValues(values);
     try {
+      checkRecordSizes(resource);
       Optional<HelmReleaseInfo> existing =
           helm.status(resource.releaseName(), resource.targetNamespace());
       boolean upgrade = existing.isPresent();
@@ -104,6 +118,38 @@ public class ReleaseInstaller {
       }
     } finally {
       deleteQuietly(valuesFile);
+    }
+  }
+
+  /**
+   * Helm reads every revision of the release, unpacking each without a bound in this process; a
+   * gzip bomb among them (anyone who may create Secrets in the namespace can label one as the
+   * release's) would take the whole operator down, so Helm is not called while one is there. Other
+   * flaws are Helm's to report.
+   */
+  private void checkRecordSizes(OrderedRelease resource) {
+    List<Secret> secrets;
+    try {
+      secrets = records.of(resource.targetNamespace(), resource.releaseName());
+    } catch (KubernetesClientException e) {
+      throw new HelmFailure(
+          Reasons.INSTALL_FAILED,
+          "cannot list Helm's records of the release: " + e.getMessage(),
+          false,
+          e);
+    }
+    for (Secret secret : secrets) {
+      try {
+        ReleaseRecordCodec.checkSize(secret);
+      } catch (OversizedReleaseException e) {
+        throw new HelmFailure(
+            Reasons.RELEASE_RECORD_UNREADABLE,
+            e.getMessage()
+                + ". Helm would unpack it without a bound, so it is not called: delete that"
+                + " Secret",
+            true,
+            e);
+      }
     }
   }
 

@@ -49,6 +49,19 @@ class ReleaseRecordBoundsTest {
   }
 
   @Test
+  void theSizeCheckBeforeHelmRefusesOnlyWhatIsTooLarge() {
+    assertThatThrownBy(
+            () -> ReleaseRecordCodec.checkSize(BadRecords.gzipBomb("ns", "app", 2, 40L << 20)))
+        .isInstanceOf(OversizedReleaseException.class)
+        .hasMessageContaining("ns/sh.helm.release.v1.app.v2: the gzip layer expands past 32 MiB");
+
+    // Corrupt but small: Helm reads it and says what is wrong in its own words.
+    ReleaseRecordCodec.checkSize(BadRecords.truncated("ns", "app", 1));
+    ReleaseRecordCodec.checkSize(BadRecords.garbage("ns", "app", 1));
+    ReleaseRecordCodec.checkSize(ReleaseFixtures.releaseSecret());
+  }
+
+  @Test
   void aTruncatedGzipStreamIsCorrupt() {
     assertThatThrownBy(() -> ReleaseRecordCodec.decode(BadRecords.truncated("ns", "app", 3)))
         .isInstanceOf(MalformedReleaseException.class)
