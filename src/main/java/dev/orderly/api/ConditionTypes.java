@@ -73,6 +73,25 @@ public final class ConditionTypes {
     public static final String NOTHING_TO_TEAR_DOWN = "NothingToTearDown";
     public static final String RELEASE_LEFT_IN_PLACE = "ReleaseLeftInPlace";
     public static final String RELEASE_REMOVED = "ReleaseRemoved";
+
+    /**
+     * Helm's latest record of the release cannot be read (corrupt, or expands past the size bound):
+     * nothing is torn down until it is fixed or {@code orderly.dev/ignore-release-record} is set.
+     */
+    public static final String RELEASE_RECORD_UNREADABLE = "ReleaseRecordUnreadable";
+
+    /**
+     * A pre-delete or post-delete hook's manifest in Helm's record does not parse: nothing is torn
+     * down until {@code orderly.dev/skip-hooks} is set.
+     */
+    public static final String HOOK_MANIFEST_UNPARSABLE = "HookManifestUnparsable";
+
+    /** Helm has no record of the release; the teardown removes only what it can find. */
+    public static final String RELEASE_RECORD_MISSING = "ReleaseRecordMissing";
+
+    /** {@code orderly.dev/ignore-release-record} is set: planned as if Helm had no record. */
+    public static final String RELEASE_RECORD_IGNORED = "ReleaseRecordIgnored";
+
     public static final String WAITING_FOR_READINESS = "WaitingForReadiness";
     public static final String READINESS_TIMED_OUT = "ReadinessTimedOut";
     public static final String OBJECTS_READY = "ObjectsReady";

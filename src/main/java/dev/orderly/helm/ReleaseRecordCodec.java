@@ -1,8 +1,11 @@
 package dev.orderly.helm;
 
+import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fabric8.kubernetes.api.model.Secret;
@@ -17,6 +20,7 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Pattern;
 import java.util.zip.GZIPInputStream;
@@ -32,9 +36,35 @@ public final class ReleaseRecordCodec {
   public static final String DATA_KEY = "release";
   public static final String OWNER = "helm";
 
-  private static final ObjectMapper JSON = new ObjectMapper();
   // Helm skips gunzip when these bytes are absent, for records stored before it compressed them.
   private static final byte[] GZIP_MAGIC = {0x1f, (byte) 0x8b, 0x08};
+
+  /**
+   * The most release JSON a record may expand to. The API server stores at most 1 MiB per Secret,
+   * which leaves under 0.75 MiB of gzip once both base64 layers are off, and Helm's JSON compresses
+   * about 5 to 20 times, so a real record stays well below 16 MiB. Gzip expands up to about 1000
+   * times, though: a 1 MiB Secret labelled as a Helm record, which any tenant can create in their
+   * namespace, would otherwise expand to a gigabyte in the shared operator's heap.
+   */
+  public static final int MAX_RELEASE_JSON_BYTES = 32 * 1024 * 1024;
+
+  /**
+   * The most text {@code data.release} may hold: base64 of a Secret's 1 MiB limit, with room to
+   * spare. Base64 only shrinks, but a bigger one did not come from the API server's storage.
+   */
+  public static final int MAX_ENCODED_CHARS = 4 * 1024 * 1024;
+
+  // Jackson's default cap on one string (20 MB) would refuse a large manifest the gzip bound lets
+  // through; one bound for both keeps the limit a single documented number.
+  private static final ObjectMapper JSON =
+      JsonMapper.builder(
+              JsonFactory.builder()
+                  .streamReadConstraints(
+                      StreamReadConstraints.builder()
+                          .maxStringLength(MAX_RELEASE_JSON_BYTES)
+                          .build())
+                  .build())
+          .build();
 
   private static final Pattern LINE_BREAKS = Pattern.compile("[\\r\\n]|^\\s+|\\s+$");
 
@@ -65,6 +95,46 @@ public final class ReleaseRecordCodec {
     }
     byte[] payload = base64(data, where, "data." + DATA_KEY + " (the Secret's own base64 layer)");
     return json(payload, where);
+  }
+
+  /**
+   * Checks that {@code secret} unpacks to no more than {@link #MAX_RELEASE_JSON_BYTES}, counting
+   * the bytes rather than keeping them; for a Secret Helm is about to read, since Helm unpacks
+   * every revision without a bound. Other flaws are left for whoever reads it to report.
+   *
+   * @throws OversizedReleaseException when it is larger than any record Helm writes
+   */
+  public static void checkSize(Secret secret) {
+    String where = ReleaseSecrets.describe(secret);
+    String data = secret.getData() == null ? null : secret.getData().get(DATA_KEY);
+    try {
+      if (data == null) {
+        return;
+      }
+      byte[] payload = base64(data, where, "data." + DATA_KEY + " (the Secret's own base64 layer)");
+      byte[] packed =
+          base64(
+              new String(payload, StandardCharsets.US_ASCII),
+              where,
+              "the payload (Helm's base64 layer)");
+      if (!startsWith(packed, GZIP_MAGIC)) {
+        return;
+      }
+      try (InputStream in = new GZIPInputStream(new ByteArrayInputStream(packed))) {
+        byte[] buffer = new byte[64 * 1024];
+        long expanded = 0;
+        for (int n = in.read(buffer); n != -1; n = in.read(buffer)) {
+          expanded += n;
+          if (expanded > MAX_RELEASE_JSON_BYTES) {
+            throw tooLarge(where, packed);
+          }
+        }
+      }
+    } catch (OversizedReleaseException e) {
+      throw e;
+    } catch (MalformedReleaseException | IOException e) {
+      // Not too large; whatever else is wrong, the reader reports.
+    }
   }
 
   /** Decodes Helm's encoded release (base64 of gzip of JSON), as stored inside the Secret. */
@@ -212,6 +282,17 @@ public final class ReleaseRecordCodec {
   }
 
   private static byte[] base64(String text, String where, String layer) {
+    if (text.length() > MAX_ENCODED_CHARS) {
+      throw new OversizedReleaseException(
+          where
+              + ": "
+              + layer
+              + " holds "
+              + mebibytes(text.length())
+              + " of text, more than the "
+              + mebibytes(MAX_ENCODED_CHARS)
+              + " a Helm record in a Secret can hold");
+    }
     try {
       // Strict alphabet, but line breaks are tolerated as Go's decoder tolerates them.
       return Base64.getDecoder().decode(LINE_BREAKS.matcher(text).replaceAll(""));
@@ -225,13 +306,34 @@ public final class ReleaseRecordCodec {
     return Base64.getEncoder().encodeToString(bytes);
   }
 
+  /** Stops at {@link #MAX_RELEASE_JSON_BYTES}, so a gzip bomb costs at most that much heap. */
   private static byte[] gunzip(byte[] packed, String where) {
     try (InputStream in = new GZIPInputStream(new ByteArrayInputStream(packed))) {
-      return in.readAllBytes();
+      byte[] json = in.readNBytes(MAX_RELEASE_JSON_BYTES);
+      if (in.read() != -1) {
+        throw tooLarge(where, packed);
+      }
+      return json;
     } catch (IOException e) {
       throw new MalformedReleaseException(
           where + ": the gzip layer is corrupt: " + e.getMessage(), e);
     }
+  }
+
+  private static OversizedReleaseException tooLarge(String where, byte[] packed) {
+    return new OversizedReleaseException(
+        where
+            + ": the gzip layer expands past "
+            + mebibytes(MAX_RELEASE_JSON_BYTES)
+            + " ("
+            + mebibytes(packed.length)
+            + " compressed); no Helm record is that large, so it is not read");
+  }
+
+  private static String mebibytes(long bytes) {
+    return bytes >= 1024 * 1024 && bytes % (1024 * 1024) == 0
+        ? bytes / (1024 * 1024) + " MiB"
+        : String.format(Locale.ROOT, "%.2f MiB", bytes / (1024.0 * 1024.0));
   }
 
   private static boolean startsWith(byte[] bytes, byte[] prefix) {

@@ -64,13 +64,25 @@ public final class ReleaseRecordRemoval {
     List<Secret> changed = new ArrayList<>();
     changed.add(rewrite(latest, json, UNINSTALLED, now));
     for (Secret earlier : revisions.subList(0, revisions.size() - 1)) {
-      ObjectNode old = (ObjectNode) ReleaseRecordCodec.releaseJson(earlier).deepCopy();
-      if (DEPLOYED.equals(old.path("info").path("status").asText())) {
+      ObjectNode old = readable(earlier);
+      if (old != null && DEPLOYED.equals(old.path("info").path("status").asText())) {
         old.withObjectProperty("info").put("status", SUPERSEDED);
         changed.add(rewrite(earlier, old, SUPERSEDED, now));
       }
     }
     return changed;
+  }
+
+  /**
+   * An earlier revision's JSON, or null when it cannot be read: Helm would fail on it too, but an
+   * old revision left as it is does not stop the latest from being marked.
+   */
+  private static ObjectNode readable(Secret earlier) {
+    try {
+      return (ObjectNode) ReleaseRecordCodec.releaseJson(earlier).deepCopy();
+    } catch (MalformedReleaseException | ClassCastException e) {
+      return null;
+    }
   }
 
   /** {@code secret} holding {@code release}, labelled as Helm's Secret driver labels an update. */

@@ -3,6 +3,7 @@ package dev.orderly.kube;
 import dev.orderly.api.OrderedRelease;
 import dev.orderly.api.TeardownPhase;
 import dev.orderly.api.TeardownStep;
+import dev.orderly.helm.MalformedReleaseException;
 import dev.orderly.helm.ReleaseRecordCodec;
 import dev.orderly.helm.ReleaseSecrets;
 import dev.orderly.teardown.Observed;
@@ -85,11 +86,19 @@ public class StepObserver {
         .orElse(Observed.absent());
   }
 
-  // Helm labels every revision with its status; the payload is only read when a label is missing.
+  // Helm labels every revision with its status; the payload is only read when a label is missing,
+  // and one that cannot be read has no status to tell (removing the record needs none).
   private static String statusOf(Secret secret) {
     Map<String, String> labels = secret.getMetadata().getLabels();
     String status = labels == null ? null : labels.get("status");
-    return status != null ? status : ReleaseRecordCodec.decode(secret).status();
+    if (status != null) {
+      return status;
+    }
+    try {
+      return ReleaseRecordCodec.decode(secret).status();
+    } catch (MalformedReleaseException e) {
+      return null;
+    }
   }
 
   private static Observed toObserved(GenericKubernetesResource object) {

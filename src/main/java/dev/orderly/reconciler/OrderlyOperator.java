@@ -115,7 +115,8 @@ public final class OrderlyOperator implements AutoCloseable {
             discovery::capabilities,
             settings.workDir().resolve("values"),
             new StaleLockRecovery(objects, events, settings.clock()),
-            claims);
+            claims,
+            objects::releaseSecrets);
     TeardownExecutor executor =
         new TeardownExecutor(
             objects,

@@ -18,6 +18,7 @@ import dev.orderly.helm.HelmClient;
 import dev.orderly.helm.HelmFailure;
 import dev.orderly.helm.HelmReleaseInfo;
 import dev.orderly.helm.HelmReleaseRequest;
+import dev.orderly.helm.OversizedReleaseException;
 import dev.orderly.helm.PermissionRefusal;
 import dev.orderly.helm.ReleaseOwnership;
 import dev.orderly.helm.ReleaseOwnership.Claim;
@@ -25,7 +26,9 @@ import dev.orderly.helm.ReleaseOwnership.OtherOwner;
 import dev.orderly.helm.ReleaseOwnership.Ours;
 import dev.orderly.helm.ReleaseOwnership.Proceed;
 import dev.orderly.helm.ReleaseOwnership.Refuse;
+import dev.orderly.helm.ReleaseRecordCodec;
 import dev.orderly.kube.ReleaseClaims;
+import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -68,11 +71,19 @@ public class ReleaseInstaller {
   private final Path workDir;
   private final StaleLockRecovery locks;
   private final ReleaseClaims claims;
+  private final RecordSecrets records;
+
+  /** Helm's record Secrets of a release ({@code owner=helm,name=<release>}), as Helm finds them. */
+  @FunctionalInterface
+  public interface RecordSecrets {
+    List<Secret> of(String namespace, String release);
+  }
 
   /**
    * @param capabilities the connected cluster's version and API versions, e.g. from {@code
    *     ClusterDiscovery}; it may throw {@link KubernetesClientException}
    * @param locks frees the release from a crashed operation's pending record first
+   * @param records the release's record Secrets, checked for size before Helm reads them
    */
   public ReleaseInstaller(
       HelmClient helm,
@@ -81,7 +92,8 @@ public class ReleaseInstaller {
       Supplier<KubeCapabilities> capabilities,
       Path workDir,
       StaleLockRecovery locks,
-      ReleaseClaims claims) {
+      ReleaseClaims claims,
+      RecordSecrets records) {
     this.claims = claims;
     this.helm = helm;
     this.charts = charts;
@@ -89,6 +101,7 @@ public class ReleaseInstaller {
     this.capabilities = capabilities;
     this.workDir = workDir;
     this.locks = locks;
+    this.records = records;
   }
 
   /**
@@ -100,6 +113,8 @@ public class ReleaseInstaller {
    *     when the release is someone else's, and then nothing was changed
    */
   public Result apply(OrderedRelease resource, ObjectNode values) {
+    // Ownership and the pending lock read Helm's records too: sizes first.
+    checkRecordSizes(resource);
     boolean adopting = claim(resource);
     // After the ownership check: only this object's own crashed operation is unlocked.
     locks.clear(resource);
@@ -202,6 +217,38 @@ public class ReleaseInstaller {
       }
     } finally {
       deleteQuietly(valuesFile);
+    }
+  }
+
+  /**
+   * Helm reads every revision of the release, unpacking each without a bound in this process; a
+   * gzip bomb among them (anyone who may create Secrets in the namespace can label one as the
+   * release's) would take the whole operator down, so Helm is not called while one is there. Other
+   * flaws are Helm's to report.
+   */
+  private void checkRecordSizes(OrderedRelease resource) {
+    List<Secret> secrets;
+    try {
+      secrets = records.of(resource.targetNamespace(), resource.releaseName());
+    } catch (KubernetesClientException e) {
+      throw new HelmFailure(
+          Reasons.INSTALL_FAILED,
+          "cannot list Helm's records of the release: " + e.getMessage(),
+          false,
+          e);
+    }
+    for (Secret secret : secrets) {
+      try {
+        ReleaseRecordCodec.checkSize(secret);
+      } catch (OversizedReleaseException e) {
+        throw new HelmFailure(
+            Reasons.RELEASE_RECORD_UNREADABLE,
+            e.getMessage()
+                + ". Helm would unpack it without a bound, so it is not called: delete that"
+                + " Secret",
+            true,
+            e);
+      }
     }
   }
 

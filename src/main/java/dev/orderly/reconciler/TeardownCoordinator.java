@@ -24,6 +24,7 @@ import dev.orderly.teardown.PhaseDecision;
 import dev.orderly.teardown.PhaseDecision.Notice;
 import dev.orderly.teardown.PhaseDecision.Outcome;
 import dev.orderly.teardown.PhaseInput;
+import dev.orderly.teardown.TeardownBlocked;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.DeleteControl;
@@ -52,11 +53,19 @@ public class TeardownCoordinator {
   /** Annotation: stop waiting for anything and go straight on. */
   public static final String FORCE = "orderly.dev/force";
 
+  /**
+   * Annotation: plan the teardown as if Helm had no record of the release, for a record that cannot
+   * be read ({@link Reasons#RELEASE_RECORD_UNREADABLE}).
+   */
+  public static final String IGNORE_RELEASE_RECORD = TeardownBlocked.IGNORE_RELEASE_RECORD;
+
   // Enough passes to run every phase once and re-observe after acting in each.
   private static final int MAX_PASSES = 2 * TeardownPhase.values().length + 2;
 
   // Only a fallback: the end of the Helm operation wakes the resource at once.
   private static final Duration HELM_WAIT_RECHECK = Duration.ofSeconds(30);
+  // No informer watches Helm's record Secrets: a fixed record is seen at the next recheck.
+  private static final Duration BLOCKED_RECHECK = Duration.ofSeconds(30);
 
   private final TeardownExecutor executor;
   private final EventRecorder events;
@@ -105,7 +114,11 @@ public class TeardownCoordinator {
         executor.forget(id);
         return leaveAlone(working, ownership);
       }
-      status.setTeardown(executor.begin(working, now()));
+      try {
+        status.setTeardown(executor.begin(working, now()));
+      } catch (TeardownBlocked blocked) {
+        return blocked(working, writes, blocked);
+      }
       announce(working, TeardownPhase.PreDeleteHooks, null);
     }
     TeardownStatus teardown = status.getTeardown();
@@ -212,6 +225,39 @@ public class TeardownCoordinator {
     return DeleteControl.defaultDelete();
   }
 
+  /**
+   * Nothing planned, nothing deleted: Stalled with what is wrong and the annotation that lets the
+   * teardown go on, announced once. No status.teardown is saved, so each look plans afresh and a
+   * fixed record unblocks the teardown as the annotation does (an annotation wakes it at once).
+   */
+  private DeleteControl blocked(
+      OrderedRelease resource, StatusWrites writes, TeardownBlocked blocked) {
+    OrderedReleaseStatus status = resource.getStatus();
+    boolean reported =
+        StatusConditions.find(status, STALLED)
+            .filter(c -> "True".equals(c.getStatus()))
+            .filter(c -> blocked.getMessage().equals(c.getMessage()))
+            .isPresent();
+    status.setPhase("TearingDown:Blocked");
+    new StatusConditions(status, resource.getMetadata().getGeneration(), clock)
+        .setFalse(READY, blocked.reason(), blocked.getMessage())
+        .setFalse(
+            TEARING_DOWN, blocked.reason(), "the teardown has not started: nothing is deleted")
+        .setTrue(STALLED, blocked.reason(), blocked.getMessage())
+        .remove(RECONCILING)
+        .observeGeneration();
+    if (!reported) {
+      events.record(resource, Type.Warning, blocked.reason(), blocked.getMessage());
+      LOG.warn(
+          "{}/{}: teardown blocked: {}",
+          resource.getMetadata().getNamespace(),
+          resource.getMetadata().getName(),
+          blocked.getMessage());
+    }
+    writes.saveIfChanged(status);
+    return DeleteControl.noFinalizerRemoval().rescheduleAfter(BLOCKED_RECHECK.toMillis());
+  }
+
   private PhaseInput input(OrderedRelease resource, Map<Integer, Observed> observed) {
     TeardownStatus teardown = resource.getStatus().getTeardown();
     UninstallOptions options = resource.getSpec().getUninstall();
@@ -219,7 +265,8 @@ public class TeardownCoordinator {
         teardown.getPhase(),
         teardown.getSteps(),
         observed,
-        options.isKeepHistory(),
+        // An ignored record is removed, not marked uninstalled: it could not be rewritten.
+        options.isKeepHistory() && !annotated(resource, IGNORE_RELEASE_RECORD),
         now(),
         teardown.getDeadline() == null ? null : Instant.parse(teardown.getDeadline()),
         Durations.parse(options.getHookTimeout(), Duration.ofMinutes(5)),
@@ -349,7 +396,7 @@ public class TeardownCoordinator {
     return Instant.parse(teardown.getPhaseStartedAt()).plus(hooks).plus(objects);
   }
 
-  private static boolean annotated(OrderedRelease resource, String annotation) {
+  static boolean annotated(OrderedRelease resource, String annotation) {
     Map<String, String> annotations = resource.getMetadata().getAnnotations();
     return annotations != null && "true".equalsIgnoreCase(annotations.get(annotation));
   }

@@ -6,6 +6,8 @@ import dev.orderly.api.OrderedRelease;
 import dev.orderly.api.TeardownPhase;
 import dev.orderly.api.TeardownStatus;
 import dev.orderly.api.TeardownStep;
+import dev.orderly.api.UninstallOptions;
+import dev.orderly.helm.HelmHook;
 import dev.orderly.helm.HelmReleaseRecord;
 import dev.orderly.helm.MalformedReleaseException;
 import dev.orderly.helm.ReleaseObject;
@@ -27,6 +29,7 @@ import dev.orderly.teardown.Observed;
 import dev.orderly.teardown.PlannedStep;
 import dev.orderly.teardown.ResourceScopes;
 import dev.orderly.teardown.TeardownAction;
+import dev.orderly.teardown.TeardownBlocked;
 import dev.orderly.teardown.TeardownPlan;
 import dev.orderly.teardown.TeardownPlanner;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
@@ -107,18 +110,22 @@ public class TeardownExecutor {
 
   /**
    * Plans the teardown from the latest release record. Without a record (install never got that
-   * far, or it is already gone) the plan holds only what can be known: the release step and the
-   * DaemonSets found later.
+   * far, or it is already gone), or with {@code orderly.dev/ignore-release-record}, the plan holds
+   * only what can be known: the release step and the DaemonSets found later.
    *
-   * @throws IllegalStateException when the record exists but cannot be read, so nothing is removed
-   *     on a guess
+   * @throws TeardownBlocked when the record exists but cannot be read, or a hook the teardown would
+   *     run does not parse, so nothing is removed on a guess
    */
   public TeardownStatus begin(OrderedRelease resource, Instant now) {
     String release = resource.releaseName();
     String namespace = resource.targetNamespace();
+    Optional<Secret> latest =
+        ReleaseSecrets.latest(release, objects.releaseSecrets(namespace, release));
+    boolean ignored =
+        latest.isPresent()
+            && TeardownCoordinator.annotated(resource, TeardownCoordinator.IGNORE_RELEASE_RECORD);
     Optional<HelmReleaseRecord> record =
-        ReleaseSecrets.latest(release, objects.releaseSecrets(namespace, release))
-            .map(ReleaseRecordCodec::decode);
+        ignored ? Optional.empty() : latest.map(secret -> readable(resource, secret));
     TeardownPlan plan =
         record
             .map(
@@ -127,12 +134,25 @@ public class TeardownExecutor {
                         r,
                         resource.getSpec().getUninstall(),
                         ResourceScopes.discovered(r, discovery::clusterScopedKinds)))
-            .orElseGet(() -> planWithoutRecord(resource));
-    if (record.isEmpty()) {
+            .orElseGet(() -> planWithoutRecord(resource, ignored));
+    if (ignored) {
       events.record(
           resource,
           Type.Warning,
-          "ReleaseRecordMissing",
+          Reasons.RELEASE_RECORD_IGNORED,
+          TeardownCoordinator.IGNORE_RELEASE_RECORD
+              + " is set: Helm's record of release "
+              + namespace
+              + "/"
+              + release
+              + " is not read and its hooks do not run. Tearing down the DaemonSets that can be"
+              + " found, the cluster-scoped objects Helm's ownership annotations name, and the"
+              + " record's Secrets; the release's other namespaced objects stay");
+    } else if (record.isEmpty()) {
+      events.record(
+          resource,
+          Type.Warning,
+          Reasons.RELEASE_RECORD_MISSING,
           "Helm has no record of release "
               + namespace
               + "/"
@@ -149,15 +169,69 @@ public class TeardownExecutor {
     teardown.setSteps(plan.initialSteps());
     if (record.isEmpty()) {
       // Said in status too: in a namespace being deleted the Event above cannot be recorded.
+      String why =
+          ignored
+              ? TeardownCoordinator.IGNORE_RELEASE_RECORD
+                  + " is set: Helm's record was not read and its hooks did not run"
+              : "Helm had no record of the release when the teardown began; its hooks"
+                  + " could not be known or run";
       teardown.getSteps().stream()
           .filter(step -> PlannedStep.RELEASE_KIND.equals(step.getKind()))
-          .forEach(
-              step ->
-                  step.setMessage(
-                      "Helm had no record of the release when the teardown began; its hooks"
-                          + " could not be known or run"));
+          .forEach(step -> step.setMessage(why));
     }
     return teardown;
+  }
+
+  /**
+   * The record {@code secret} holds, with the hooks the teardown would run: all of them, or, when
+   * hooks are skipped anyway, those whose manifests parse.
+   *
+   * @throws TeardownBlocked when it cannot be read, or a hook to run does not parse
+   */
+  private HelmReleaseRecord readable(OrderedRelease resource, Secret secret) {
+    String where = ReleaseSecrets.describe(secret);
+    HelmReleaseRecord record;
+    try {
+      record = ReleaseRecordCodec.decode(secret);
+      record.objects(); // a manifest that does not parse is as unreadable as the record
+    } catch (IllegalArgumentException e) {
+      String why =
+          e instanceof MalformedReleaseException
+              ? e.getMessage()
+              : where + ": its manifest: " + e.getMessage();
+      throw TeardownBlocked.unreadableRecord(
+          resource.targetNamespace() + "/" + resource.releaseName(),
+          new MalformedReleaseException(why, e));
+    }
+    Map<HelmHook, String> broken =
+        TeardownPlanner.unparsableHooks(record.hooks(), resource.getSpec().getUninstall());
+    if (broken.isEmpty()) {
+      return record;
+    }
+    boolean noHooksRun =
+        TeardownCoordinator.annotated(resource, TeardownCoordinator.SKIP_HOOKS)
+            || TeardownCoordinator.annotated(resource, TeardownCoordinator.FORCE);
+    if (!noHooksRun) {
+      throw TeardownBlocked.unparsableHooks(where, broken);
+    }
+    // Skipped all the same; left out of the plan, since no object can be made from them.
+    events.record(
+        resource,
+        Type.Warning,
+        Reasons.HOOKS_SKIPPED,
+        "hooks whose manifests do not parse are left out of the plan: "
+            + broken.keySet().stream().map(TeardownBlocked::describe).toList());
+    List<HelmHook> hooks =
+        record.hooks().stream().filter(hook -> !broken.containsKey(hook)).toList();
+    return new HelmReleaseRecord(
+        record.name(),
+        record.namespace(),
+        record.version(),
+        record.status(),
+        record.chartName(),
+        record.chartVersion(),
+        record.manifest(),
+        hooks);
   }
 
   /**
@@ -165,7 +239,7 @@ public class TeardownExecutor {
    * cluster-scoped ones by Helm's ownership annotations (namespaced ones go with their namespace,
    * or are found as DaemonSets later).
    */
-  private TeardownPlan planWithoutRecord(OrderedRelease resource) {
+  private TeardownPlan planWithoutRecord(OrderedRelease resource, boolean ignored) {
     String release = resource.releaseName();
     String namespace = resource.targetNamespace();
     List<ReleaseObject> found =
@@ -175,8 +249,13 @@ public class TeardownExecutor {
                     ReleaseObject.of(
                         o.getApiVersion(), o.getKind(), null, o.getMetadata().getName()))
             .toList();
-    return TeardownPlanner.plan(
-        release, namespace, null, found, List.of(), resource.getSpec().getUninstall());
+    UninstallOptions options = resource.getSpec().getUninstall();
+    if (ignored && options.isKeepHistory()) {
+      // A record that cannot be read cannot be marked uninstalled either; it is removed.
+      options = Serialization.clone(options);
+      options.setKeepHistory(false);
+    }
+    return TeardownPlanner.plan(release, namespace, null, found, List.of(), options);
   }
 
   /** In the DaemonSets phase, adds the operator-managed DaemonSets not yet in the plan. */

@@ -65,14 +65,20 @@ public record ResourceScopes(Set<String> clusterScopedKinds) {
   }
 
   /**
-   * The apiVersions of the record's custom resources, hooks included: what to ask the cluster's
-   * discovery about. Empty for a release of built-in kinds only, which needs no asking.
+   * The apiVersions of the record's custom resources, hooks whose manifests parse included: what to
+   * ask the cluster's discovery about. Empty for a release of built-in kinds only, which needs no
+   * asking.
    */
   private static Set<String> customApiVersionsOf(HelmReleaseRecord record) {
     Set<String> apiVersions = new TreeSet<>();
     List<ReleaseObject> objects = new ArrayList<>(record.objects());
     for (HelmHook hook : record.hooks()) {
-      objects.addAll(ManifestObjects.parse(hook.manifest()));
+      try {
+        objects.addAll(ManifestObjects.parse(hook.manifest()));
+      } catch (IllegalArgumentException e) {
+        // A hook that does not parse is never created, so its scope never matters; the planner
+        // reports it when it is one the teardown would run.
+      }
     }
     for (ReleaseObject object : objects) {
       if (object.apiVersion() != null && KindPhases.isCustomResource(object.apiVersion())) {

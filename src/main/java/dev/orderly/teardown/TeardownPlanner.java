@@ -9,7 +9,9 @@ import dev.orderly.helm.ReleaseObject;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -160,6 +162,30 @@ public final class TeardownPlanner {
       steps.add(PlannedStep.runHook(phase, hook, apiVersion, namespace));
     }
     return steps;
+  }
+
+  /**
+   * The hooks a teardown would run (pre-delete and post-delete, unless {@code options} disable
+   * hooks) whose manifests do not parse, each with what is wrong, in record order. {@link #plan}
+   * refuses a record with any; hooks of other events never run in a teardown and are not checked.
+   */
+  public static Map<HelmHook, String> unparsableHooks(
+      List<HelmHook> hooks, UninstallOptions options) {
+    Map<HelmHook, String> broken = new LinkedHashMap<>();
+    if (hooks == null || (options != null && options.isDisableHooks())) {
+      return broken;
+    }
+    for (HelmHook hook : hooks) {
+      if (!hook.runsOn(HelmHook.PRE_DELETE) && !hook.runsOn(HelmHook.POST_DELETE)) {
+        continue;
+      }
+      try {
+        hookObject(hook);
+      } catch (IllegalArgumentException e) {
+        broken.put(hook, e.getMessage());
+      }
+    }
+    return broken;
   }
 
   private static ReleaseObject hookObject(HelmHook hook) {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.orderly.helm.BadRecords;
 import dev.orderly.helm.HelmHook;
 import dev.orderly.helm.HelmReleaseRecord;
 import dev.orderly.helm.ReleaseFixtures;
@@ -107,6 +108,17 @@ class PlanFromClusterTest {
     assertThat(run.out())
         .contains("hooks-sample 1.2.4 (Secret samples/sh.helm.release.v1.sample.v2, revision 2)")
         .doesNotContain("sample-pre-delete");
+  }
+
+  @Test
+  void aGzipBombIsNamedNotUnpacked() {
+    client.resource(BadRecords.gzipBomb("samples", "sample", 1, 512L * 1024 * 1024)).create();
+
+    CliRun run = fromCluster("sample", "samples");
+
+    assertThat(run.exitCode()).isEqualTo(2);
+    assertThat(run.err())
+        .contains("samples/sh.helm.release.v1.sample.v1: the gzip layer expands past 32 MiB");
   }
 
   @Test

@@ -81,6 +81,20 @@ class ReleaseRecordRemovalTest {
     assertThat(ReleaseRecordRemoval.toMarkUninstalled("sample", List.of(other()), NOW)).isEmpty();
   }
 
+  @Test
+  void anUnreadableEarlierRevisionIsLeftAsItIsWhileTheLatestIsMarked() {
+    List<Secret> secrets =
+        List.of(
+            BadRecords.gzipBomb("samples", "sample", 1, 64L * 1024 * 1024),
+            BadRecords.truncated("samples", "sample", 2),
+            revision("sample", 3, "deployed"));
+
+    assertThat(ReleaseRecordRemoval.toMarkUninstalled("sample", secrets, NOW))
+        .extracting(s -> s.getMetadata().getName())
+        .containsExactly("sh.helm.release.v1.sample.v3");
+    assertThat(ReleaseRecordRemoval.toDelete("sample", secrets)).hasSize(3);
+  }
+
   private static Secret revision(String release, int version, String status) {
     HelmReleaseRecord fixture = ReleaseFixtures.sampleRelease();
     return ReleaseRecordCodec.encode(
