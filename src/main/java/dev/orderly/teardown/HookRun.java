@@ -136,9 +136,13 @@ final class HookRun {
               Reasons.HOOKS_SKIPPED,
               event + " hooks " + why + ": " + String.join(", ", skipped)));
     }
+    String annotation = in.force() ? "orderly.dev/force" : "orderly.dev/skip-hooks";
     for (String hook : kept) {
       notices.add(
-          new Notice(true, Reasons.HOOK_FAILED, event + " hook " + hook + " failed; " + KEPT));
+          new Notice(
+              true,
+              Reasons.HOOKS_SKIPPED,
+              event + " hook " + hook + " failed; " + KEPT + "; going on (" + annotation + ")"));
     }
     return PhaseDecider.complete(actions, notices);
   }

@@ -232,10 +232,11 @@ class HookDecisionTest extends DecisionFixture {
         .anySatisfy(
             n -> {
               assertThat(n.warning()).isTrue();
+              assertThat(n.reason()).isEqualTo("HooksSkipped");
               assertThat(n.message())
                   .isEqualTo(
                       "pre-delete hook Job apps/drain failed; kept for inspection, removed with"
-                          + " the release");
+                          + " the release; going on (orderly.dev/skip-hooks)");
             });
 
     for (TeardownPhase phase : TeardownPhase.values()) {
