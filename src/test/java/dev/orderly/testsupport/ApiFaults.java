@@ -41,24 +41,11 @@ public final class ApiFaults {
         return Optional.of(
             ApiStatus.failure(
                 fault.code,
-                reason(fault.code),
+                ApiStatus.reason(fault.code, method),
                 "injected fault " + fault.code + " for " + method + " " + bare));
       }
     }
     return Optional.empty();
-  }
-
-  private static String reason(int code) {
-    return switch (code) {
-      case 400 -> "BadRequest";
-      case 403 -> "Forbidden";
-      case 409 -> "Conflict";
-      case 422 -> "Invalid";
-      case 429 -> "TooManyRequests";
-      case 503 -> "ServiceUnavailable";
-      case 504 -> "Timeout";
-      default -> "InternalError";
-    };
   }
 
   /** One injected error; {@link #hits()} says how often it answered. */
