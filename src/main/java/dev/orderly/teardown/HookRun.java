@@ -25,7 +25,7 @@ import java.util.List;
 final class HookRun {
   private static final String BEFORE_CREATION = "before-hook-creation";
   private static final String ON_SUCCESS = "hook-succeeded";
-  static final String ON_FAILURE = "hook-failed";
+  private static final String ON_FAILURE = "hook-failed";
 
   static final String STOPPING =
       "did not finish within the hook timeout; stopping it (deleting it with its pods)";
@@ -121,7 +121,7 @@ final class HookRun {
       TeardownStep step = in.steps().get(index);
       if (step.getState() == State.Failed) {
         // It ran and failed: not skipped. Its object stays for inspection until the end.
-        if (LeftoverHooks.kept(step)) {
+        if (LeftoverHooks.kept(step) && String.valueOf(step.getMessage()).contains(KEPT)) {
           kept.add(step.describe());
         }
       } else if (!step.isFinished()) {
@@ -283,7 +283,7 @@ final class HookRun {
         in.phase() + ": " + message);
   }
 
-  static List<String> policies(TeardownStep step) {
+  private static List<String> policies(TeardownStep step) {
     return step.getDeletePolicies() == null || step.getDeletePolicies().isEmpty()
         ? List.of(BEFORE_CREATION)
         : step.getDeletePolicies();

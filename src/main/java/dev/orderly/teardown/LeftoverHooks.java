@@ -10,9 +10,10 @@ import java.util.List;
 
 /**
  * The hook objects a teardown leaves behind on purpose or by necessity: a failed hook kept for
- * inspection (its delete policy lacks hook-failed), and a timed-out one that could not be stopped.
- * They are removed with the release, in the last phase ({@link TeardownPhase#Namespaces}), so
- * nothing the teardown created outlives it unannounced. Pure.
+ * inspection (its delete policy lacks hook-failed; with it, one whose delete was lost), and a
+ * timed-out one that could not be stopped. They are removed with the release, in the last phase
+ * ({@link TeardownPhase#Namespaces}), so nothing the teardown created outlives it unannounced.
+ * Pure.
  */
 final class LeftoverHooks {
   /** The phase that removes them: the last one, after every hook has run. */
@@ -26,7 +27,8 @@ final class LeftoverHooks {
       return false;
     }
     if (step.getState() == State.Failed) {
-      return !HookRun.policies(step).contains(HookRun.ON_FAILURE);
+      // With hook-failed it was deleted when it failed; if that delete was lost, it goes now.
+      return true;
     }
     return step.getState() == State.TimedOut && !HookRun.STOPPED.equals(step.getMessage());
   }

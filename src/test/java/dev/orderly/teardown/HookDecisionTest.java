@@ -259,7 +259,7 @@ class HookDecisionTest extends DecisionFixture {
   }
 
   @Test
-  void aFailedHookWithHookFailedIsDeletedAtOnceAndNotAgainAtTheEnd() {
+  void aFailedHookWithHookFailedIsDeletedAtOnceAndAgainAtTheEndOnlyIfThatWasLost() {
     hook("Job", "drain", List.of("hook-failed"));
     decide(TeardownPhase.PreDeleteHooks);
     observed.put(
@@ -267,7 +267,13 @@ class HookDecisionTest extends DecisionFixture {
     assertThat(decide(TeardownPhase.PreDeleteHooks).actions())
         .containsExactly(new TeardownAction.Delete(0, "job-1", Propagation.Foreground));
     assertThat(steps.get(0).getMessage()).isEqualTo("failed");
-    assertThat(PhaseDecider.watches(steps.get(0), TeardownPhase.Namespaces)).isFalse();
+
+    observed.remove(0);
+    assertThat(decide(TeardownPhase.Namespaces).actions()).as("gone as its policy said").isEmpty();
+    observed.put(0, Observed.present("job-1"));
+    assertThat(decide(TeardownPhase.Namespaces).actions())
+        .as("its delete was lost")
+        .containsExactly(new TeardownAction.Delete(0, "job-1", Propagation.Foreground));
   }
 
   @Test
