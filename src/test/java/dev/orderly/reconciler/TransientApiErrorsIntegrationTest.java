@@ -23,6 +23,7 @@ class TransientApiErrorsIntegrationTest {
   private static final String JOBS = "/apis/batch/v1/namespaces/agents/jobs";
   private static final String DRAIN_JOB = JOBS + "/agent-drain";
   private static final String DAEMON_SET = "/apis/apps/v1/namespaces/agents/daemonsets/agent-agent";
+  private static final String SECRETS = "/api/v1/namespaces/agents/secrets";
   private static final String RECORD =
       "/api/v1/namespaces/agents/secrets/sh.helm.release.v1.agent.v1";
 
@@ -41,15 +42,17 @@ class TransientApiErrorsIntegrationTest {
     scenario.simulator.terminatePodsAtOnce(true);
     ApiFaults faults = scenario.harness.server().faults();
     // Each answers until the test has seen the retry in status, in the order the teardown meets
-    // them: the hook's observation, its creation, a DaemonSet's delete, the record's removal.
+    // them: reading Helm's record to plan, the hook's observation, its creation, a DaemonSet's
+    // delete, the record's removal.
     List<Fault> inOrder =
         List.of(
+            faults.answerUntilCleared("GET", SECRETS, 504),
             faults.answerUntilCleared("GET", DRAIN_JOB, 503),
             faults.answerUntilCleared("POST", JOBS, 500),
             faults.answerUntilCleared("DELETE", DAEMON_SET, 500),
             faults.answerUntilCleared("DELETE", RECORD, 429));
-    List<String> seenIn = List.of("GET", "POST", "DELETE", "DELETE");
-    List<String> paths = List.of(DRAIN_JOB, JOBS, DAEMON_SET, RECORD);
+    List<String> seenIn = List.of("GET", "GET", "POST", "DELETE", "DELETE");
+    List<String> paths = List.of(SECRETS, DRAIN_JOB, JOBS, DAEMON_SET, RECORD);
 
     scenario.delete();
 
