@@ -66,6 +66,13 @@ public final class ConditionTypes {
     public static final String HOOK_TIMED_OUT = "HookTimedOut";
     public static final String PHASE_TIMED_OUT = "PhaseTimedOut";
     public static final String OBJECT_RECREATED = "ObjectRecreated";
+
+    /** The API server definitely refused a delete (a 4xx other than 404, 408, 409 and 429). */
+    public static final String DELETE_REFUSED = "DeleteRefused";
+
+    /** A 5xx, 429, conflict, timeout or lost connection ended a look; it is retried. */
+    public static final String TRANSIENT_API_ERROR = "TransientApiError";
+
     public static final String FORCED = "Forced";
     public static final String HOOKS_SKIPPED = "HooksSkipped";
     public static final String TEARDOWN_PHASE_STARTED = "TeardownPhaseStarted";

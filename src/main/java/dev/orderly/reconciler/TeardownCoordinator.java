@@ -15,6 +15,7 @@ import dev.orderly.api.TeardownStatus;
 import dev.orderly.api.TeardownStep;
 import dev.orderly.api.UninstallOptions;
 import dev.orderly.helm.ReleaseOwnership.TeardownVerdict;
+import dev.orderly.kube.ApiErrors;
 import dev.orderly.kube.EventRecorder;
 import dev.orderly.kube.EventRecorder.Type;
 import dev.orderly.metrics.OrderlyMetrics;
@@ -25,6 +26,7 @@ import dev.orderly.teardown.PhaseDecision.Notice;
 import dev.orderly.teardown.PhaseDecision.Outcome;
 import dev.orderly.teardown.PhaseInput;
 import dev.orderly.teardown.TeardownBlocked;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.DeleteControl;
@@ -35,6 +37,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -72,6 +75,8 @@ public class TeardownCoordinator {
   private final OrderlyMetrics metrics;
   private final Clock clock;
   private final CrashPoints crashPoints;
+  // Consecutive transient API errors per OrderedRelease, for the backoff; gone after a clean look.
+  private final Map<ResourceID, Integer> transientFailures = new ConcurrentHashMap<>();
 
   public TeardownCoordinator(
       TeardownExecutor executor,
@@ -102,6 +107,21 @@ public class TeardownCoordinator {
     OrderedReleaseStatus status = working.getStatus();
     StatusWrites writes = new StatusWrites(resource, context, status);
     ResourceID id = ResourceID.fromResource(resource);
+    try {
+      DeleteControl control = look(resource, working, writes, id);
+      transientFailures.remove(id);
+      return control;
+    } catch (KubernetesClientException e) {
+      if (!ApiErrors.isTransient(e)) {
+        throw e;
+      }
+      return retryLater(working, writes, id, e);
+    }
+  }
+
+  private DeleteControl look(
+      OrderedRelease resource, OrderedRelease working, StatusWrites writes, ResourceID id) {
+    OrderedReleaseStatus status = working.getStatus();
     boolean starting = status.getTeardown() == null;
     Optional<String> waiting =
         DeletionGate.waitingFor(!starting, executor.helmState(id), installedBefore(status));
@@ -150,7 +170,8 @@ public class TeardownCoordinator {
       }
       // What was just created or deleted often settles at once (a ConfigMap hook is ready, an
       // object without finalizers is gone): look again before waiting. MAX_PASSES bounds it.
-      if (acted) {
+      // A stalled phase that acted asks again at the stall's pace, not in this look.
+      if (acted && last.outcome() != Outcome.Stalled) {
         continue;
       }
       break;
@@ -256,6 +277,50 @@ public class TeardownCoordinator {
     }
     writes.saveIfChanged(status);
     return DeleteControl.noFinalizerRemoval().rescheduleAfter(BLOCKED_RECHECK.toMillis());
+  }
+
+  /**
+   * Ends a look that a transient API error cut short: says so in status (not Stalled: nothing is
+   * wrong that time will not fix) and looks again after a backoff that grows with each consecutive
+   * failure. Whatever the look decided and did before the error is saved; each step is idempotent,
+   * so the next look picks up where it stopped.
+   */
+  private DeleteControl retryLater(
+      OrderedRelease working, StatusWrites writes, ResourceID id, KubernetesClientException e) {
+    int failures = transientFailures.merge(id, 1, Integer::sum);
+    Duration wait = Backoff.afterTransient(failures);
+    String message = "retrying after a transient API error: " + causeOf(e);
+    LOG.warn("{}: {} (attempt {}, next in {})", id, message, failures, Durations.format(wait));
+    OrderedReleaseStatus status = working.getStatus();
+    TeardownStatus teardown = status.getTeardown();
+    StatusConditions conditions =
+        new StatusConditions(status, working.getMetadata().getGeneration(), clock);
+    String reason = teardown == null ? Reasons.TRANSIENT_API_ERROR : teardown.getPhase().name();
+    if (teardown != null) {
+      status.setPhase("TearingDown:" + teardown.getPhase());
+    }
+    conditions
+        .setFalse(READY, Reasons.TEARDOWN_IN_PROGRESS, "the release is being torn down")
+        .setTrue(TEARING_DOWN, reason, message)
+        .remove(STALLED)
+        .setTrue(RECONCILING, Reasons.TRANSIENT_API_ERROR, message);
+    conditions.observeGeneration();
+    try {
+      writes.saveIfChanged(status);
+    } catch (KubernetesClientException saving) {
+      if (!ApiErrors.isTransient(saving)) {
+        throw saving;
+      }
+      LOG.debug("{}: status not saved either: {}", id, saving.getMessage());
+    }
+    return DeleteControl.noFinalizerRemoval().rescheduleAfter(wait.toMillis());
+  }
+
+  /** fabric8's message without the echo of the Status object it appends. */
+  private static String causeOf(KubernetesClientException e) {
+    String message = String.valueOf(e.getMessage());
+    int echo = message.indexOf(" Received status:");
+    return echo < 0 ? message : message.substring(0, echo);
   }
 
   private PhaseInput input(OrderedRelease resource, Map<Integer, Observed> observed) {

@@ -18,6 +18,7 @@ import dev.orderly.helm.ReleaseOwnership.TeardownVerdict;
 import dev.orderly.helm.ReleaseRecordCodec;
 import dev.orderly.helm.ReleaseRecordRemoval;
 import dev.orderly.helm.ReleaseSecrets;
+import dev.orderly.kube.ApiErrors;
 import dev.orderly.kube.ClusterDiscovery;
 import dev.orderly.kube.ClusterObjects;
 import dev.orderly.kube.EventRecorder;
@@ -26,6 +27,7 @@ import dev.orderly.kube.ReleaseClaims;
 import dev.orderly.kube.StepObserver;
 import dev.orderly.teardown.DaemonSetSelection;
 import dev.orderly.teardown.Observed;
+import dev.orderly.teardown.PhaseDecider;
 import dev.orderly.teardown.PlannedStep;
 import dev.orderly.teardown.ResourceScopes;
 import dev.orderly.teardown.TeardownAction;
@@ -350,18 +352,22 @@ public class TeardownExecutor {
             step.describe() + " " + step.getMessage());
         return;
       }
-      // A definite refusal fails the hook. Anything else (a 5xx, 429, 409, a lost connection)
-      // leaves it InProgress without a UID: the next look adopts the object if it was made after
-      // all, or creates it again, within the hook timeout.
-      if (definiteRefusal(e)) {
-        step.setState(TeardownStep.State.Failed);
+      // Anything worth asking again (a 5xx, 429, 409, a lost connection) ends the look; the
+      // next one adopts the object if it was made after all, or creates it again.
+      if (e instanceof KubernetesClientException client && ApiErrors.isTransient(client)) {
+        throw client;
       }
-      step.setMessage("could not be created: " + e.getMessage());
+      String why =
+          e instanceof KubernetesClientException client
+              ? ApiErrors.describe(client)
+              : e.getMessage();
+      step.setState(TeardownStep.State.Failed);
+      step.setMessage("could not be created: " + why);
       events.record(
           resource,
           Type.Warning,
           "HookCreateFailed",
-          step.describe() + " could not be created: " + e.getMessage());
+          step.describe() + " could not be created: " + why);
     }
   }
 
@@ -381,15 +387,6 @@ public class TeardownExecutor {
         || String.valueOf(client.getMessage()).contains("because it is being terminated");
   }
 
-  /** A 4xx other than 409 Conflict and 429 Too Many Requests, or a manifest that cannot be read. */
-  private static boolean definiteRefusal(RuntimeException e) {
-    if (!(e instanceof KubernetesClientException client)) {
-      return true;
-    }
-    int code = client.getCode();
-    return code >= 400 && code < 500 && code != 409 && code != 429;
-  }
-
   private void delete(OrderedRelease resource, TeardownStep step, TeardownAction.Delete delete) {
     try {
       objects.delete(
@@ -399,13 +396,14 @@ public class TeardownExecutor {
           step.getName(),
           delete.propagation());
     } catch (KubernetesClientException e) {
-      // Back to Pending so the next look sends the delete again; the phase timeout bounds this.
-      if (!step.isHook()) {
-        step.setState(TeardownStep.State.Pending);
+      if (ApiErrors.isTransient(e)) {
+        throw e;
       }
-      step.setMessage("delete failed: " + e.getMessage());
-      events.record(
-          resource, Type.Warning, "DeleteFailed", step.describe() + ": " + e.getMessage());
+      // A definite answer: PhaseDecider says what it means for the step (an object's phase
+      // stalls and asks again at the stall's pace; a timed-out hook is left running).
+      Optional<String> warning = PhaseDecider.deleteRefused(step, ApiErrors.describe(e));
+      warning.ifPresent(
+          message -> events.record(resource, Type.Warning, Reasons.DELETE_REFUSED, message));
     }
   }
 
@@ -427,15 +425,13 @@ public class TeardownExecutor {
           objects.deleteSecret(namespace, secret.getMetadata().getName());
         }
       }
-    } catch (KubernetesClientException | MalformedReleaseException e) {
-      // Back to Pending so the next look tries again, as after a failed delete.
-      step.setState(TeardownStep.State.Pending);
-      step.setMessage("removing Helm's release record failed: " + e.getMessage());
-      events.record(
-          resource,
-          Type.Warning,
-          "ReleaseRecordRemovalFailed",
-          "removing Helm's record of " + namespace + "/" + release + " failed: " + e.getMessage());
+    } catch (KubernetesClientException e) {
+      if (ApiErrors.isTransient(e)) {
+        throw e;
+      }
+      PhaseDecider.deleteRefused(step, ApiErrors.describe(e));
+    } catch (MalformedReleaseException e) {
+      PhaseDecider.deleteRefused(step, "Helm's release record cannot be read: " + e.getMessage());
     }
   }
 }

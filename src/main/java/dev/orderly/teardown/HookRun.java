@@ -17,12 +17,22 @@ import java.util.List;
 /**
  * Decides a hook phase as Helm runs hooks: one at a time in plan order, each created, waited for
  * (Jobs until Complete or Failed, Pods until Succeeded or Failed, other kinds at once) and cleaned
- * up by its delete policies. A failed hook stops the teardown.
+ * up by its delete policies. A failed hook stops the teardown; its object is kept for inspection
+ * (unless hook-failed says otherwise) and removed with the release by {@link LeftoverHooks}. A hook
+ * that times out under onTimeout Continue is stopped (deleted with its pods) before anything else
+ * runs.
  */
 final class HookRun {
   private static final String BEFORE_CREATION = "before-hook-creation";
   private static final String ON_SUCCESS = "hook-succeeded";
   private static final String ON_FAILURE = "hook-failed";
+
+  static final String STOPPING =
+      "did not finish within the hook timeout; stopping it (deleting it with its pods)";
+  static final String STOPPED =
+      "did not finish within the hook timeout; stopped (deleted with its pods)";
+  static final String LEFT_RUNNING = "did not finish within the hook timeout; left running: ";
+  static final String KEPT = "kept for inspection, removed with the release";
 
   private final PhaseInput in;
   private final List<TeardownAction> actions = new ArrayList<>();
@@ -38,6 +48,10 @@ final class HookRun {
     List<Integer> indexes = PhaseDecider.stepsOf(in);
     if (in.skipHooks() || in.force()) {
       return skipAll(indexes);
+    }
+    PhaseDecision stopping = stopTimedOut(indexes);
+    if (stopping != null) {
+      return stopping;
     }
     for (int index : indexes) {
       TeardownStep step = in.steps().get(index);
@@ -58,6 +72,33 @@ final class HookRun {
     return PhaseDecider.complete(actions, notices);
   }
 
+  /** Whether {@code step} timed out and its delete was decided but not yet seen accepted. */
+  static boolean stopping(TeardownStep step) {
+    return step.getState() == State.TimedOut && STOPPING.equals(step.getMessage());
+  }
+
+  /**
+   * Waits while a timed-out hook is being stopped: its delete is (re)sent until the object is
+   * terminating or gone, so nothing after it runs alongside it.
+   */
+  private PhaseDecision stopTimedOut(List<Integer> indexes) {
+    for (int index : indexes) {
+      TeardownStep step = in.steps().get(index);
+      if (!stopping(step)) {
+        continue;
+      }
+      Observed seen = in.observation(index);
+      boolean sameObject = step.getUid() == null || step.getUid().equals(seen.uid());
+      if (!seen.exists() || seen.terminating() || !sameObject) {
+        step.setMessage(STOPPED);
+        continue;
+      }
+      actions.add(new TeardownAction.Delete(index, seen.uid(), in.propagation()));
+      return waiting(PhaseDecider.POLL, "stopping timed-out " + event + " hook " + step.describe());
+    }
+    return null;
+  }
+
   /**
    * As Helm does, hook-succeeded hooks are removed only once every hook of the event succeeded,
    * newest first: a ServiceAccount hook must outlive the Job hook that runs under it.
@@ -75,9 +116,15 @@ final class HookRun {
     String why =
         in.force() ? "skipped: orderly.dev/force is set" : "skipped: orderly.dev/skip-hooks is set";
     List<String> skipped = new ArrayList<>();
+    List<String> kept = new ArrayList<>();
     for (int index : indexes) {
       TeardownStep step = in.steps().get(index);
-      if (!step.isFinished()) {
+      if (step.getState() == State.Failed) {
+        // It ran and failed: not skipped. Its object stays for inspection until the end.
+        if (LeftoverHooks.kept(step) && String.valueOf(step.getMessage()).contains(KEPT)) {
+          kept.add(step.describe());
+        }
+      } else if (!step.isFinished()) {
         PhaseDecider.skip(step, why);
         skipped.add(step.describe());
       }
@@ -88,6 +135,14 @@ final class HookRun {
               true,
               Reasons.HOOKS_SKIPPED,
               event + " hooks " + why + ": " + String.join(", ", skipped)));
+    }
+    String annotation = in.force() ? "orderly.dev/force" : "orderly.dev/skip-hooks";
+    for (String hook : kept) {
+      notices.add(
+          new Notice(
+              true,
+              Reasons.HOOKS_SKIPPED,
+              event + " hook " + hook + " failed; " + KEPT + "; going on (" + annotation + ")"));
     }
     return PhaseDecider.complete(actions, notices);
   }
@@ -147,9 +202,13 @@ final class HookRun {
     }
     if (seen.hookOutcome() == HookOutcome.Failed) {
       step.setState(State.Failed);
-      step.setMessage(seen.detail() == null ? "the hook failed" : seen.detail());
+      step.setUid(seen.uid());
+      String detail = seen.detail() == null ? "the hook failed" : seen.detail();
       if (policies(step).contains(ON_FAILURE)) {
+        step.setMessage(detail);
         actions.add(new TeardownAction.Delete(index, seen.uid(), in.propagation()));
+      } else {
+        step.setMessage(detail + "; " + KEPT);
       }
       return failed(step);
     }
@@ -167,10 +226,18 @@ final class HookRun {
             + Durations.format(in.hookTimeout())
             + ")";
     if (in.onTimeout() == OnTimeout.Continue) {
-      PhaseDecider.timedOut(step, "did not finish within the hook timeout");
+      // Stopped before anything else runs, so a hung drain never races what comes after it.
+      PhaseDecider.timedOut(step, STOPPING);
+      step.setUid(seen.uid());
+      actions.add(new TeardownAction.Delete(index, seen.uid(), in.propagation()));
       notices.add(
-          new Notice(true, Reasons.HOOK_TIMED_OUT, message + "; continuing (onTimeout: Continue)"));
-      return null;
+          new Notice(
+              true,
+              Reasons.HOOK_TIMED_OUT,
+              message
+                  + "; stopping it (deleting it with its pods) and continuing (onTimeout:"
+                  + " Continue)"));
+      return waiting(PhaseDecider.POLL, "stopping timed-out " + event + " hook " + step.describe());
     }
     step.setMessage("did not finish within the hook timeout; still waiting");
     return PhaseDecider.stalled(actions, notices, Reasons.HOOK_TIMED_OUT, message);

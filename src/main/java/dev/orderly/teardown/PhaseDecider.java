@@ -43,6 +43,7 @@ public final class PhaseDecider {
       case PreDeleteHooks, PostDeleteHooks -> new HookRun(in).decide();
       case Release -> release(in);
       case Done -> complete(List.of(), List.of());
+      case Namespaces -> LeftoverHooks.removeWith(in, objects(in));
       default -> objects(in);
     };
   }
@@ -51,12 +52,19 @@ public final class PhaseDecider {
    * Whether a look in phase {@code current} must observe {@code step}: every step of the phase that
    * is not settled by policy, including done ones (an object may come back), and the DaemonSets
    * deleted earlier until RBAC is gone, because the chart's operator, a workload, can recreate them
-   * until the Workloads phase stops it.
+   * until the Workloads phase stops it. Hooks: those of the phase still running or being stopped,
+   * and in the last phase the ones left behind, to remove them with the release.
    */
   public static boolean watches(TeardownStep step, TeardownPhase current) {
     boolean settled = step.getState() == State.Skipped || step.getState() == State.TimedOut;
-    if (settled || step.isHook()) {
-      return step.getPhase() == current && !settled;
+    if (step.isHook()) {
+      if (current == LeftoverHooks.PHASE && LeftoverHooks.kept(step)) {
+        return true;
+      }
+      return step.getPhase() == current && (!settled || HookRun.stopping(step));
+    }
+    if (settled) {
+      return false;
     }
     if (step.getPhase() == current) {
       return step.getState() != State.Done || step.getUid() != null;
@@ -83,9 +91,10 @@ public final class PhaseDecider {
     List<TeardownAction> actions = new ArrayList<>();
     List<Notice> notices = new ArrayList<>();
     List<TeardownStep> waiting = new ArrayList<>();
+    List<TeardownStep> refused = new ArrayList<>();
     for (int index = 0; index < in.steps().size(); index++) {
       TeardownStep step = in.steps().get(index);
-      if (!watches(step, in.phase())) {
+      if (step.isHook() || !watches(step, in.phase())) {
         continue;
       }
       Observed seen = in.observation(index);
@@ -99,7 +108,15 @@ public final class PhaseDecider {
         step.setState(State.Done);
         continue;
       }
-      if (step.getState() == State.Pending) {
+      if (step.getState() == State.Failed) {
+        // The server definitely refused the delete. Asked again at the stall's pace: whatever
+        // refused it (RBAC, an admission policy) may have been fixed since.
+        refused.add(step.copy());
+        step.setState(State.InProgress);
+        if (seen.exists() && !seen.terminating()) {
+          actions.add(new TeardownAction.Delete(index, seen.uid(), in.propagation()));
+        }
+      } else if (step.getState() == State.Pending) {
         step.setState(State.InProgress);
         step.setStartedAt(in.now().toString());
         step.setUid(seen.uid());
@@ -164,7 +181,12 @@ public final class PhaseDecider {
                 true, Reasons.PHASE_TIMED_OUT, message + "; continuing (onTimeout: Continue)"));
         return complete(actions, notices);
       }
-      return stalled(actions, notices, Reasons.PHASE_TIMED_OUT, message);
+      if (refused.isEmpty()) {
+        return stalled(actions, notices, Reasons.PHASE_TIMED_OUT, message);
+      }
+    }
+    if (!refused.isEmpty()) {
+      return stalled(actions, notices, Reasons.DELETE_REFUSED, refusal(in.phase(), refused));
     }
     boolean allWatched = waiting.stream().allMatch(step -> WATCHED_KINDS.contains(step.getKind()));
     Duration recheck = allWatched ? SAFETY_NET : POLL;
@@ -205,6 +227,15 @@ public final class PhaseDecider {
     // Pending; or InProgress with the record still there: the removal was decided and saved but
     // never sent (the process stopped), or something wrote the record again. Removing it again
     // is harmless: every request of the removal is idempotent.
+    if (step.getState() == State.Failed) {
+      TeardownStep refused = step.copy();
+      step.setState(State.InProgress);
+      return stalled(
+          List.of(new TeardownAction.RemoveRelease(record, in.keepHistory())),
+          List.of(),
+          Reasons.DELETE_REFUSED,
+          refusal(in.phase(), List.of(refused)));
+    }
     if (step.getState() == State.Pending) {
       step.setState(State.InProgress);
       step.setStartedAt(in.now().toString());
@@ -216,6 +247,47 @@ public final class PhaseDecider {
         POLL,
         Reasons.TEARDOWN_IN_PROGRESS,
         "Release: removing Helm's release record");
+  }
+
+  private static String refusal(TeardownPhase phase, List<TeardownStep> refused) {
+    return phase
+        + ": "
+        + refused.stream()
+            .map(step -> step.describe() + " " + step.getMessage())
+            .collect(Collectors.joining("; "))
+        + ". Fix what refuses it (the teardown asks again every "
+        + STALLED_RECHECK.toSeconds()
+        + "s), delete it yourself, or annotate orderly.dev/force to go on without it";
+  }
+
+  /**
+   * What a definite refusal of a delete (a 4xx other than 404, 408, 409 and 429) means for {@code
+   * step}, recorded on it; returns the Warning to record, if the step's phase will not say it. An
+   * object or Helm's record fails, which stalls its phase; a hook that timed out is left running;
+   * any other hook keeps its state and says why its object is still there.
+   */
+  public static java.util.Optional<String> deleteRefused(TeardownStep step, String why) {
+    if (!step.isHook()) {
+      step.setState(State.Failed);
+      step.setMessage("could not be deleted: " + why);
+      return java.util.Optional.empty();
+    }
+    if (step.getState() == State.TimedOut) {
+      step.setMessage(HookRun.LEFT_RUNNING + "could not be deleted: " + why);
+      return java.util.Optional.of(
+          "hook "
+              + step.describe()
+              + " timed out and was left running: could not be deleted: "
+              + why);
+    }
+    String before = step.getMessage() == null ? "" : step.getMessage();
+    int earlier = before.indexOf("could not be deleted: ");
+    String kept = earlier < 0 ? before : before.substring(0, earlier);
+    step.setMessage(
+        (kept.isEmpty() || kept.endsWith("; ") ? kept : kept + "; ")
+            + "could not be deleted: "
+            + why);
+    return java.util.Optional.of("hook " + step.describe() + " could not be deleted: " + why);
   }
 
   /** The index of the Release phase's record step, or -1 when the plan has none. */

@@ -12,4 +12,10 @@ class BackoffTest {
   void doublesUpToTenMinutes(int failedAttempts, String expected) {
     assertThat(Backoff.after(failedAttempts)).isEqualTo(Duration.parse(expected));
   }
+
+  @ParameterizedTest
+  @CsvSource({"1, PT0.5S", "2, PT1S", "3, PT2S", "8, PT60S", "9, PT60S", "100, PT60S"})
+  void transientApiErrorsBackOffFromHalfASecondUpToAMinute(int failures, String expected) {
+    assertThat(Backoff.afterTransient(failures)).isEqualTo(Duration.parse(expected));
+  }
 }

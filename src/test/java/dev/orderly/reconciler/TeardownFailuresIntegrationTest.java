@@ -1,6 +1,7 @@
 package dev.orderly.reconciler;
 
 import static dev.orderly.reconciler.OrderedTeardownIntegrationTest.deletes;
+import static dev.orderly.reconciler.OrderedTeardownIntegrationTest.firstDelete;
 import static dev.orderly.reconciler.OrderedTeardownIntegrationTest.phase;
 import static dev.orderly.reconciler.TeardownScenario.NS;
 import static dev.orderly.testsupport.OperatorHarness.condition;
@@ -11,8 +12,11 @@ import dev.orderly.api.OrderedRelease;
 import dev.orderly.api.TeardownPhase;
 import dev.orderly.api.TeardownStep;
 import dev.orderly.api.UninstallOptions.OnTimeout;
+import dev.orderly.testsupport.ApiRequest;
 import dev.orderly.testsupport.MutableClock;
+import io.fabric8.kubernetes.api.model.Event;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -53,6 +57,19 @@ class TeardownFailuresIntegrationTest {
     scenario.annotate("orderly.dev/skip-hooks", "true");
     scenario.awaitGone();
     assertThat(scenario.eventReasons()).contains("HooksSkipped");
+
+    // The failed Job was kept for inspection while the teardown went on, and went with the
+    // release at the very end.
+    assertThat(eventMessages())
+        .contains(
+            "pre-delete hook Job agents/agent-drain failed; kept for inspection, removed with the"
+                + " release; going on (orderly.dev/skip-hooks)");
+    List<ApiRequest> journal = scenario.requests();
+    assertThat(firstDelete(journal, "/jobs/agent-drain"))
+        .as("kept until the end")
+        .isGreaterThan(firstDelete(journal, "/secrets/sh.helm.release.v1.agent.v1"))
+        .isGreaterThan(firstDelete(journal, "/daemonsets/agent-agent"));
+    assertThat(scenario.exists("Job", "agent-drain")).isFalse();
   }
 
   @ParameterizedTest
@@ -78,6 +95,19 @@ class TeardownFailuresIntegrationTest {
     }
     scenario.awaitGone();
     assertThat(scenario.eventReasons()).contains("HookTimedOut");
+    if (onTimeout == OnTimeout.Continue) {
+      // Stopped, with its pods, before anything after it was deleted.
+      List<ApiRequest> journal = scenario.requests();
+      int stop = firstDelete(journal, "/jobs/agent-drain");
+      assertThat(journal.get(stop).body()).contains("Foreground");
+      assertThat(stop).isLessThan(firstDelete(journal, "/daemonsets/agent-agent"));
+      assertThat(eventMessages())
+          .anySatisfy(
+              m ->
+                  assertThat(m)
+                      .contains("Job agents/agent-drain did not finish")
+                      .contains("stopping it (deleting it with its pods)"));
+    }
   }
 
   @ParameterizedTest
@@ -108,6 +138,10 @@ class TeardownFailuresIntegrationTest {
       assertThat(scenario.eventReasons()).contains("PhaseTimedOut");
       assertThat(scenario.exists("ServiceAccount", "agent-agent")).isFalse();
     }
+  }
+
+  private List<String> eventMessages() {
+    return scenario.harness.events(NS, "agent").stream().map(Event::getMessage).toList();
   }
 
   static TeardownStep step(OrderedRelease release, String kind, String name) {

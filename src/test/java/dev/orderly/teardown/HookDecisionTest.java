@@ -130,7 +130,7 @@ class HookDecisionTest extends DecisionFixture {
   }
 
   @Test
-  void hookTimeoutWithContinueGoesOnWithAWarning() {
+  void hookTimeoutWithContinueStopsTheHookBeforeTheNextOneRuns() {
     onTimeout = OnTimeout.Continue;
     hook("Job", "drain", List.of());
     hook("Job", "second", List.of());
@@ -140,9 +140,140 @@ class HookDecisionTest extends DecisionFixture {
 
     PhaseDecision decision = decide(TeardownPhase.PreDeleteHooks);
     assertThat(steps.get(0).getState()).isEqualTo(State.TimedOut);
-    assertThat(decision.actions()).containsExactly(new TeardownAction.CreateHook(1));
+    assertThat(steps.get(0).getMessage()).contains("stopping it (deleting it with its pods)");
+    assertThat(decision.outcome()).isEqualTo(Outcome.Waiting);
+    assertThat(decision.actions())
+        .as("stopped first, with its pods; the next hook waits")
+        .containsExactly(new TeardownAction.Delete(0, "job-1", Propagation.Foreground));
     assertThat(decision.notices())
-        .anySatisfy(n -> assertThat(n.reason()).isEqualTo("HookTimedOut"));
+        .anySatisfy(
+            n -> {
+              assertThat(n.reason()).isEqualTo("HookTimedOut");
+              assertThat(n.warning()).isTrue();
+              assertThat(n.message()).contains("stopping it (deleting it with its pods)");
+            });
+
+    // The delete was lost (a transient error ended the look): it is sent again.
+    assertThat(PhaseDecider.watches(steps.get(0), TeardownPhase.PreDeleteHooks)).isTrue();
+    assertThat(decide(TeardownPhase.PreDeleteHooks).actions())
+        .containsExactly(new TeardownAction.Delete(0, "job-1", Propagation.Foreground));
+
+    // Accepted: the Job is terminating while the garbage collector removes its pods.
+    observed.put(0, Observed.present("job-1").createdByUs().terminatingNow());
+    PhaseDecision next = decide(TeardownPhase.PreDeleteHooks);
+    assertThat(steps.get(0).getMessage()).endsWith("stopped (deleted with its pods)");
+    assertThat(next.actions()).containsExactly(new TeardownAction.CreateHook(1));
+    assertThat(PhaseDecider.watches(steps.get(0), TeardownPhase.PreDeleteHooks)).isFalse();
+    assertThat(PhaseDecider.watches(steps.get(0), TeardownPhase.Namespaces))
+        .as("nothing left to remove at the end")
+        .isFalse();
+  }
+
+  @Test
+  void aTimedOutHookWhoseDeleteIsRefusedIsReportedAsLeftRunningAndRemovedAtTheEnd() {
+    onTimeout = OnTimeout.Continue;
+    hook("Job", "drain", List.of());
+    decide(TeardownPhase.PreDeleteHooks);
+    observed.put(0, Observed.present("job-1").createdByUs());
+    now = T0.plus(Duration.ofMinutes(6));
+    decide(TeardownPhase.PreDeleteHooks);
+
+    assertThat(PhaseDecider.deleteRefused(steps.get(0), "403 jobs.batch is forbidden"))
+        .hasValueSatisfying(
+            warning ->
+                assertThat(warning)
+                    .isEqualTo(
+                        "hook Job apps/drain timed out and was left running: could not be"
+                            + " deleted: 403 jobs.batch is forbidden"));
+    assertThat(steps.get(0).getState()).isEqualTo(State.TimedOut);
+    assertThat(steps.get(0).getMessage())
+        .isEqualTo(
+            "did not finish within the hook timeout; left running: could not be deleted: 403"
+                + " jobs.batch is forbidden");
+
+    PhaseDecision next = decide(TeardownPhase.PreDeleteHooks);
+    assertThat(next.actions()).as("not asked again in its phase").isEmpty();
+    assertThat(next.outcome()).isEqualTo(Outcome.Complete);
+
+    PhaseDecision last = decide(TeardownPhase.Namespaces);
+    assertThat(last.actions())
+        .as("tried once more with the release")
+        .containsExactly(new TeardownAction.Delete(0, "job-1", Propagation.Foreground));
+  }
+
+  @Test
+  void aFailedHookIsKeptForInspectionAndRemovedWithTheReleaseAtTheEnd() {
+    hook("Job", "drain", List.of("before-hook-creation", "hook-succeeded"));
+    decide(TeardownPhase.PreDeleteHooks);
+    observed.put(
+        0,
+        Observed.present("job-1")
+            .createdByUs()
+            .withOutcome(HookOutcome.Failed, "Job BackoffLimitExceeded"));
+
+    PhaseDecision stalled = decide(TeardownPhase.PreDeleteHooks);
+    assertThat(stalled.actions()).as("kept: no hook-failed policy").isEmpty();
+    assertThat(steps.get(0).getMessage())
+        .isEqualTo("Job BackoffLimitExceeded; kept for inspection, removed with the release");
+    assertThat(stalled.notices())
+        .anySatisfy(
+            n ->
+                assertThat(n.message())
+                    .contains(
+                        "hook Job apps/drain failed: Job BackoffLimitExceeded; kept for"
+                            + " inspection, removed with the release"));
+
+    // The user lets the teardown go on without it: it stays Failed, not Skipped, and is named.
+    skipHooks = true;
+    PhaseDecision goesOn = decide(TeardownPhase.PreDeleteHooks);
+    assertThat(goesOn.outcome()).isEqualTo(Outcome.Complete);
+    assertThat(steps.get(0).getState()).isEqualTo(State.Failed);
+    assertThat(goesOn.notices())
+        .anySatisfy(
+            n -> {
+              assertThat(n.warning()).isTrue();
+              assertThat(n.reason()).isEqualTo("HooksSkipped");
+              assertThat(n.message())
+                  .isEqualTo(
+                      "pre-delete hook Job apps/drain failed; kept for inspection, removed with"
+                          + " the release; going on (orderly.dev/skip-hooks)");
+            });
+
+    for (TeardownPhase phase : TeardownPhase.values()) {
+      boolean watched = phase == TeardownPhase.Namespaces || phase == TeardownPhase.PreDeleteHooks;
+      assertThat(PhaseDecider.watches(steps.get(0), phase)).as(phase.name()).isEqualTo(watched);
+      // (in its own phase, and in the last one to remove it)
+    }
+    PhaseDecision end = decide(TeardownPhase.Namespaces);
+    assertThat(end.actions())
+        .containsExactly(new TeardownAction.Delete(0, "job-1", Propagation.Foreground));
+    assertThat(end.outcome()).isEqualTo(Outcome.Complete);
+
+    // Once its delete is accepted (or it is gone), nothing more is sent.
+    observed.put(0, Observed.present("job-1").terminatingNow());
+    assertThat(decide(TeardownPhase.Namespaces).actions()).isEmpty();
+    observed.put(0, Observed.present("someone-elses"));
+    assertThat(decide(TeardownPhase.Namespaces).actions())
+        .as("another object of that name is not ours to delete")
+        .isEmpty();
+  }
+
+  @Test
+  void aFailedHookWithHookFailedIsDeletedAtOnceAndAgainAtTheEndOnlyIfThatWasLost() {
+    hook("Job", "drain", List.of("hook-failed"));
+    decide(TeardownPhase.PreDeleteHooks);
+    observed.put(
+        0, Observed.present("job-1").createdByUs().withOutcome(HookOutcome.Failed, "failed"));
+    assertThat(decide(TeardownPhase.PreDeleteHooks).actions())
+        .containsExactly(new TeardownAction.Delete(0, "job-1", Propagation.Foreground));
+    assertThat(steps.get(0).getMessage()).isEqualTo("failed");
+
+    observed.remove(0);
+    assertThat(decide(TeardownPhase.Namespaces).actions()).as("gone as its policy said").isEmpty();
+    observed.put(0, Observed.present("job-1"));
+    assertThat(decide(TeardownPhase.Namespaces).actions())
+        .as("its delete was lost")
+        .containsExactly(new TeardownAction.Delete(0, "job-1", Propagation.Foreground));
   }
 
   @Test

@@ -187,6 +187,93 @@ class PhaseDeciderTest extends DecisionFixture {
     assertThat(decide(TeardownPhase.Workloads).recheckAfter()).isEqualTo(PhaseDecider.SAFETY_NET);
   }
 
+  // ---- definite refusals of a delete --------------------------------------------------------
+
+  @Test
+  void aRefusedDeleteFailsTheStepAndStallsThePhaseWithTheServersMessage() {
+    object(TeardownPhase.DaemonSets, "DaemonSet", "agent");
+    observed.put(0, Observed.present("ds-1"));
+    decide(TeardownPhase.DaemonSets);
+
+    assertThat(PhaseDecider.deleteRefused(steps.get(0), "422 spec.foo: Invalid value"))
+        .as("the phase's stall says it, once")
+        .isEmpty();
+    assertThat(steps.get(0).getState()).isEqualTo(State.Failed);
+
+    PhaseDecision stalled = decide(TeardownPhase.DaemonSets);
+    assertThat(stalled.outcome()).isEqualTo(Outcome.Stalled);
+    assertThat(stalled.reason()).isEqualTo("DeleteRefused");
+    assertThat(stalled.message())
+        .startsWith(
+            "DaemonSets: DaemonSet apps/agent could not be deleted: 422 spec.foo: Invalid value."
+                + " Fix what refuses it")
+        .contains("annotate orderly.dev/force");
+    assertThat(stalled.actions())
+        .as("asked again at the stall's pace")
+        .containsExactly(new TeardownAction.Delete(0, "ds-1", Propagation.Foreground));
+    assertThat(steps.get(0).getState()).isEqualTo(State.InProgress);
+
+    // Accepted this time: the phase waits for it as for any delete, then completes.
+    observed.put(0, Observed.present("ds-1").terminatingNow());
+    assertThat(decide(TeardownPhase.DaemonSets).outcome()).isEqualTo(Outcome.Waiting);
+    observed.remove(0);
+    assertThat(decide(TeardownPhase.DaemonSets).outcome()).isEqualTo(Outcome.Complete);
+  }
+
+  @Test
+  void aRefusedDeleteGivesWayToForceAndToOnTimeoutContinue() {
+    object(TeardownPhase.Workloads, "Deployment", "web").setState(State.Failed);
+    observed.put(0, Observed.present("d-1"));
+    force = true;
+    assertThat(decide(TeardownPhase.Workloads).outcome()).isEqualTo(Outcome.Complete);
+    assertThat(steps.get(0).getState()).isEqualTo(State.Skipped);
+
+    steps.get(0).setState(State.Failed);
+    force = false;
+    onTimeout = OnTimeout.Continue;
+    now = deadline;
+    assertThat(decide(TeardownPhase.Workloads).outcome()).isEqualTo(Outcome.Complete);
+    assertThat(steps.get(0).getState()).isEqualTo(State.TimedOut);
+
+    steps.get(0).setState(State.Failed);
+    onTimeout = OnTimeout.Fail;
+    assertThat(decide(TeardownPhase.Workloads).reason())
+        .as("the server's answer says more than the timeout")
+        .isEqualTo("DeleteRefused");
+  }
+
+  @Test
+  void aRefusedRecordRemovalStallsTheReleasePhaseAndIsAskedAgain() {
+    TeardownStep record = record();
+    observed.put(0, Observed.releaseRecord("r-3", "deployed"));
+    decide(TeardownPhase.Release);
+    PhaseDecider.deleteRefused(record, "403 the operator may not delete secrets");
+
+    PhaseDecision stalled = decide(TeardownPhase.Release);
+    assertThat(stalled.outcome()).isEqualTo(Outcome.Stalled);
+    assertThat(stalled.reason()).isEqualTo("DeleteRefused");
+    assertThat(stalled.message()).contains("403 the operator may not delete secrets");
+    assertThat(stalled.actions()).containsExactly(new TeardownAction.RemoveRelease(0, false));
+
+    observed.remove(0);
+    assertThat(decide(TeardownPhase.Release).outcome()).isEqualTo(Outcome.Complete);
+    assertThat(record.getState()).isEqualTo(State.Done);
+  }
+
+  @Test
+  void aHookDeleteRefusedTwiceSaysSoOnce() {
+    TeardownStep hook = object(TeardownPhase.PreDeleteHooks, "Job", "drain");
+    hook.setMessage("Job BackoffLimitExceeded; kept for inspection, removed with the release");
+    hook.setState(State.Failed);
+    PhaseDecider.deleteRefused(hook, "400 first");
+    PhaseDecider.deleteRefused(hook, "400 second");
+    assertThat(hook.getState()).isEqualTo(State.Failed);
+    assertThat(hook.getMessage())
+        .isEqualTo(
+            "Job BackoffLimitExceeded; kept for inspection, removed with the release; could not be"
+                + " deleted: 400 second");
+  }
+
   // ---- release and done -------------------------------------------------------------------
 
   @Test

@@ -53,7 +53,8 @@ final class ApiStatus {
     return Serialization.asJson(builder.build());
   }
 
-  private static String reason(int code, String method) {
+  /** The reason Kubernetes gives a failure with {@code code}, answering {@code method}. */
+  static String reason(int code, String method) {
     return switch (code) {
       case 400 -> "BadRequest";
       case 403 -> "Forbidden";
@@ -63,6 +64,9 @@ final class ApiStatus {
       case 409 -> method.equals("POST") ? "AlreadyExists" : "Conflict";
       case 415 -> "UnsupportedMediaType";
       case 422 -> "Invalid";
+      case 429 -> "TooManyRequests";
+      case 503 -> "ServiceUnavailable";
+      case 408, 504 -> "Timeout";
       default -> code >= 500 ? "InternalError" : "BadRequest";
     };
   }

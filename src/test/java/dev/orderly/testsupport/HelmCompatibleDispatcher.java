@@ -45,6 +45,8 @@ import org.slf4j.LoggerFactory;
  *   <li>A SelfSubjectRulesReview (JOSDK's check of its Lease permissions) is answered by {@link
  *       RulesReviews}: every verb on every resource, unless the review already carries a status.
  *   <li>Every request is journaled for {@link TestApiServer#requests()}.
+ *   <li>A test can inject errors ({@link ApiFaults}): a matching request gets the fault's status
+ *       code instead of being served.
  * </ul>
  *
  * <p>Approximations and limits:
@@ -114,6 +116,7 @@ class HelmCompatibleDispatcher extends KubernetesCrudDispatcher {
   private final ForegroundDeletions deletions = new ForegroundDeletions(this);
   private final NamespaceLifecycle namespaces = new NamespaceLifecycle(this);
   private final List<ApiRequest> journal = Collections.synchronizedList(new ArrayList<>());
+  private final ApiFaults faults = new ApiFaults();
 
   @Override
   public MockResponse dispatch(RecordedRequest request) {
@@ -127,7 +130,10 @@ class HelmCompatibleDispatcher extends KubernetesCrudDispatcher {
     Optional<ResourcePath> path = ResourcePath.parse(request.getPath());
     MockResponse response;
     try {
-      response = route(request, path);
+      response =
+          faults
+              .answerTo(request.getMethod().toUpperCase(Locale.ROOT), request.getPath())
+              .orElseGet(() -> route(request, path));
     } catch (RuntimeException e) {
       // Throwing would leave the client waiting for an answer that never comes.
       LOG.warn("failed to serve {}", request, e);
@@ -152,6 +158,10 @@ class HelmCompatibleDispatcher extends KubernetesCrudDispatcher {
     synchronized (journal) {
       return List.copyOf(journal);
     }
+  }
+
+  ApiFaults faults() {
+    return faults;
   }
 
   MockResponse storedObject(String path) {

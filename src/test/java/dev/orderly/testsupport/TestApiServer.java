@@ -93,6 +93,11 @@ public final class TestApiServer implements AutoCloseable {
     return dispatcher.journal();
   }
 
+  /** The errors a test injects: matching requests are answered with them instead of served. */
+  public ApiFaults faults() {
+    return dispatcher.faults();
+  }
+
   /** A kubeconfig whose current context points at this server, for helm-java. */
   public String kubeconfig() {
     return """
