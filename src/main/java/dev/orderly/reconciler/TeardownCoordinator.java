@@ -16,6 +16,7 @@ import dev.orderly.api.TeardownStep;
 import dev.orderly.api.UninstallOptions;
 import dev.orderly.kube.EventRecorder;
 import dev.orderly.kube.EventRecorder.Type;
+import dev.orderly.kube.TeardownLedgerStore;
 import dev.orderly.metrics.OrderlyMetrics;
 import dev.orderly.teardown.Observed;
 import dev.orderly.teardown.PhaseDecider;
@@ -23,6 +24,7 @@ import dev.orderly.teardown.PhaseDecision;
 import dev.orderly.teardown.PhaseDecision.Notice;
 import dev.orderly.teardown.PhaseDecision.Outcome;
 import dev.orderly.teardown.PhaseInput;
+import dev.orderly.teardown.TeardownLedger;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.DeleteControl;
@@ -58,14 +60,17 @@ public class TeardownCoordinator {
   private final OrderlyMetrics metrics;
   private final Clock clock;
   private final CrashPoints crashPoints;
+  private final TeardownLedgerStore ledgers;
 
   public TeardownCoordinator(
       TeardownExecutor executor,
+      TeardownLedgerStore ledgers,
       EventRecorder events,
       OrderlyMetrics metrics,
       Clock clock,
       CrashPoints crashPoints) {
     this.executor = executor;
+    this.ledgers = ledgers;
     this.events = events;
     this.metrics = metrics;
     this.clock = clock;
@@ -86,7 +91,11 @@ public class TeardownCoordinator {
       working.setStatus(new OrderedReleaseStatus());
     }
     OrderedReleaseStatus status = working.getStatus();
-    StatusWrites writes = new StatusWrites(resource, context, status);
+    StatusWrites writes = new StatusWrites(resource, context, status, ledgers);
+    // The steps live in the ledger Secret, status holds a summary: read them back first.
+    if (writes.loadTeardown(status) == StatusWrites.Loaded.LOST) {
+      replanLostLedger(working);
+    }
     ResourceID id = ResourceID.fromResource(resource);
     boolean starting = status.getTeardown() == null;
     if (starting) {
@@ -131,6 +140,7 @@ public class TeardownCoordinator {
       status.setPhase("TearingDown:" + TeardownPhase.Done);
       // Persisted before the finalizer goes, so a retried removal never re-runs a phase.
       writes.saveIfChanged(status);
+      writes.dropLedger(teardown);
       executor.forget(id);
       Duration took = Duration.between(Instant.parse(teardown.getStartedAt()), now());
       if (metrics.teardownFinished(key, took)) {
@@ -147,6 +157,36 @@ public class TeardownCoordinator {
     writes.saveIfChanged(status);
     Duration recheck = last == null ? Duration.ofSeconds(5) : last.recheckAfter();
     return DeleteControl.noFinalizerRemoval().rescheduleAfter(Math.max(recheck.toMillis(), 100));
+  }
+
+  /**
+   * Status names a ledger Secret that is gone (deleted by hand), so what was done is unknown: the
+   * steps are planned again, and what may have been done already is not done a second time (see
+   * {@link TeardownLedger#afterLoss}).
+   */
+  private void replanLostLedger(OrderedRelease resource) {
+    TeardownStatus teardown = resource.getStatus().getTeardown();
+    if (teardown.getPhase() == TeardownPhase.Done) {
+      return;
+    }
+    String why =
+        "not run again: the teardown ledger Secret "
+            + teardown.getLedger()
+            + " was lost in phase "
+            + teardown.getPhase()
+            + ", and this may have run already";
+    teardown.setSteps(
+        TeardownLedger.afterLoss(
+            teardown.getPhase(), executor.begin(resource, now()).getSteps(), why));
+    events.record(
+        resource,
+        Type.Warning,
+        Reasons.TEARDOWN_LEDGER_LOST,
+        "the teardown ledger Secret "
+            + teardown.getLedger()
+            + " is gone; the steps were planned again from phase "
+            + teardown.getPhase()
+            + " on, and the hooks up to it are skipped rather than run a second time");
   }
 
   private PhaseInput input(OrderedRelease resource, Map<Integer, Observed> observed) {
@@ -214,12 +254,19 @@ public class TeardownCoordinator {
             .filter(c -> "True".equals(c.getStatus()))
             .map(c -> c.getMessage())
             .orElse(null);
-    if (decision.outcome() == Outcome.Stalled && !decision.message().equals(stalledBefore)) {
+    // Status holds the message shortened (StatusWrites); compare it so.
+    String stalledNow =
+        decision.message() == null
+            ? null
+            : TeardownLedger.shorten(decision.message(), StatusWrites.MAX_CONDITION_MESSAGE);
+    if (decision.outcome() == Outcome.Stalled && !stalledNow.equals(stalledBefore)) {
       metrics.teardownFailed(resource.getStatus().getTeardown().getPhase(), decision.reason());
     }
     for (Notice notice : decision.notices()) {
       boolean repeatOfStall =
-          decision.outcome() == Outcome.Stalled && notice.message().equals(stalledBefore);
+          decision.outcome() == Outcome.Stalled
+              && TeardownLedger.shorten(notice.message(), StatusWrites.MAX_CONDITION_MESSAGE)
+                  .equals(stalledBefore);
       if (!repeatOfStall) {
         events.record(
             resource,

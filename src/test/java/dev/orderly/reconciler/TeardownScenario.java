@@ -149,6 +149,14 @@ final class TeardownScenario implements AutoCloseable {
     harness.client().resources(OrderedRelease.class).inNamespace(NS).withName(NAME).delete();
   }
 
+  /**
+   * Every step of {@code release}'s teardown, read as the operator reads them: from the ledger
+   * Secret, or from status when the steps are kept there.
+   */
+  List<dev.orderly.api.TeardownStep> steps(OrderedRelease release) {
+    return dev.orderly.kube.TeardownLedgerStore.fullTeardown(harness.client(), release).getSteps();
+  }
+
   OrderedRelease current() {
     return harness.get(NS, NAME);
   }
