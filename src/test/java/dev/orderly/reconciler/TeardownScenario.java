@@ -65,6 +65,20 @@ final class TeardownScenario implements AutoCloseable {
     return harness.awaitRelease(NS, NAME, r -> hasCondition(r, "Ready", "True", null));
   }
 
+  /**
+   * As {@link #installChart}, waiting up to {@code timeout}, for a chart too large for the usual.
+   */
+  OrderedRelease installChart(
+      java.nio.file.Path chart, Consumer<OrderedRelease> customize, java.time.Duration timeout) {
+    OrderedRelease release = Releases.ofChart(NS, NAME, chart);
+    customize.accept(release);
+    harness.create(release);
+    await()
+        .atMost(timeout)
+        .until(() -> current() != null && hasCondition(current(), "Ready", "True", null));
+    return current();
+  }
+
   /** A DaemonSet the chart's operator would create: not in the chart, labelled for the release. */
   DaemonSet operatorManagedDaemonSet(String name) {
     DaemonSet daemonSet =
@@ -166,8 +180,13 @@ final class TeardownScenario implements AutoCloseable {
   }
 
   void awaitGone() {
+    awaitGone(OperatorHarness.TIMEOUT);
+  }
+
+  /** As {@link #awaitGone()}, for a teardown of a chart too large for the usual time. */
+  void awaitGone(java.time.Duration timeout) {
     try {
-      await().atMost(OperatorHarness.TIMEOUT).until(() -> current() == null);
+      await().atMost(timeout).until(() -> current() == null);
     } catch (org.awaitility.core.ConditionTimeoutException e) {
       throw new AssertionError(
           "the teardown never finished; status:\n"
