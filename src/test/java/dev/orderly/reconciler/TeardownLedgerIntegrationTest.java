@@ -21,6 +21,8 @@ import java.util.List;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Status stays small whatever the chart's size: a chart of 2,000 objects and six hooks of about 100
@@ -111,8 +113,13 @@ class TeardownLedgerIntegrationTest {
     assertThat(scenario.announcedPhases()).containsExactlyElementsOf(TeardownScenario.ALL_PHASES);
   }
 
-  @Test
-  void aRestartMidTeardownContinuesFromTheLedgerWithoutRunningAHookAgain() {
+  /**
+   * With {@code statusBehind}, status is also rolled back to before the teardown began, as if the
+   * operator had died between writing the ledger and the status naming it: the ledger is the truth.
+   */
+  @ParameterizedTest(name = "status behind the ledger: {0}")
+  @ValueSource(booleans = {false, true})
+  void aRestartMidTeardownContinuesFromTheLedgerWithoutRunningAHookAgain(boolean statusBehind) {
     scenario = new TeardownScenario();
     // Fewer objects than above, none of them Secrets: a restarted operator lists every Secret
     // when its informers start, and the test API server answers a list of 400 too slowly on a
@@ -140,6 +147,20 @@ class TeardownLedgerIntegrationTest {
         .isEmpty();
 
     scenario.harness.stopOperator();
+    if (statusBehind) {
+      scenario
+          .harness
+          .client()
+          .resources(dev.orderly.api.OrderedRelease.class)
+          .inNamespace(NS)
+          .withName(NAME)
+          .editStatus(
+              r -> {
+                r.getStatus().setTeardown(null);
+                return r;
+              });
+      assertThat(scenario.current().getStatus().getTeardown()).isNull();
+    }
     int restartedAt = scenario.requests().size();
     scenario.harness.startOperator();
     scenario.release(held);
