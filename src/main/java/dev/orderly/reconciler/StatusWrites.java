@@ -2,6 +2,7 @@ package dev.orderly.reconciler;
 
 import dev.orderly.api.OrderedRelease;
 import dev.orderly.api.OrderedReleaseStatus;
+import dev.orderly.api.TeardownPhase;
 import dev.orderly.api.TeardownStatus;
 import dev.orderly.kube.TeardownLedgerStore;
 import dev.orderly.teardown.TeardownLedger;
@@ -141,6 +142,10 @@ final class StatusWrites {
 
   private void writeLedger(TeardownStatus teardown) {
     if (teardown.getStepsNote() != null) {
+      return;
+    }
+    if (teardown.getPhase() == TeardownPhase.Done && ledgerVersion == null) {
+      // Over before anything needed saving (nothing to tear down): no ledger to create and drop.
       return;
     }
     String record = TeardownLedger.recordJson(teardown);
