@@ -160,9 +160,10 @@ public class TeardownCoordinator {
   }
 
   /**
-   * Status names a ledger Secret that is gone (deleted by hand), so what was done is unknown: the
-   * steps are planned again, and what may have been done already is not done a second time (see
-   * {@link TeardownLedger#afterLoss}).
+   * Status names a ledger Secret that is gone (deleted by hand, or by the namespace controller
+   * emptying a namespace being deleted), so what was done is unknown: the steps are planned again,
+   * and what may have been done already is not done a second time (see {@link
+   * TeardownLedger#afterLoss}).
    */
   private void replanLostLedger(OrderedRelease resource) {
     TeardownStatus teardown = resource.getStatus().getTeardown();

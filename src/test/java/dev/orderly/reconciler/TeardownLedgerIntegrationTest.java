@@ -185,6 +185,35 @@ class TeardownLedgerIntegrationTest {
   }
 
   @Test
+  void aLostLedgerIsPlannedAgainWithoutRunningAHookTwice() {
+    scenario = new TeardownScenario();
+    scenario.install(r -> {});
+    var held =
+        scenario.harness.client().apps().deployments().inNamespace(NS).withName("agent-controller");
+    scenario.hold(held.get());
+    scenario.simulator.completeJobsAutomatically(true);
+    scenario.simulator.terminatePodsAtOnce(true);
+
+    scenario.delete();
+    scenario.awaitRelease(r -> phase(r, TeardownPhase.Workloads));
+    scenario.harness.stopOperator();
+    scenario.harness.client().secrets().inNamespace(NS).withName(LEDGER).delete();
+    scenario.harness.startOperator();
+    scenario.release(held.get());
+    scenario.awaitGone();
+
+    assertThat(scenario.eventReasons()).contains("TeardownLedgerLost");
+    assertThat(
+            scenario.requests().stream()
+                .filter(r -> r.method().equals("POST") && r.path().endsWith("/jobs")))
+        .as("the pre-delete hook ran once")
+        .hasSize(1);
+    assertThat(scenario.exists("ConfigMap", "agent-config")).isFalse();
+    assertThat(scenario.exists("ServiceAccount", "agent-agent")).isFalse();
+    assertThat(scenario.announcedPhases()).endsWith("Release", "PostDeleteHooks", "Namespaces");
+  }
+
+  @Test
   void inANamespaceBeingDeletedTheStepsStayInStatusAndStatusSaysWhy() {
     scenario = new TeardownScenario();
     scenario
