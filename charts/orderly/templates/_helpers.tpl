@@ -94,7 +94,7 @@ modes grant exactly the same thing. Each rule says why it is there.
   resources: ["events"]
   verbs: ["create", "patch"]
 # Helm keeps each release revision in a Secret (owner=helm) in the release's namespace; valuesFrom
-# may name Secrets.
+# may name Secrets; the teardown keeps its steps in a ledger Secret next to the OrderedRelease.
 - apiGroups: [""]
   resources: ["secrets"]
   verbs: ["get", "list", "watch", "create", "update", "patch", "delete"]

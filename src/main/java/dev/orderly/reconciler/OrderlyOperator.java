@@ -10,6 +10,7 @@ import dev.orderly.kube.EventRecorder;
 import dev.orderly.kube.ReleaseClaims;
 import dev.orderly.kube.ReleaseObjectReader;
 import dev.orderly.kube.StepObserver;
+import dev.orderly.kube.TeardownLedgerStore;
 import dev.orderly.metrics.MetricsRegistry;
 import dev.orderly.metrics.OrderlyMetrics;
 import dev.orderly.metrics.ReconcileMetrics;
@@ -129,6 +130,7 @@ public final class OrderlyOperator implements AutoCloseable {
     TeardownCoordinator teardown =
         new TeardownCoordinator(
             executor,
+            new TeardownLedgerStore(client),
             events,
             metrics,
             settings.clock(),

@@ -2,6 +2,7 @@ package dev.orderly.reconciler;
 
 import dev.orderly.api.DaemonSetSelector;
 import dev.orderly.api.OrderedRelease;
+import dev.orderly.api.TeardownStatus;
 import dev.orderly.api.TeardownStep;
 import dev.orderly.api.ValuesReference;
 import dev.orderly.kube.StepObserver;
@@ -118,10 +119,15 @@ public class ReleaseEventSources implements StepObserver.PodCounter {
       }
     }
     if (release.getStatus() != null && release.getStatus().getTeardown() != null) {
-      for (TeardownStep step : release.getStatus().getTeardown().getSteps()) {
+      TeardownStatus teardown = release.getStatus().getTeardown();
+      for (TeardownStep step : teardown.getSteps()) {
         if (step.getNamespace() != null) {
           keys.add("ns/" + step.getNamespace());
         }
+      }
+      // With a ledger, status holds no steps but names their namespaces.
+      if (teardown.getNamespaces() != null) {
+        teardown.getNamespaces().forEach(namespace -> keys.add("ns/" + namespace));
       }
     }
     return List.copyOf(keys);

@@ -2,34 +2,124 @@ package dev.orderly.reconciler;
 
 import dev.orderly.api.OrderedRelease;
 import dev.orderly.api.OrderedReleaseStatus;
+import dev.orderly.api.TeardownPhase;
+import dev.orderly.api.TeardownStatus;
+import dev.orderly.kube.TeardownLedgerStore;
+import dev.orderly.teardown.TeardownLedger;
+import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.PrimaryUpdateAndCacheUtils;
+import java.util.Optional;
 
 /**
  * The status writes of one look at an OrderedRelease: each saves only what changed since the last,
  * and starts from the resourceVersion the last one returned, so several saves in one look (an
  * intent, then its outcome) do not conflict with each other.
+ *
+ * <p>The teardown's steps go to its ledger Secret first and status gets a summary (see {@link
+ * TeardownLedger}), so status stays small whatever the chart's size. The ledger is written before
+ * status, so a crash between the two leaves the ledger ahead, and {@link #loadTeardown} reads it
+ * back as the truth. Where no ledger can be created (the OrderedRelease's namespace is being
+ * deleted) the steps stay in status, as a note there says.
  */
 final class StatusWrites {
+  /** What {@link #loadTeardown} found. */
+  enum Loaded {
+    /** No ledger: the teardown has not begun, or its steps are in status. */
+    NONE,
+    /** The teardown was read from its ledger. */
+    FROM_LEDGER,
+    /** Status names a ledger that is gone: the steps are lost. */
+    LOST
+  }
+
+  /** How long a condition's message may be in status; the Events carry the whole of it. */
+  static final int MAX_CONDITION_MESSAGE = 1024;
+
+  static final String NAMESPACE_TERMINATING_NOTE =
+      "the steps are kept here: the namespace is being deleted, so the teardown ledger Secret"
+          + " could not be created in it";
+
   private final Context<OrderedRelease> context;
+  private final TeardownLedgerStore ledgers;
   private OrderedRelease current;
   private String saved;
+  // The ledger record last read or written, and the Secret's resourceVersion then (null: none).
+  private String ledgerRecord;
+  private String ledgerVersion;
 
   StatusWrites(
-      OrderedRelease resource, Context<OrderedRelease> context, OrderedReleaseStatus initial) {
+      OrderedRelease resource,
+      Context<OrderedRelease> context,
+      OrderedReleaseStatus initial,
+      TeardownLedgerStore ledgers) {
     this.context = context;
-    this.current = resource;
+    this.ledgers = ledgers;
+    // A copy: the update hands it to the function that sets the status, and JOSDK later patches
+    // the finalizer away with a diff from the resource it passed in, which must stay as read.
+    this.current = Serialization.clone(resource);
     this.saved = Serialization.asJson(initial);
   }
 
-  /** Saves {@code status} if it differs from what was last saved or read. */
+  /**
+   * Puts the teardown recorded in the ledger into {@code status}, when there is a ledger of this
+   * OrderedRelease: it is ahead of, or equal to, what status says. Reads nothing when status says
+   * the steps are kept there.
+   *
+   * @throws IllegalArgumentException when the ledger cannot be read
+   */
+  Loaded loadTeardown(OrderedReleaseStatus status) {
+    TeardownStatus inStatus = status.getTeardown();
+    if (inStatus != null && inStatus.getStepsNote() != null) {
+      return Loaded.NONE;
+    }
+    Optional<Secret> ledger = ledgers.read(current);
+    if (ledger.isPresent()) {
+      // A ledger of an earlier OrderedRelease of this name is overwritten, never read.
+      ledgerVersion = ledger.get().getMetadata().getResourceVersion();
+      if (TeardownLedgerStore.recordsTeardownOf(ledger.get(), current)) {
+        TeardownStatus record = TeardownLedgerStore.decode(ledger.get());
+        record.setLedger(ledger.get().getMetadata().getName());
+        status.setTeardown(record);
+        ledgerRecord = TeardownLedger.recordJson(record);
+        return Loaded.FROM_LEDGER;
+      }
+    }
+    return inStatus != null && inStatus.getLedger() != null ? Loaded.LOST : Loaded.NONE;
+  }
+
+  /**
+   * Saves {@code status} if it differs from what was last saved or read: the teardown's record to
+   * its ledger first when that changed, then status with the teardown summarised.
+   */
   void saveIfChanged(OrderedReleaseStatus status) {
-    String json = Serialization.asJson(status);
+    TeardownStatus teardown = status.getTeardown();
+    if (teardown != null) {
+      writeLedger(teardown);
+      status.setTeardown(
+          teardown.getStepsNote() == null
+              ? TeardownLedger.summary(teardown, teardown.getLedger())
+              : TeardownLedger.inStatus(teardown, teardown.getStepsNote()));
+    }
+    String json;
+    try {
+      json = Serialization.asJson(status);
+    } finally {
+      status.setTeardown(teardown);
+    }
+    OrderedReleaseStatus copy = Serialization.unmarshal(json, OrderedReleaseStatus.class);
+    if (copy.getConditions() != null) {
+      for (Condition condition : copy.getConditions()) {
+        condition.setMessage(TeardownLedger.shorten(condition.getMessage(), MAX_CONDITION_MESSAGE));
+      }
+      json = Serialization.asJson(copy);
+    }
     if (json.equals(saved)) {
       return;
     }
-    OrderedReleaseStatus copy = Serialization.unmarshal(json, OrderedReleaseStatus.class);
     current =
         PrimaryUpdateAndCacheUtils.updateStatusAndCacheResource(
             current,
@@ -39,5 +129,44 @@ final class StatusWrites {
               return fresh;
             });
     saved = json;
+  }
+
+  /** Deletes the ledger once the teardown is over and status says so. */
+  void dropLedger(TeardownStatus teardown) {
+    if (teardown.getLedger() != null) {
+      ledgers.delete(current);
+      ledgerVersion = null;
+      ledgerRecord = null;
+    }
+  }
+
+  private void writeLedger(TeardownStatus teardown) {
+    if (teardown.getStepsNote() != null) {
+      return;
+    }
+    if (teardown.getPhase() == TeardownPhase.Done && ledgerVersion == null) {
+      // Over before anything needed saving (nothing to tear down): no ledger to create and drop.
+      return;
+    }
+    String record = TeardownLedger.recordJson(teardown);
+    if (record.equals(ledgerRecord)) {
+      return;
+    }
+    byte[] data = TeardownLedger.compress(record);
+    try {
+      ledgerVersion =
+          ledgerVersion == null
+              ? ledgers.create(current, data)
+              : ledgers.replace(current, data, ledgerVersion);
+    } catch (KubernetesClientException e) {
+      if (ledgerVersion == null && TeardownExecutor.namespaceTerminating(e)) {
+        teardown.setLedger(null);
+        teardown.setStepsNote(NAMESPACE_TERMINATING_NOTE);
+        return;
+      }
+      throw e;
+    }
+    ledgerRecord = record;
+    teardown.setLedger(TeardownLedger.secretName(current.getMetadata().getName()));
   }
 }

@@ -18,6 +18,7 @@ import dev.orderly.helm.ReleaseOwnership.TeardownVerdict;
 import dev.orderly.kube.ApiErrors;
 import dev.orderly.kube.EventRecorder;
 import dev.orderly.kube.EventRecorder.Type;
+import dev.orderly.kube.TeardownLedgerStore;
 import dev.orderly.metrics.OrderlyMetrics;
 import dev.orderly.teardown.Observed;
 import dev.orderly.teardown.PhaseDecider;
@@ -26,6 +27,7 @@ import dev.orderly.teardown.PhaseDecision.Notice;
 import dev.orderly.teardown.PhaseDecision.Outcome;
 import dev.orderly.teardown.PhaseInput;
 import dev.orderly.teardown.TeardownBlocked;
+import dev.orderly.teardown.TeardownLedger;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
@@ -77,14 +79,17 @@ public class TeardownCoordinator {
   private final CrashPoints crashPoints;
   // Consecutive transient API errors per OrderedRelease, for the backoff; gone after a clean look.
   private final Map<ResourceID, Integer> transientFailures = new ConcurrentHashMap<>();
+  private final TeardownLedgerStore ledgers;
 
   public TeardownCoordinator(
       TeardownExecutor executor,
+      TeardownLedgerStore ledgers,
       EventRecorder events,
       OrderlyMetrics metrics,
       Clock clock,
       CrashPoints crashPoints) {
     this.executor = executor;
+    this.ledgers = ledgers;
     this.events = events;
     this.metrics = metrics;
     this.clock = clock;
@@ -105,8 +110,24 @@ public class TeardownCoordinator {
       working.setStatus(new OrderedReleaseStatus());
     }
     OrderedReleaseStatus status = working.getStatus();
-    StatusWrites writes = new StatusWrites(resource, context, status);
+    StatusWrites writes = new StatusWrites(resource, context, status, ledgers);
     ResourceID id = ResourceID.fromResource(resource);
+    // The steps live in the ledger Secret, status holds a summary: read them back first.
+    StatusWrites.Loaded loaded;
+    try {
+      loaded = writes.loadTeardown(status);
+    } catch (KubernetesClientException e) {
+      if (!ApiErrors.isTransient(e)) {
+        throw e;
+      }
+      // Nothing is saved: without the steps a save could only lose them.
+      Duration wait = Backoff.afterTransient(transientFailures.merge(id, 1, Integer::sum));
+      LOG.warn("{}: cannot read the teardown ledger, retrying in {}: {}", id, wait, causeOf(e));
+      return DeleteControl.noFinalizerRemoval().rescheduleAfter(wait.toMillis());
+    }
+    if (loaded == StatusWrites.Loaded.LOST) {
+      replanLostLedger(working);
+    }
     try {
       DeleteControl control = look(resource, working, writes, id);
       transientFailures.remove(id);
@@ -180,6 +201,7 @@ public class TeardownCoordinator {
       status.setPhase("TearingDown:" + TeardownPhase.Done);
       // Persisted before the finalizer goes, so a retried removal never re-runs a phase.
       writes.saveIfChanged(status);
+      writes.dropLedger(teardown);
       executor.forget(id);
       Duration took = Duration.between(Instant.parse(teardown.getStartedAt()), now());
       if (metrics.teardownFinished(key, took)) {
@@ -323,6 +345,37 @@ public class TeardownCoordinator {
     return echo < 0 ? message : message.substring(0, echo);
   }
 
+  /**
+   * Status names a ledger Secret that is gone (deleted by hand, or by the namespace controller
+   * emptying a namespace being deleted), so what was done is unknown: the steps are planned again,
+   * and what may have been done already is not done a second time (see {@link
+   * TeardownLedger#afterLoss}).
+   */
+  private void replanLostLedger(OrderedRelease resource) {
+    TeardownStatus teardown = resource.getStatus().getTeardown();
+    if (teardown.getPhase() == TeardownPhase.Done) {
+      return;
+    }
+    String why =
+        "not run again: the teardown ledger Secret "
+            + teardown.getLedger()
+            + " was lost in phase "
+            + teardown.getPhase()
+            + ", and this may have run already";
+    teardown.setSteps(
+        TeardownLedger.afterLoss(
+            teardown.getPhase(), executor.begin(resource, now()).getSteps(), why));
+    events.record(
+        resource,
+        Type.Warning,
+        Reasons.TEARDOWN_LEDGER_LOST,
+        "the teardown ledger Secret "
+            + teardown.getLedger()
+            + " is gone; the steps were planned again from phase "
+            + teardown.getPhase()
+            + " on, and the hooks up to it are skipped rather than run a second time");
+  }
+
   private PhaseInput input(OrderedRelease resource, Map<Integer, Observed> observed) {
     TeardownStatus teardown = resource.getStatus().getTeardown();
     UninstallOptions options = resource.getSpec().getUninstall();
@@ -389,12 +442,19 @@ public class TeardownCoordinator {
             .filter(c -> "True".equals(c.getStatus()))
             .map(c -> c.getMessage())
             .orElse(null);
-    if (decision.outcome() == Outcome.Stalled && !decision.message().equals(stalledBefore)) {
+    // Status holds the message shortened (StatusWrites); compare it so.
+    String stalledNow =
+        decision.message() == null
+            ? null
+            : TeardownLedger.shorten(decision.message(), StatusWrites.MAX_CONDITION_MESSAGE);
+    if (decision.outcome() == Outcome.Stalled && !stalledNow.equals(stalledBefore)) {
       metrics.teardownFailed(resource.getStatus().getTeardown().getPhase(), decision.reason());
     }
     for (Notice notice : decision.notices()) {
       boolean repeatOfStall =
-          decision.outcome() == Outcome.Stalled && notice.message().equals(stalledBefore);
+          decision.outcome() == Outcome.Stalled
+              && TeardownLedger.shorten(notice.message(), StatusWrites.MAX_CONDITION_MESSAGE)
+                  .equals(stalledBefore);
       if (!repeatOfStall) {
         events.record(
             resource,

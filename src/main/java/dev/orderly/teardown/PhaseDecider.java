@@ -158,8 +158,7 @@ public final class PhaseDecider {
     if (waiting.isEmpty()) {
       return complete(actions, notices);
     }
-    String stillPresent =
-        waiting.stream().map(PhaseDecider::present).collect(Collectors.joining(", "));
+    String stillPresent = presentList(waiting);
     if (in.force()) {
       waiting.forEach(step -> skip(step, "not waited for: orderly.dev/force is set"));
       notices.add(
@@ -316,6 +315,20 @@ public final class PhaseDecider {
 
   private static String present(TeardownStep step) {
     return step.describe();
+  }
+
+  /** How many objects a message names before it says "and N more". */
+  static final int NAMED_IN_MESSAGES = 10;
+
+  /** The first few of {@code waiting}, and how many more, so a message stays short. */
+  private static String presentList(List<TeardownStep> waiting) {
+    String named =
+        waiting.stream()
+            .limit(NAMED_IN_MESSAGES)
+            .map(PhaseDecider::present)
+            .collect(Collectors.joining(", "));
+    int more = waiting.size() - NAMED_IN_MESSAGES;
+    return more > 0 ? named + " and " + more + " more" : named;
   }
 
   static void skip(TeardownStep step, String why) {

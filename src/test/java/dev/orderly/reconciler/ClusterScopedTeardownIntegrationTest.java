@@ -50,7 +50,7 @@ class ClusterScopedTeardownIntegrationTest {
     OrderedRelease tearingDown =
         scenario.awaitRelease(r -> phase(r, TeardownPhase.CustomResources));
 
-    assertThat(tearingDown.getStatus().getTeardown().getSteps())
+    assertThat(scenario.steps(tearingDown))
         .filteredOn(step -> "Gizmo".equals(step.getKind()))
         .extracting(TeardownStep::getName, TeardownStep::getNamespace)
         .containsExactly(tuple(NAME + "-gizmo", null));

@@ -76,7 +76,7 @@ class HelmLockIntegrationTest {
     OrderedRelease planned =
         scenario.awaitRelease(r -> r.getStatus() != null && r.getStatus().getTeardown() != null);
     assertThat(planned.getStatus().getTeardown().getRevision()).isEqualTo(1);
-    assertThat(planned.getStatus().getTeardown().getSteps())
+    assertThat(scenario.steps(planned))
         .extracting(s -> s.getKind() + "/" + s.getName())
         .contains(
             "DaemonSet/agent-agent",

@@ -60,7 +60,7 @@ class OrderedTeardownIntegrationTest {
     assertThat(scenario.exists("Deployment", "agent-controller"))
         .as("workloads wait for DaemonSets")
         .isTrue();
-    assertThat(scenario.current().getStatus().getTeardown().getSteps())
+    assertThat(scenario.steps(scenario.current()))
         .filteredOn(s -> s.getKind().equals("DaemonSet"))
         .extracting(s -> s.getName())
         .containsExactlyInAnyOrder("agent-agent", "agent-extra");

@@ -56,7 +56,7 @@ class PolicyAndWeightsIntegrationTest {
 
     scenario.delete();
     OrderedRelease inWorkloads = scenario.awaitRelease(r -> phase(r, TeardownPhase.Workloads));
-    assertThat(inWorkloads.getStatus().getTeardown().getSteps())
+    assertThat(scenario.steps(inWorkloads))
         .filteredOn(TeardownStep::isHook)
         .extracting(TeardownStep::getName, TeardownStep::getWeight, TeardownStep::getState)
         .containsExactly(

@@ -7,6 +7,7 @@ import dev.orderly.api.OrderedRelease;
 import dev.orderly.api.OrderedReleaseStatus;
 import dev.orderly.api.TeardownStatus;
 import dev.orderly.api.TeardownStep;
+import dev.orderly.teardown.TeardownLedger;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -39,6 +40,20 @@ class ReleaseEventSourcesTest {
 
     assertThat(ReleaseEventSources.awaitedKeys(release))
         .containsExactlyInAnyOrder("ns/agents", "ns/node-agents", "ns/agent-workspace");
+  }
+
+  @Test
+  void withTheStepsInTheLedgerTheSummarysNamespacesAreAwaited() {
+    OrderedRelease release = Releases.ofChart("agents", "agent", Path.of("/charts/c"));
+    release.getMetadata().setDeletionTimestamp("2026-01-01T00:00:00Z");
+    TeardownStatus full = new TeardownStatus();
+    full.setSteps(List.of(step("Job", "agent-workspace"), step("ConfigMap", "agents")));
+    release.setStatus(new OrderedReleaseStatus());
+    release.getStatus().setTeardown(TeardownLedger.summary(full, "agent.orderly-teardown"));
+
+    assertThat(release.getStatus().getTeardown().getSteps()).isEmpty();
+    assertThat(ReleaseEventSources.awaitedKeys(release))
+        .containsExactlyInAnyOrder("ns/agents", "ns/agent-workspace");
   }
 
   private static TeardownStep step(String kind, String namespace) {

@@ -144,8 +144,9 @@ class TeardownFailuresIntegrationTest {
     return scenario.harness.events(NS, "agent").stream().map(Event::getMessage).toList();
   }
 
-  static TeardownStep step(OrderedRelease release, String kind, String name) {
-    return release.getStatus().getTeardown().getSteps().stream()
+  static TeardownStep step(
+      TeardownScenario scenario, OrderedRelease release, String kind, String name) {
+    return scenario.steps(release).stream()
         .filter(s -> kind.equals(s.getKind()) && name.equals(s.getName()))
         .findFirst()
         .orElseThrow();

@@ -91,7 +91,7 @@ class TeardownRestartIntegrationTest {
 
   /** The phase is under way and waiting on what the test holds back. */
   private boolean waiting(dev.orderly.api.OrderedRelease release, TeardownPhase phase) {
-    return release.getStatus().getTeardown().getSteps().stream()
+    return scenario.steps(release).stream()
         .filter(s -> s.getPhase() == phase)
         .anyMatch(s -> s.getState() == dev.orderly.api.TeardownStep.State.InProgress);
   }

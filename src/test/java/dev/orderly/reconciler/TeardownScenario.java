@@ -71,6 +71,20 @@ final class TeardownScenario implements AutoCloseable {
     return harness.awaitRelease(NS, NAME, r -> hasCondition(r, "Ready", "True", null));
   }
 
+  /**
+   * As {@link #installChart}, waiting up to {@code timeout}, for a chart too large for the usual.
+   */
+  OrderedRelease installChart(
+      java.nio.file.Path chart, Consumer<OrderedRelease> customize, java.time.Duration timeout) {
+    OrderedRelease release = Releases.ofChart(NS, NAME, chart);
+    customize.accept(release);
+    harness.create(release);
+    await()
+        .atMost(timeout)
+        .until(() -> current() != null && hasCondition(current(), "Ready", "True", null));
+    return current();
+  }
+
   /** A DaemonSet the chart's operator would create: not in the chart, labelled for the release. */
   DaemonSet operatorManagedDaemonSet(String name) {
     DaemonSet daemonSet =
@@ -155,6 +169,14 @@ final class TeardownScenario implements AutoCloseable {
     harness.client().resources(OrderedRelease.class).inNamespace(NS).withName(NAME).delete();
   }
 
+  /**
+   * Every step of {@code release}'s teardown, read as the operator reads them: from the ledger
+   * Secret, or from status when the steps are kept there.
+   */
+  List<dev.orderly.api.TeardownStep> steps(OrderedRelease release) {
+    return dev.orderly.kube.TeardownLedgerStore.fullTeardown(harness.client(), release).getSteps();
+  }
+
   OrderedRelease current() {
     return harness.get(NS, NAME);
   }
@@ -164,8 +186,13 @@ final class TeardownScenario implements AutoCloseable {
   }
 
   void awaitGone() {
+    awaitGone(OperatorHarness.TIMEOUT);
+  }
+
+  /** As {@link #awaitGone()}, for a teardown of a chart too large for the usual time. */
+  void awaitGone(java.time.Duration timeout) {
     try {
-      await().atMost(OperatorHarness.TIMEOUT).until(() -> current() == null);
+      await().atMost(timeout).until(() -> current() == null);
     } catch (org.awaitility.core.ConditionTimeoutException e) {
       throw new AssertionError(
           "the teardown never finished; status:\n"

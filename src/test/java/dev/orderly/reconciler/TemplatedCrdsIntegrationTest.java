@@ -59,11 +59,7 @@ class TemplatedCrdsIntegrationTest {
 
     scenario.delete();
     List<TeardownStep> steps =
-        scenario
-            .awaitRelease(r -> phase(r, TeardownPhase.Workloads))
-            .getStatus()
-            .getTeardown()
-            .getSteps();
+        scenario.steps(scenario.awaitRelease(r -> phase(r, TeardownPhase.Workloads)));
     assertThat(steps)
         .filteredOn(s -> "CustomResourceDefinition".equals(s.getKind()))
         .extracting(TeardownStep::getName, TeardownStep::getState, TeardownStep::getMessage)

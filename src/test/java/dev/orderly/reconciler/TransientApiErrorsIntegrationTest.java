@@ -102,7 +102,9 @@ class TransientApiErrorsIntegrationTest {
             "DaemonSets: DaemonSet agents/agent-agent could not be deleted: 422 injected fault 422"
                 + " for DELETE "
                 + DAEMON_SET);
-    assertThat(TeardownFailuresIntegrationTest.step(stalled, "DaemonSet", "agent-agent").getState())
+    assertThat(
+            TeardownFailuresIntegrationTest.step(scenario, stalled, "DaemonSet", "agent-agent")
+                .getState())
         .isIn(
             dev.orderly.api.TeardownStep.State.Failed,
             dev.orderly.api.TeardownStep.State.InProgress);

@@ -154,6 +154,21 @@ class PhaseDeciderTest extends DecisionFixture {
   }
 
   @Test
+  void aTimeoutMessageNamesTheFirstTenAndCountsTheRest() {
+    for (int i = 0; i < 25; i++) {
+      object(TeardownPhase.ConfigAndNetwork, "ConfigMap", "config-" + i);
+      observed.put(i, Observed.present("cm-" + i));
+    }
+    decide(TeardownPhase.ConfigAndNetwork);
+    now = deadline;
+    PhaseDecision decision = decide(TeardownPhase.ConfigAndNetwork);
+    assertThat(decision.message())
+        .contains("ConfigMap apps/config-9")
+        .doesNotContain("ConfigMap apps/config-10")
+        .endsWith("ConfigMap apps/config-9 and 15 more");
+  }
+
+  @Test
   void phaseTimeoutWithContinueMovesOn() {
     onTimeout = OnTimeout.Continue;
     object(TeardownPhase.DaemonSets, "DaemonSet", "stuck");
