@@ -14,6 +14,7 @@ import dev.orderly.api.OrderedReleaseStatus;
 import dev.orderly.api.ReleaseStatus;
 import dev.orderly.helm.HelmFailure;
 import dev.orderly.helm.HelmReleaseInfo;
+import dev.orderly.helm.RegistryCredentials;
 import dev.orderly.kube.EventRecorder;
 import dev.orderly.kube.EventRecorder.Type;
 import dev.orderly.metrics.OrderlyMetrics;
@@ -33,6 +34,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Wires an OrderedRelease to Helm: validates, resolves values, starts installs and upgrades on the
@@ -111,8 +113,10 @@ public class OrderedReleaseReconciler
       return null;
     }
     ObjectNode values;
+    Optional<RegistryCredentials> credentials;
     try {
       values = sources.valuesResolver().resolve(resource);
+      credentials = sources.credentialsResolver().resolve(resource);
     } catch (HelmFailure failure) {
       // The ConfigMap/Secret informers wake this resource as soon as the reference appears.
       stall(resource, status, conditions, failure.reason(), failure.getMessage());
@@ -126,12 +130,12 @@ public class OrderedReleaseReconciler
       return null;
     }
     if (state instanceof Finished finished && finished.digest().equals(digest)) {
-      return record(resource, status, conditions, id, finished, values);
+      return record(resource, status, conditions, id, finished, values, credentials);
     }
     if (digest.equals(appliedDigest(status)) && state instanceof HelmOperations.Idle) {
       return ReadinessGate.awaiting(status) ? readiness.look(resource, conditions) : null;
     }
-    operations.start(id, digest, 1, () -> installer.apply(resource, values));
+    operations.start(id, digest, 1, () -> installer.apply(resource, values, credentials));
     progressing(status, conditions, upgrading(status), true);
     return null;
   }
@@ -142,10 +146,12 @@ public class OrderedReleaseReconciler
       StatusConditions conditions,
       ResourceID id,
       Finished finished,
-      ObjectNode values) {
+      ObjectNode values,
+      Optional<RegistryCredentials> credentials) {
     if (finished.failure().isEmpty()) {
       ReleaseInstaller.Result result = (ReleaseInstaller.Result) finished.result();
       status.setRelease(toStatus(result.release(), finished.digest()));
+      status.getRelease().setChartDigest(result.chartDigest());
       String message = ReadinessGate.helmDone(status.getRelease());
       String reason = result.upgraded() ? Reasons.UPGRADE_SUCCEEDED : Reasons.INSTALL_SUCCEEDED;
       conditions.setTrue(RELEASED, reason, message);
@@ -175,7 +181,10 @@ public class OrderedReleaseReconciler
     Duration elapsed = Duration.between(finished.endedAt(), clock.instant());
     if (elapsed.compareTo(wait) >= 0) {
       operations.start(
-          id, finished.digest(), finished.attempt() + 1, () -> installer.apply(resource, values));
+          id,
+          finished.digest(),
+          finished.attempt() + 1,
+          () -> installer.apply(resource, values, credentials));
       progressing(status, conditions, upgrading(status), true);
       return null;
     }

@@ -19,6 +19,7 @@ import dev.orderly.helm.HelmFailure;
 import dev.orderly.helm.HelmReleaseInfo;
 import dev.orderly.helm.HelmReleaseRequest;
 import dev.orderly.helm.PermissionRefusal;
+import dev.orderly.helm.RegistryCredentials;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -40,8 +41,13 @@ public class ReleaseInstaller {
   private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
   private static final Duration DEFAULT_TIMEOUT = Duration.ofMinutes(5);
 
-  /** What an install or upgrade produced, with the hook findings it was allowed despite. */
-  public record Result(HelmReleaseInfo release, boolean upgraded, List<HookFinding> findings) {}
+  /**
+   * What an install or upgrade produced, with the hook findings it was allowed despite.
+   *
+   * @param chartDigest the manifest digest of a chart from an OCI registry, else null
+   */
+  public record Result(
+      HelmReleaseInfo release, boolean upgraded, List<HookFinding> findings, String chartDigest) {}
 
   private final HelmClient helm;
   private final ChartResolver charts;
@@ -71,8 +77,11 @@ public class ReleaseInstaller {
    *
    * @throws HelmFailure naming what went wrong, with a condition reason
    */
-  public Result apply(OrderedRelease resource, ObjectNode values) {
-    Path chart = charts.resolve(resource.getSpec().getChart());
+  public Result apply(
+      OrderedRelease resource, ObjectNode values, Optional<RegistryCredentials> credentials) {
+    ChartResolver.ResolvedChart resolved =
+        charts.resolve(resource.getSpec().getChart(), credentials);
+    Path chart = resolved.path();
     Path valuesFile = writeValues(values);
     try {
       Optional<HelmReleaseInfo> existing =
@@ -85,7 +94,7 @@ public class ReleaseInstaller {
       }
       try {
         HelmReleaseInfo release = upgrade ? helm.upgrade(request) : helm.install(request);
-        return new Result(release, upgrade, findings);
+        return new Result(release, upgrade, findings, resolved.digest());
       } catch (IllegalStateException e) {
         Optional<String> refusal = PermissionRefusal.describe(e.getMessage());
         if (refusal.isPresent()) {
