@@ -69,7 +69,8 @@ class SpecValidatorTest {
         Arguments.of(
             "oci version neither tag nor range",
             (Consumer<OrderedReleaseSpec>)
-                s -> s.setChart(ChartSource.fromRepository("oci://reg.io/charts", "agent", ">=one")),
+                s ->
+                    s.setChart(ChartSource.fromRepository("oci://reg.io/charts", "agent", ">=one")),
             "spec.chart.version '>=one' is neither a version nor a constraint"),
         Arguments.of(
             "digest on an http repository",
