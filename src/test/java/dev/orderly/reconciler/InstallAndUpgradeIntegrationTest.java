@@ -151,7 +151,7 @@ class InstallAndUpgradeIntegrationTest {
 
       OrderedRelease stalled =
           harness.awaitRelease(
-              NS, "agent", r -> hasCondition(r, "Stalled", "True", "ChartNotFound"));
+              NS, "agent", r -> hasCondition(r, "Stalled", "True", "ChartVersionNotFound"));
       assertThat(OperatorHarness.condition(stalled, "Stalled").orElseThrow().getMessage())
           .isEqualTo(
               "repository " + repository.url() + " has no version 9.9.9 of chart node-agent");
