@@ -143,6 +143,29 @@ class OciRegistryPullTest {
         "(if the registry serves plain HTTP, set chart.insecure: true)");
   }
 
+  @Test
+  void anUnreachableRegistryIsUnavailableAndRetried() throws IOException {
+    int closedPort;
+    try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+      closedPort = socket.getLocalPort();
+    }
+    OciReference nowhere = OciReference.of("oci://127.0.0.1:" + closedPort + "/charts", "x", true);
+    assertThatThrownBy(() -> client().pull(nowhere, "1.0.0", null, Optional.empty()))
+        .isInstanceOfSatisfying(
+            HelmFailure.class,
+            failure -> {
+              assertThat(failure.reason()).isEqualTo("RepositoryUnavailable");
+              assertThat(failure.stalled()).as("a retry may help").isFalse();
+              assertThat(failure.getMessage())
+                  .startsWith(
+                      "registry 127.0.0.1:"
+                          + closedPort
+                          + " is unavailable: GET http://127.0.0.1:"
+                          + closedPort
+                          + "/v2/charts/x/manifests/1.0.0 failed: ");
+            });
+  }
+
   private OciRegistryClient client() {
     return new OciRegistryClient(cache, OciRegistryClient.Hints.OPERATOR);
   }

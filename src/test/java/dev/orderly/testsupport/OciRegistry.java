@@ -305,7 +305,7 @@ public final class OciRegistry implements AutoCloseable {
     }
     throw new IllegalStateException(
         "docker-registry is not installed: the OCI tests need it; run"
-            + " `sudo apt-get install docker-registry` (see README, Tests)");
+            + " `sudo apt-get install docker-registry` (README, Set up)");
   }
 
   private static int freePort() {
