@@ -32,7 +32,6 @@ import javax.net.ssl.SSLException;
  * flow) once and remembering the authorization that worked. Every failure is a {@link HelmFailure}
  * whose reason and message say what the user can do.
  */
-/** One pull's conversation with the registry, remembering the authorization that worked. */
 final class RegistrySession {
   private static final int MAX_MANIFEST_BYTES = 4 * 1024 * 1024;
   private static final int MAX_REDIRECTS = 5;
