@@ -88,7 +88,14 @@ public class ChartCredentialsResolver {
         throw new HelmFailure(Reasons.INVALID_SPEC, "chart: " + e.getMessage(), true);
       }
     }
-    return String.valueOf(URI.create(chart.getRepository()).getAuthority());
+    try {
+      return String.valueOf(URI.create(chart.getRepository()).getAuthority());
+    } catch (IllegalArgumentException e) {
+      throw new HelmFailure(
+          Reasons.INVALID_SPEC,
+          "chart.repository '" + chart.getRepository() + "' is not a valid URL",
+          true);
+    }
   }
 
   private static Optional<String> key(Secret secret, String key) {
