@@ -123,19 +123,26 @@ public class OrderedReleaseReconciler
       return null;
     }
     String digest = ReleaseDigest.of(resource, values);
+    // An operation is keyed by the digest and the version of the credentials Secret, so a fixed
+    // Secret is tried at once rather than after the backoff; status keeps the digest alone, so
+    // rotating credentials never upgrades a release.
+    String operation = digest + sources.chartSecretVersion(resource).map(v -> "/" + v).orElse("");
     ResourceID id = ResourceID.fromResource(resource);
     HelmOperations.State state = operations.state(id);
     if (state instanceof Running running) {
-      progressing(status, conditions, upgrading(status), running.digest().equals(digest));
+      progressing(status, conditions, upgrading(status), sameInputs(running.digest(), digest));
       return null;
     }
-    if (state instanceof Finished finished && finished.digest().equals(digest)) {
-      return record(resource, status, conditions, id, finished, values, credentials);
+    // A success is recorded whatever the Secret's version; only a failure is retried for it.
+    if (state instanceof Finished finished
+        && (finished.digest().equals(operation)
+            || (finished.failure().isEmpty() && sameInputs(finished.digest(), digest)))) {
+      return record(resource, status, conditions, id, finished, digest, values, credentials);
     }
     if (digest.equals(appliedDigest(status)) && state instanceof HelmOperations.Idle) {
       return ReadinessGate.awaiting(status) ? readiness.look(resource, conditions) : null;
     }
-    operations.start(id, digest, 1, () -> installer.apply(resource, values, credentials));
+    operations.start(id, operation, 1, () -> installer.apply(resource, values, credentials));
     progressing(status, conditions, upgrading(status), true);
     return null;
   }
@@ -146,11 +153,12 @@ public class OrderedReleaseReconciler
       StatusConditions conditions,
       ResourceID id,
       Finished finished,
+      String digest,
       ObjectNode values,
       Optional<RegistryCredentials> credentials) {
     if (finished.failure().isEmpty()) {
       ReleaseInstaller.Result result = (ReleaseInstaller.Result) finished.result();
-      status.setRelease(toStatus(result.release(), finished.digest()));
+      status.setRelease(toStatus(result.release(), digest));
       status.getRelease().setChartDigest(result.chartDigest());
       String message = ReadinessGate.helmDone(status.getRelease());
       String reason = result.upgraded() ? Reasons.UPGRADE_SUCCEEDED : Reasons.INSTALL_SUCCEEDED;
@@ -262,6 +270,10 @@ public class OrderedReleaseReconciler
 
   private static boolean upgrading(OrderedReleaseStatus status) {
     return status.getRelease() != null && status.getRelease().getRevision() != null;
+  }
+
+  private static boolean sameInputs(String operation, String digest) {
+    return operation.equals(digest) || operation.startsWith(digest + "/");
   }
 
   private static String appliedDigest(OrderedReleaseStatus status) {

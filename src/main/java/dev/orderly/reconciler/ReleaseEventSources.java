@@ -168,6 +168,17 @@ public class ReleaseEventSources implements StepObserver.PodCounter {
     return new ValuesResolver(cachedObjects());
   }
 
+  /** The resourceVersion of the Secret chart.secretRef names, as the informer cache has it. */
+  Optional<String> chartSecretVersion(OrderedRelease release) {
+    ChartSource chart = release.getSpec().getChart();
+    if (chart == null || chart.getSecretRef() == null || chart.getSecretRef().getName() == null) {
+      return Optional.empty();
+    }
+    return secrets
+        .get(new ResourceID(chart.getSecretRef().getName(), release.getMetadata().getNamespace()))
+        .map(secret -> secret.getMetadata().getResourceVersion());
+  }
+
   /** Reads chart.secretRef from the Secret informer's cache, never from the API server. */
   ChartCredentialsResolver credentialsResolver() {
     return new ChartCredentialsResolver(cachedObjects());

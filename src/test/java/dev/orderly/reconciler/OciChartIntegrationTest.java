@@ -12,6 +12,7 @@ import dev.orderly.api.ChartSource;
 import dev.orderly.api.OrderedRelease;
 import dev.orderly.api.SecretReference;
 import dev.orderly.testsupport.ApiRequest;
+import dev.orderly.testsupport.MutableClock;
 import dev.orderly.testsupport.OciRegistry;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.Secret;
@@ -140,6 +141,25 @@ class OciChartIntegrationTest {
             + NS
             + "/registry for charts/node-agent (HTTP 401): check the username and password,"
             + " and that they may pull");
+  }
+
+  @Test
+  void fixingTheSecretRetriesAtOnceNotAfterTheBackoff() {
+    // The clock stands still: the 10 s backoff never elapses, so only the Secret can wake a retry.
+    scenario.close();
+    scenario = new TeardownScenario(MutableClock.startingNow());
+    createSecret(basicAuth("registry", OciRegistry.USERNAME, "wrong"));
+    create(oci("0.1.0", "registry"));
+    scenario.awaitRelease(r -> hasCondition(r, "Stalled", "True", "RepositoryUnauthorized"));
+
+    Secret fixed = basicAuth("registry", OciRegistry.USERNAME, OciRegistry.PASSWORD);
+    scenario.harness.client().secrets().inNamespace(NS).resource(fixed).update();
+
+    OrderedRelease ready =
+        scenario.awaitRelease(r -> hasCondition(r, "Ready", "True", "InstallSucceeded"));
+    assertThat(ready.getStatus().getRelease().getRevision()).isEqualTo(1);
+    // Status keeps the inputs' digest alone: the Secret's version never makes it look stale.
+    assertThat(ready.getStatus().getRelease().getAppliedDigest()).matches("sha256:[0-9a-f]{64}");
   }
 
   @Test
