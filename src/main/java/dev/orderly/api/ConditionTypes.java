@@ -52,6 +52,22 @@ public final class ConditionTypes {
     public static final String INVALID_SPEC = "InvalidSpec";
     public static final String CHART_NOT_FOUND = "ChartNotFound";
     public static final String REPOSITORY_UNAVAILABLE = "RepositoryUnavailable";
+
+    /** The repository refused the credentials of chart.secretRef, or asked for some. */
+    public static final String REPOSITORY_UNAUTHORIZED = "RepositoryUnauthorized";
+
+    /** The repository has the chart but no version (tag) matching chart.version. */
+    public static final String CHART_VERSION_NOT_FOUND = "ChartVersionNotFound";
+
+    /** The OCI artifact at the tag is not a Helm chart. */
+    public static final String NOT_A_HELM_CHART = "NotAHelmChart";
+
+    /** The artifact's digest differs from chart.digest or from what the registry announced. */
+    public static final String CHART_DIGEST_MISMATCH = "ChartDigestMismatch";
+
+    /** chart.secretRef names a Secret that is missing or holds no usable credentials. */
+    public static final String CREDENTIALS_NOT_FOUND = "CredentialsNotFound";
+
     public static final String VALUES_NOT_FOUND = "ValuesNotFound";
     public static final String RENDER_FAILED = "RenderFailed";
     public static final String INVALID_HOOKS = "InvalidHooks";

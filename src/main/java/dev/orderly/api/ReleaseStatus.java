@@ -21,6 +21,11 @@ public class ReleaseStatus {
   @JsonPropertyDescription("The chart's version.")
   private String chartVersion;
 
+  @JsonPropertyDescription(
+      "For a chart from an OCI registry: the digest of the chart's manifest that was applied"
+          + " (sha256:...), as helm pull shows it. Pin it with spec.chart.digest.")
+  private String chartDigest;
+
   @JsonPropertyDescription("Helm's status of the release, such as deployed or failed.")
   private String helmStatus;
 
@@ -80,6 +85,14 @@ public class ReleaseStatus {
 
   public void setChartVersion(String chartVersion) {
     this.chartVersion = chartVersion;
+  }
+
+  public String getChartDigest() {
+    return chartDigest;
+  }
+
+  public void setChartDigest(String chartDigest) {
+    this.chartDigest = chartDigest;
   }
 
   public String getHelmStatus() {

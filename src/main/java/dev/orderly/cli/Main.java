@@ -1,5 +1,6 @@
 package dev.orderly.cli;
 
+import java.io.InputStream;
 import java.io.PrintStream;
 import java.util.Arrays;
 import java.util.Optional;
@@ -22,6 +23,11 @@ public final class Main {
 
   /** Runs a command and returns its exit status; separated from main so tests can call it. */
   public static int execute(String[] args, PrintStream out, PrintStream err) {
+    return execute(args, System.in, out, err);
+  }
+
+  /** As {@link #execute(String[], PrintStream, PrintStream)}, with {@code in} as standard input. */
+  public static int execute(String[] args, InputStream in, PrintStream out, PrintStream err) {
     if (args.length == 0) {
       err.print(Usage.overview());
       return USAGE;
@@ -46,7 +52,7 @@ public final class Main {
       return switch (command) {
         // Parsed first: a usage mistake then ends before the operator's classes even load.
         case "run" -> RunCommand.run(RunOptions.parse(Arguments.parse(rest)));
-        case "plan" -> PlanCommand.run(Arguments.parse(rest), out, err);
+        case "plan" -> PlanCommand.run(Arguments.parse(rest), in, out, err);
         default -> throw new IllegalStateException("no command " + command);
       };
     } catch (IllegalArgumentException | CommandFailure e) {

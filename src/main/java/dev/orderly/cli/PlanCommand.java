@@ -6,8 +6,11 @@ import dev.orderly.chart.ChartRenderer;
 import dev.orderly.chart.KubeCapabilities;
 import dev.orderly.chart.RenderRequest;
 import dev.orderly.chart.RenderedChart;
+import dev.orderly.helm.ChartResolver;
+import dev.orderly.helm.HelmFailure;
 import dev.orderly.helm.HelmReleaseRecord;
 import dev.orderly.helm.MalformedReleaseException;
+import dev.orderly.helm.OciRegistryClient;
 import dev.orderly.helm.ReleaseRecordCodec;
 import dev.orderly.kube.ClusterDiscovery;
 import dev.orderly.teardown.ChartPlan;
@@ -15,9 +18,15 @@ import dev.orderly.teardown.ResourceScopes;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import java.io.IOException;
+import java.io.InputStream;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Clock;
+import java.util.Comparator;
+import java.util.stream.Stream;
 
 /**
  * {@code orderly plan}: prints the teardown the operator would perform for a chart (rendered in
@@ -37,7 +46,35 @@ final class PlanCommand {
   private PlanCommand() {}
 
   static int run(Arguments args, PrintStream out, PrintStream err) {
-    PlanOptions options = PlanOptions.parse(args);
+    return run(args, System.in, out, err);
+  }
+
+  /** As {@link #run(Arguments, PrintStream, PrintStream)}, reading a password from {@code in}. */
+  static int run(Arguments args, InputStream in, PrintStream out, PrintStream err) {
+    PlanOptions options = PlanOptions.parse(args, in);
+    if (options.remote() == null) {
+      return plan(options, null, out, err);
+    }
+    Path cache = null;
+    try {
+      cache = Files.createTempDirectory("orderly-plan");
+      ChartResolver.ResolvedChart pulled =
+          new ChartResolver(cache, OciRegistryClient.Hints.CLI)
+              .resolve(options.remote().source(), options.remote().credentials());
+      // The table shows the chart's version; the origin adds where, and exactly which artifact.
+      String origin = options.remote().reference() + "@" + pulled.digest();
+      return plan(options.withChart(pulled.path()), origin, out, err);
+    } catch (HelmFailure e) {
+      err.println("orderly plan: " + e.getMessage() + " [" + e.reason() + "]");
+      return ERROR;
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot create a directory for the pulled chart", e);
+    } finally {
+      deleteTree(cache);
+    }
+  }
+
+  private static int plan(PlanOptions options, String origin, PrintStream out, PrintStream err) {
     PlanReport report;
     try {
       if (options.chart() == null) {
@@ -46,6 +83,9 @@ final class PlanCommand {
         report = fromChartOnCluster(options);
       } else {
         report = fromChart(options, options.capabilities(), ResourceScopes.BUILT_IN);
+      }
+      if (origin != null) {
+        report = new PlanReport(report.plan(), report.options(), origin);
       }
     } catch (ChartRenderException e) {
       err.println("orderly plan: " + e.getMessage() + versionHint(options, e));
@@ -59,6 +99,19 @@ final class PlanCommand {
             ? PlanJson.render(report)
             : PlanTable.render(report));
     return report.plan().findings().isEmpty() ? CLEAN : FINDINGS;
+  }
+
+  private static void deleteTree(Path root) {
+    if (root == null) {
+      return;
+    }
+    try (Stream<Path> paths = Files.walk(root)) {
+      for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(path);
+      }
+    } catch (IOException e) {
+      // A leftover temp directory is harmless; the plan itself is done.
+    }
   }
 
   private static String versionHint(PlanOptions options, ChartRenderException e) {

@@ -1,8 +1,13 @@
 package dev.orderly.cli;
 
+import dev.orderly.api.ChartSource;
 import dev.orderly.api.Durations;
 import dev.orderly.api.UninstallOptions;
 import dev.orderly.chart.KubeCapabilities;
+import dev.orderly.helm.RegistryCredentials;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -17,7 +22,9 @@ import java.util.Set;
  * What {@code orderly plan} was asked for, checked: a usage mistake is an {@link
  * IllegalArgumentException} whose message names it, which {@link Main} turns into exit status 2.
  *
- * @param chart the chart directory or archive; null when planning a live release's record
+ * @param chart the chart directory or archive; null when planning a live release's record or before
+ *     a remote chart is pulled
+ * @param remote a chart to pull from an OCI registry first; null for a local chart
  * @param release the release name; empty means the chart's name
  * @param fromCluster whether the cluster may be read: the release record without a chart, the
  *     cluster's version, API versions and scopes with one
@@ -27,6 +34,7 @@ import java.util.Set;
  */
 record PlanOptions(
     Path chart,
+    RemoteChart remote,
     List<Path> valuesFiles,
     Map<String, String> setValues,
     Optional<String> release,
@@ -62,13 +70,41 @@ record PlanOptions(
           "timeout",
           "kube-version",
           "api-versions",
-          "a");
+          "a",
+          "version",
+          "digest",
+          "username",
+          "password-stdin",
+          "registry-config",
+          "plain-http");
+
+  // Options without a value: the parser may have given them the chart as theirs.
+  private static final List<String> SWITCHES =
+      List.of("from-cluster", "password-stdin", "plain-http");
 
   static PlanOptions parse(Arguments args) {
+    return parse(args, System.in);
+  }
+
+  /** As {@link #parse(Arguments)}, reading {@code --password-stdin} from {@code stdin}. */
+  static PlanOptions parse(Arguments args, InputStream stdin) {
     args.requireKnown("plan", KNOWN);
     boolean fromCluster =
         args.flag("from-cluster") && !args.value("from-cluster").orElse("").equals("false");
-    Path chart = chart(args, fromCluster);
+    String word = chartWord(args, fromCluster);
+    RemoteChart remote =
+        word != null && word.startsWith(ChartSource.OCI_SCHEME) ? remote(args, word, stdin) : null;
+    if (remote == null) {
+      for (String option :
+          List.of(
+              "version", "digest", "username", "password-stdin", "registry-config", "plain-http")) {
+        if (args.flag(option)) {
+          throw new IllegalArgumentException(
+              "--" + option + " is for a chart from an OCI registry (oci://host/path/chart)");
+        }
+      }
+    }
+    Path chart = word == null || remote != null ? null : localChart(word);
     Optional<String> release = nonBlank(args, "release");
     if (fromCluster && chart == null && release.isEmpty()) {
       throw new IllegalArgumentException("--from-cluster without a chart needs --release NAME");
@@ -77,6 +113,7 @@ record PlanOptions(
         nonBlank(args, "namespace").or(() -> nonBlank(args, "n")).orElse(DEFAULT_NAMESPACE);
     return new PlanOptions(
         chart,
+        remote,
         valuesFiles(args),
         setValues(args),
         release,
@@ -97,12 +134,82 @@ record PlanOptions(
     return file.map(Path::of).orElse(null);
   }
 
-  private static Path chart(Arguments args, boolean fromCluster) {
+  /** These options with {@code chart} (a pulled remote chart) as the chart to render. */
+  PlanOptions withChart(Path chart) {
+    return new PlanOptions(
+        chart,
+        remote,
+        valuesFiles,
+        setValues,
+        release,
+        namespace,
+        format,
+        fromCluster,
+        kubeconfig,
+        capabilities,
+        uninstall);
+  }
+
+  private static RemoteChart remote(Arguments args, String reference, InputStream stdin) {
+    String version = nonBlank(args, "version").orElse("*"); // Helm: the highest stable version
+    String digest = nonBlank(args, "digest").orElse(null);
+    boolean plainHttp = args.flag("plain-http") && !args.values("plain-http").contains("false");
+    if (reference.lastIndexOf('/') < ChartSource.OCI_SCHEME.length()) {
+      throw new IllegalArgumentException(
+          "'" + reference + "' names no chart: use oci://host/path/chart");
+    }
+    RemoteChart bare = new RemoteChart(reference, version, digest, Optional.empty(), plainHttp);
+    Optional<String> username = nonBlank(args, "username");
+    boolean passwordStdin = args.flag("password-stdin");
+    Optional<String> registryConfig = nonBlank(args, "registry-config");
+    if (username.isPresent() != passwordStdin) {
+      throw new IllegalArgumentException(
+          "--username and --password-stdin go together: the password is read from standard"
+              + " input, never from the command line");
+    }
+    if (username.isPresent() && registryConfig.isPresent()) {
+      throw new IllegalArgumentException("use either --username or --registry-config, not both");
+    }
+    Optional<RegistryCredentials> credentials = Optional.empty();
+    if (username.isPresent()) {
+      credentials =
+          Optional.of(new RegistryCredentials(username.get(), password(stdin), "--username"));
+    } else if (registryConfig.isPresent()) {
+      Path file = existingFile(registryConfig.get());
+      try {
+        credentials =
+            RegistryCredentials.fromDockerConfig(
+                Files.readString(file), bare.host(), "--registry-config " + file);
+      } catch (IOException e) {
+        throw new IllegalArgumentException("cannot read " + file + ": " + e.getMessage(), e);
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException("--registry-config " + file + " " + e.getMessage(), e);
+      }
+    }
+    return new RemoteChart(reference, version, digest, credentials, plainHttp);
+  }
+
+  private static String password(InputStream stdin) {
+    try {
+      String text = new String(stdin.readAllBytes(), StandardCharsets.UTF_8);
+      String password = text.replaceFirst("\\r?\\n$", "");
+      if (password.isEmpty()) {
+        throw new IllegalArgumentException("--password-stdin read no password from standard input");
+      }
+      return password;
+    } catch (IOException e) {
+      throw new IllegalArgumentException("cannot read the password from standard input", e);
+    }
+  }
+
+  private static String chartWord(Arguments args, boolean fromCluster) {
     List<String> words = new ArrayList<>();
     // The argument parser gives a flag the next word as its value: that word is the chart.
-    args.values("from-cluster").stream()
-        .filter(v -> !v.equals("true") && !v.equals("false"))
-        .forEach(words::add);
+    for (String flag : SWITCHES) {
+      args.values(flag).stream()
+          .filter(v -> !v.equals("true") && !v.equals("false"))
+          .forEach(words::add);
+    }
     words.addAll(args.positional());
     if (fromCluster && words.isEmpty()) {
       return null;
@@ -113,7 +220,11 @@ record PlanOptions(
               ? "which chart? usage: orderly plan <chart> [options]"
               : "one chart at a time, got " + String.join(" ", words));
     }
-    Path chart = Path.of(words.get(0));
+    return words.get(0);
+  }
+
+  private static Path localChart(String word) {
+    Path chart = Path.of(word);
     if (!Files.exists(chart)) {
       throw new IllegalArgumentException("chart not found: " + chart);
     }

@@ -10,6 +10,7 @@ final class Usage {
   static final String PLAN =
       """
       Usage: orderly plan <chart> [options]
+             orderly plan oci://host/path/chart [--version V] [registry options] [options]
              orderly plan <chart> --from-cluster [options] [--kubeconfig FILE]
              orderly plan --from-cluster --release NAME [--namespace NS] [--kubeconfig FILE]
 
@@ -33,6 +34,14 @@ final class Usage {
         --timeout 10m        shown timeout of phases 2-7, and of 10 (default 10m)
         --crds Keep|Delete   as spec.uninstall.crds, for CRDs in templates/ (Keep)
         --help, -h           print this help
+
+      A chart from an OCI registry is pulled first, as helm pull would:
+        --version V          a tag or a semver range such as ^1.2 (default: the highest
+                             stable version)
+        --digest sha256:...  the manifest digest the chart must have
+        --username U         with --password-stdin: the password is read from stdin
+        --registry-config F  a Docker/Helm registry config.json with the registry's entry
+        --plain-http         plain HTTP instead of HTTPS, for a local registry
       """
           .formatted(KubeCapabilities.DEFAULT_KUBE_VERSION);
 

@@ -10,23 +10,40 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
+import java.util.Optional;
 
 /**
- * Turns a {@link ChartSource} into a chart on the local filesystem: a path is checked, a repository
- * chart is looked up in the repository's index.yaml and downloaded once into a cache.
+ * Turns a {@link ChartSource} into a chart on the local filesystem: a path is checked, an HTTP
+ * repository chart is looked up in the repository's index.yaml and downloaded once into a cache, an
+ * OCI chart is pulled by {@link OciRegistryClient} into a cache keyed by its digest.
  */
 public class ChartResolver {
   private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
 
+  /**
+   * A chart on the local filesystem.
+   *
+   * @param digest the manifest digest of an OCI chart; null for other sources
+   */
+  public record ResolvedChart(Path path, String digest) {}
+
   private final Path cacheDir;
   private final HttpClient http;
+  private final OciRegistryClient registries;
 
   public ChartResolver(Path cacheDir) {
+    this(cacheDir, OciRegistryClient.Hints.OPERATOR);
+  }
+
+  /** As {@link #ChartResolver(Path)}, with messages worded for where the chart was asked for. */
+  public ChartResolver(Path cacheDir, OciRegistryClient.Hints hints) {
     this.cacheDir = cacheDir;
+    this.registries = new OciRegistryClient(cacheDir, hints);
     this.http =
         HttpClient.newBuilder()
             .connectTimeout(Duration.ofSeconds(10))
@@ -34,12 +51,19 @@ public class ChartResolver {
             .build();
   }
 
-  /**
-   * Returns a local chart directory or archive for {@code source}.
-   *
-   * @throws HelmFailure with reason ChartNotFound or RepositoryUnavailable
-   */
+  /** As {@link #resolve(ChartSource, Optional)} without credentials, for the path alone. */
   public Path resolve(ChartSource source) {
+    return resolve(source, Optional.empty()).path();
+  }
+
+  /**
+   * Returns a local chart directory or archive for {@code source}, using {@code credentials} for
+   * its repository.
+   *
+   * @throws HelmFailure with reason ChartNotFound, ChartVersionNotFound, RepositoryUnavailable,
+   *     RepositoryUnauthorized, NotAHelmChart or ChartDigestMismatch
+   */
+  public ResolvedChart resolve(ChartSource source, Optional<RegistryCredentials> credentials) {
     if (source.getPath() != null) {
       Path path = Path.of(source.getPath());
       if (!Files.exists(path)) {
@@ -48,26 +72,40 @@ public class ChartResolver {
             "chart path " + path + " does not exist on the operator's filesystem",
             true);
       }
-      return path;
+      return new ResolvedChart(path, null);
     }
-    return download(source);
+    if (source.fromOciRegistry()) {
+      OciReference reference;
+      try {
+        reference =
+            OciReference.of(source.getRepository(), source.getName(), source.allowsPlainHttp());
+      } catch (IllegalArgumentException e) {
+        throw new HelmFailure(Reasons.INVALID_SPEC, "chart: " + e.getMessage(), true);
+      }
+      OciRegistryClient.PulledChart pulled =
+          registries.pull(reference, source.getVersion(), source.getDigest(), credentials);
+      return new ResolvedChart(pulled.archive(), pulled.digest());
+    }
+    return new ResolvedChart(download(source, credentials), null);
   }
 
-  private Path download(ChartSource source) {
+  private Path download(ChartSource source, Optional<RegistryCredentials> credentials) {
     String repository = source.getRepository().replaceAll("/+$", "");
-    Path cached =
-        cacheDir
-            .resolve(Integer.toHexString(repository.hashCode()))
-            .resolve(source.getName() + "-" + source.getVersion() + ".tgz");
+    // A digest of the whole coordinate: no part of the user's spec becomes a path segment.
+    String key =
+        OciRegistryClient.sha256(
+            String.join("\n", repository, source.getName(), source.getVersion())
+                .getBytes(StandardCharsets.UTF_8));
+    Path cached = cacheDir.resolve("http").resolve(key + ".tgz");
     if (Files.exists(cached)) {
       return cached;
     }
-    URI chartUrl = findChartUrl(repository, source.getName(), source.getVersion());
+    Authorization auth = new Authorization(repository, credentials);
+    URI chartUrl = findChartUrl(auth, source.getName(), source.getVersion());
     try {
       Files.createDirectories(cached.getParent());
       Path partial = Files.createTempFile(cached.getParent(), "download", ".part");
-      HttpResponse<Path> response =
-          get(repository, chartUrl, HttpResponse.BodyHandlers.ofFile(partial));
+      HttpResponse<Path> response = get(auth, chartUrl, HttpResponse.BodyHandlers.ofFile(partial));
       if (response.statusCode() != 200) {
         Files.deleteIfExists(partial);
         throw unavailable(repository, chartUrl + " answered HTTP " + response.statusCode());
@@ -78,9 +116,23 @@ public class ChartResolver {
     }
   }
 
-  private URI findChartUrl(String repository, String name, String version) {
+  /** Basic auth for one repository, sent only to the repository's own host and port. */
+  private record Authorization(String repository, Optional<RegistryCredentials> credentials) {
+    Optional<String> header(URI uri) {
+      URI base = URI.create(repository);
+      boolean sameOrigin =
+          base.getScheme().equals(uri.getScheme())
+              && String.valueOf(base.getAuthority()).equals(uri.getAuthority());
+      return sameOrigin
+          ? credentials.map(RegistryCredentials::basicAuthorization)
+          : Optional.empty();
+    }
+  }
+
+  private URI findChartUrl(Authorization auth, String name, String version) {
+    String repository = auth.repository();
     URI indexUrl = URI.create(repository + "/index.yaml");
-    HttpResponse<String> response = get(repository, indexUrl, HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> response = get(auth, indexUrl, HttpResponse.BodyHandlers.ofString());
     if (response.statusCode() != 200) {
       throw unavailable(repository, indexUrl + " answered HTTP " + response.statusCode());
     }
@@ -106,16 +158,19 @@ public class ChartResolver {
       }
     }
     throw new HelmFailure(
-        Reasons.CHART_NOT_FOUND,
+        Reasons.CHART_VERSION_NOT_FOUND,
         "repository " + repository + " has no version " + version + " of chart " + name,
         true);
   }
 
-  private <T> HttpResponse<T> get(String repository, URI uri, HttpResponse.BodyHandler<T> handler) {
+  private <T> HttpResponse<T> get(
+      Authorization auth, URI uri, HttpResponse.BodyHandler<T> handler) {
+    String repository = auth.repository();
+    HttpResponse<T> response;
     try {
-      HttpRequest request =
-          HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(60)).GET().build();
-      return http.send(request, handler);
+      HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(60));
+      auth.header(uri).ifPresent(value -> request.header("Authorization", value));
+      response = http.send(request.GET().build(), handler);
     } catch (IOException | IllegalArgumentException e) {
       String why = e.getMessage() == null ? e.getClass().getSimpleName() : e.toString();
       throw unavailable(repository, "GET " + uri + " failed: " + why);
@@ -123,6 +178,22 @@ public class ChartResolver {
       Thread.currentThread().interrupt();
       throw unavailable(repository, "GET " + uri + " was interrupted");
     }
+    if (response.statusCode() == 401 || response.statusCode() == 403) {
+      throw new HelmFailure(
+          Reasons.REPOSITORY_UNAUTHORIZED,
+          "chart repository "
+              + repository
+              + (auth.credentials().isPresent()
+                  ? " refused the " + auth.credentials().get()
+                  : " asks for credentials; give them in a Secret named by chart.secretRef")
+              + " (HTTP "
+              + response.statusCode()
+              + " for "
+              + uri
+              + ")",
+          true);
+    }
+    return response;
   }
 
   private static HelmFailure unavailable(String repository, String detail) {

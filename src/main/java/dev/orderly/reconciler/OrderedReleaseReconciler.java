@@ -14,6 +14,7 @@ import dev.orderly.api.OrderedReleaseStatus;
 import dev.orderly.api.ReleaseStatus;
 import dev.orderly.helm.HelmFailure;
 import dev.orderly.helm.HelmReleaseInfo;
+import dev.orderly.helm.RegistryCredentials;
 import dev.orderly.kube.EventRecorder;
 import dev.orderly.kube.EventRecorder.Type;
 import dev.orderly.metrics.OrderlyMetrics;
@@ -33,6 +34,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Wires an OrderedRelease to Helm: validates, resolves values, starts installs and upgrades on the
@@ -111,18 +113,24 @@ public class OrderedReleaseReconciler
       return null;
     }
     ObjectNode values;
+    Optional<RegistryCredentials> credentials;
     try {
       values = sources.valuesResolver().resolve(resource);
+      credentials = sources.credentialsResolver().resolve(resource);
     } catch (HelmFailure failure) {
       // The ConfigMap/Secret informers wake this resource as soon as the reference appears.
       stall(resource, status, conditions, failure.reason(), failure.getMessage());
       return null;
     }
     String digest = ReleaseDigest.of(resource, values);
+    // An operation is keyed by the digest and the version of the credentials Secret, so a fixed
+    // Secret is tried at once rather than after the backoff; status keeps the digest alone, so
+    // rotating credentials never upgrades a release.
+    String operation = digest + sources.chartSecretVersion(resource).map(v -> "/" + v).orElse("");
     ResourceID id = ResourceID.fromResource(resource);
     HelmOperations.State state = operations.state(id);
     if (state instanceof Running running) {
-      progressing(status, conditions, upgrading(status), running.digest().equals(digest));
+      progressing(status, conditions, upgrading(status), sameInputs(running.digest(), digest));
       return null;
     }
     if (resource.isMarkedForDeletion()) {
@@ -130,13 +138,16 @@ public class OrderedReleaseReconciler
       // it must not start an operation the teardown would then have to wait for.
       return null;
     }
-    if (state instanceof Finished finished && finished.digest().equals(digest)) {
-      return record(resource, status, conditions, id, finished, values);
+    // A success is recorded whatever the Secret's version; only a failure is retried for it.
+    if (state instanceof Finished finished
+        && (finished.digest().equals(operation)
+            || (finished.failure().isEmpty() && sameInputs(finished.digest(), digest)))) {
+      return record(resource, status, conditions, id, finished, digest, values, credentials);
     }
     if (digest.equals(appliedDigest(status)) && state instanceof HelmOperations.Idle) {
       return ReadinessGate.awaiting(status) ? readiness.look(resource, conditions) : null;
     }
-    operations.start(id, digest, 1, () -> installer.apply(resource, values));
+    operations.start(id, operation, 1, () -> installer.apply(resource, values, credentials));
     progressing(status, conditions, upgrading(status), true);
     return null;
   }
@@ -147,10 +158,13 @@ public class OrderedReleaseReconciler
       StatusConditions conditions,
       ResourceID id,
       Finished finished,
-      ObjectNode values) {
+      String digest,
+      ObjectNode values,
+      Optional<RegistryCredentials> credentials) {
     if (finished.failure().isEmpty()) {
       ReleaseInstaller.Result result = (ReleaseInstaller.Result) finished.result();
-      status.setRelease(toStatus(result.release(), finished.digest()));
+      status.setRelease(toStatus(result.release(), digest));
+      status.getRelease().setChartDigest(result.chartDigest());
       String message = ReadinessGate.helmDone(status.getRelease());
       String reason = result.upgraded() ? Reasons.UPGRADE_SUCCEEDED : Reasons.INSTALL_SUCCEEDED;
       conditions.setTrue(RELEASED, reason, message);
@@ -192,7 +206,10 @@ public class OrderedReleaseReconciler
     Duration elapsed = Duration.between(finished.endedAt(), clock.instant());
     if (elapsed.compareTo(wait) >= 0) {
       operations.start(
-          id, finished.digest(), finished.attempt() + 1, () -> installer.apply(resource, values));
+          id,
+          finished.digest(),
+          finished.attempt() + 1,
+          () -> installer.apply(resource, values, credentials));
       progressing(status, conditions, upgrading(status), true);
       return null;
     }
@@ -270,6 +287,10 @@ public class OrderedReleaseReconciler
 
   private static boolean upgrading(OrderedReleaseStatus status) {
     return status.getRelease() != null && status.getRelease().getRevision() != null;
+  }
+
+  private static boolean sameInputs(String operation, String digest) {
+    return operation.equals(digest) || operation.startsWith(digest + "/");
   }
 
   private static String appliedDigest(OrderedReleaseStatus status) {

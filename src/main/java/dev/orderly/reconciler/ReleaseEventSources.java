@@ -1,5 +1,6 @@
 package dev.orderly.reconciler;
 
+import dev.orderly.api.ChartSource;
 import dev.orderly.api.DaemonSetSelector;
 import dev.orderly.api.OrderedRelease;
 import dev.orderly.api.TeardownStatus;
@@ -55,17 +56,7 @@ public class ReleaseEventSources implements StepObserver.PodCounter {
 
   /** Creates the sources; JOSDK calls this once through the reconciler. */
   public List<EventSource<?, OrderedRelease>> create(EventSourceContext<OrderedRelease> context) {
-    context
-        .getPrimaryCache()
-        .addIndexer(
-            VALUES_INDEX,
-            release ->
-                release.getSpec() == null
-                    ? List.of()
-                    : release.getSpec().getValuesFrom().stream()
-                        .filter(ref -> ref != null && ref.getKind() != null)
-                        .map(ref -> key(ref, release.getMetadata().getNamespace()))
-                        .toList());
+    context.getPrimaryCache().addIndexer(VALUES_INDEX, ReleaseEventSources::referencedKeys);
     context.getPrimaryCache().addIndexer(TEARDOWN_INDEX, ReleaseEventSources::awaitedKeys);
     context.getPrimaryCache().addIndexer(READINESS_INDEX, ReleaseEventSources::rolloutKeys);
     configMaps = new InformerEventSource<>(valuesSource(ConfigMap.class, context), context);
@@ -180,18 +171,37 @@ public class ReleaseEventSources implements StepObserver.PodCounter {
 
   /** Reads valuesFrom references from the informer caches, never from the API server. */
   ValuesResolver valuesResolver() {
-    return new ValuesResolver(
-        new ValuesResolver.ObjectLookup() {
-          @Override
-          public Optional<ConfigMap> configMap(String namespace, String name) {
-            return configMaps.get(new ResourceID(name, namespace));
-          }
+    return new ValuesResolver(cachedObjects());
+  }
 
-          @Override
-          public Optional<Secret> secret(String namespace, String name) {
-            return secrets.get(new ResourceID(name, namespace));
-          }
-        });
+  /** The resourceVersion of the Secret chart.secretRef names, as the informer cache has it. */
+  Optional<String> chartSecretVersion(OrderedRelease release) {
+    ChartSource chart = release.getSpec().getChart();
+    if (chart == null || chart.getSecretRef() == null || chart.getSecretRef().getName() == null) {
+      return Optional.empty();
+    }
+    return secrets
+        .get(new ResourceID(chart.getSecretRef().getName(), release.getMetadata().getNamespace()))
+        .map(secret -> secret.getMetadata().getResourceVersion());
+  }
+
+  /** Reads chart.secretRef from the Secret informer's cache, never from the API server. */
+  ChartCredentialsResolver credentialsResolver() {
+    return new ChartCredentialsResolver(cachedObjects());
+  }
+
+  private ValuesResolver.ObjectLookup cachedObjects() {
+    return new ValuesResolver.ObjectLookup() {
+      @Override
+      public Optional<ConfigMap> configMap(String namespace, String name) {
+        return configMaps.get(new ResourceID(name, namespace));
+      }
+
+      @Override
+      public Optional<Secret> secret(String namespace, String name) {
+        return secrets.get(new ResourceID(name, namespace));
+      }
+    };
   }
 
   private static <R extends HasMetadata> InformerEventSourceConfiguration<R> valuesSource(
@@ -210,6 +220,29 @@ public class ReleaseEventSources implements StepObserver.PodCounter {
     return context.getPrimaryCache().byIndex(VALUES_INDEX, key).stream()
         .map(ResourceID::fromResource)
         .collect(Collectors.toSet());
+  }
+
+  /** The ConfigMaps and Secrets a release reads: valuesFrom, and chart.secretRef. */
+  static List<String> referencedKeys(OrderedRelease release) {
+    if (release.getSpec() == null) {
+      return List.of();
+    }
+    String namespace = release.getMetadata().getNamespace();
+    List<String> keys = new ArrayList<>();
+    release.getSpec().getValuesFrom().stream()
+        .filter(ref -> ref != null && ref.getKind() != null)
+        .map(ref -> key(ref, namespace))
+        .forEach(keys::add);
+    ChartSource chart = release.getSpec().getChart();
+    if (chart != null && chart.getSecretRef() != null && chart.getSecretRef().getName() != null) {
+      keys.add(
+          ValuesReference.Kind.Secret.name()
+              + "/"
+              + namespace
+              + "/"
+              + chart.getSecretRef().getName());
+    }
+    return keys;
   }
 
   private static String key(ValuesReference ref, String namespace) {

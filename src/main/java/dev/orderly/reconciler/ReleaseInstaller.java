@@ -20,6 +20,7 @@ import dev.orderly.helm.HelmReleaseInfo;
 import dev.orderly.helm.HelmReleaseRequest;
 import dev.orderly.helm.OversizedReleaseException;
 import dev.orderly.helm.PermissionRefusal;
+import dev.orderly.helm.RegistryCredentials;
 import dev.orderly.helm.ReleaseOwnership;
 import dev.orderly.helm.ReleaseOwnership.Claim;
 import dev.orderly.helm.ReleaseOwnership.OtherOwner;
@@ -54,13 +55,20 @@ public class ReleaseInstaller {
   private static final Duration DEFAULT_TIMEOUT = Duration.ofMinutes(5);
 
   /**
-   * What an install or upgrade produced, with the hook findings it was allowed despite; {@code
-   * adopted} when it took over a release installed outside Orderly.
+   * What an install or upgrade produced, with the hook findings it was allowed despite.
+   *
+   * @param chartDigest the manifest digest of a chart from an OCI registry, else null
+   * @param adopted whether it took over a release installed outside Orderly
    */
   public record Result(
-      HelmReleaseInfo release, boolean upgraded, List<HookFinding> findings, boolean adopted) {
-    public Result(HelmReleaseInfo release, boolean upgraded, List<HookFinding> findings) {
-      this(release, upgraded, findings, false);
+      HelmReleaseInfo release,
+      boolean upgraded,
+      List<HookFinding> findings,
+      String chartDigest,
+      boolean adopted) {
+    public Result(
+        HelmReleaseInfo release, boolean upgraded, List<HookFinding> findings, String chartDigest) {
+      this(release, upgraded, findings, chartDigest, false);
     }
   }
 
@@ -112,7 +120,8 @@ public class ReleaseInstaller {
    * @throws HelmFailure naming what went wrong, with a condition reason; {@code ForeignRelease}
    *     when the release is someone else's, and then nothing was changed
    */
-  public Result apply(OrderedRelease resource, ObjectNode values) {
+  public Result apply(
+      OrderedRelease resource, ObjectNode values, Optional<RegistryCredentials> credentials) {
     // Ownership and the pending lock read Helm's records too: sizes first.
     checkRecordSizes(resource);
     boolean adopting = claim(resource);
@@ -120,7 +129,7 @@ public class ReleaseInstaller {
     locks.clear(resource);
     Result result;
     try {
-      result = applyChart(resource, values);
+      result = applyChart(resource, values, credentials);
     } catch (HelmFailure failure) {
       // A failed install still leaves Helm's record, and the retry must find it ours. Unless
       // Helm refused because another tool's install of that name got there first.
@@ -134,7 +143,8 @@ public class ReleaseInstaller {
     }
     markQuietly(resource);
     return adopting
-        ? new Result(result.release(), result.upgraded(), result.findings(), true)
+        ? new Result(
+            result.release(), result.upgraded(), result.findings(), result.chartDigest(), true)
         : result;
   }
 
@@ -184,8 +194,11 @@ public class ReleaseInstaller {
     }
   }
 
-  private Result applyChart(OrderedRelease resource, ObjectNode values) {
-    Path chart = charts.resolve(resource.getSpec().getChart());
+  private Result applyChart(
+      OrderedRelease resource, ObjectNode values, Optional<RegistryCredentials> credentials) {
+    ChartResolver.ResolvedChart resolved =
+        charts.resolve(resource.getSpec().getChart(), credentials);
+    Path chart = resolved.path();
     Path valuesFile = writeValues(values);
     try {
       Optional<HelmReleaseInfo> existing =
@@ -198,7 +211,7 @@ public class ReleaseInstaller {
       }
       try {
         HelmReleaseInfo release = upgrade ? helm.upgrade(request) : helm.install(request);
-        return new Result(release, upgrade, findings);
+        return new Result(release, upgrade, findings, resolved.digest());
       } catch (IllegalStateException e) {
         Optional<String> refusal = PermissionRefusal.describe(e.getMessage());
         if (refusal.isPresent()) {

@@ -6,6 +6,8 @@ import dev.orderly.api.OrderedRelease;
 import dev.orderly.api.OrderedReleaseSpec;
 import dev.orderly.api.UninstallOptions;
 import dev.orderly.api.ValuesReference;
+import dev.orderly.helm.ChartVersions;
+import dev.orderly.helm.OciReference;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Pattern;
@@ -80,13 +82,47 @@ public final class SpecValidator {
           "spec.chart has no source: set chart.path, or chart.repository with name and version");
     } else if (hasRepository) {
       String repository = chart.getRepository();
-      if (!repository.startsWith("http://") && !repository.startsWith("https://")) {
+      boolean oci = chart.fromOciRegistry();
+      if (!oci && !repository.startsWith("http://") && !repository.startsWith("https://")) {
         problems.add(
-            "spec.chart.repository '" + repository + "' must be an http:// or https:// URL");
+            "spec.chart.repository '"
+                + repository
+                + "' must be an http://, https:// or oci:// URL");
       }
       if (blank(chart.getName()) || blank(chart.getVersion())) {
         problems.add("spec.chart.repository needs chart.name and chart.version too");
+      } else if (oci) {
+        checkOciChart(chart, problems);
       }
+    }
+    if (chart.getDigest() != null && !chart.fromOciRegistry()) {
+      problems.add("spec.chart.digest pins an OCI artifact: it needs an oci:// chart.repository");
+    }
+    if (chart.getSecretRef() != null && blank(chart.getSecretRef().getName())) {
+      problems.add("spec.chart.secretRef needs the name of a Secret in this namespace");
+    }
+  }
+
+  private static void checkOciChart(ChartSource chart, List<String> problems) {
+    try {
+      OciReference.of(chart.getRepository(), chart.getName(), chart.allowsPlainHttp());
+    } catch (IllegalArgumentException e) {
+      problems.add("spec.chart: " + e.getMessage());
+    }
+    // Helm takes a tag verbatim when it exists, so only what is neither a tag nor a range is wrong.
+    String version = chart.getVersion();
+    if (!ChartVersions.isExact(version) && !OciReference.validTag(version)) {
+      try {
+        ChartVersions.constraint(version);
+      } catch (IllegalArgumentException e) {
+        problems.add("spec.chart.version " + e.getMessage());
+      }
+    }
+    if (chart.getDigest() != null && !OciReference.validDigest(chart.getDigest())) {
+      problems.add(
+          "spec.chart.digest '"
+              + chart.getDigest()
+              + "' must be sha256: and 64 lowercase hex digits");
     }
   }
 

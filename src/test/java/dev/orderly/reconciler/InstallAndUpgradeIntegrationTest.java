@@ -5,12 +5,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.orderly.api.ChartSource;
 import dev.orderly.api.OrderedRelease;
+import dev.orderly.api.SecretReference;
+import dev.orderly.helm.RegistryCredentials;
 import dev.orderly.testsupport.LocalChartRepository;
 import dev.orderly.testsupport.OperatorHarness;
 import dev.orderly.testsupport.sim.ClusterSimulator;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
+import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -140,6 +144,63 @@ class InstallAndUpgradeIntegrationTest {
   }
 
   @Test
+  void anHttpRepositoryWithBasicAuthGetsTheCredentialsOfChartSecretRef() {
+    String authorization = new RegistryCredentials("reader", "s3cret", "test").basicAuthorization();
+    try (LocalChartRepository repository =
+        LocalChartRepository.serving(Releases.NODE_AGENT, "node-agent", "0.1.0", authorization)) {
+      basicAuthSecret("charts", "reader", "s3cret");
+      basicAuthSecret("wrong", "reader", "guess");
+      harness.create(fromRepository(repository, "agent", "charts"));
+      harness.create(fromRepository(repository, "other", "wrong"));
+
+      OrderedRelease ready =
+          harness.awaitRelease(
+              NS, "agent", r -> hasCondition(r, "Ready", "True", "InstallSucceeded"));
+      assertThat(ready.getStatus().getRelease().getChartVersion()).isEqualTo("0.1.0");
+      assertThat(ready.getStatus().getRelease().getChartDigest()).isNull();
+      OrderedRelease refused =
+          harness.awaitRelease(
+              NS, "other", r -> hasCondition(r, "Stalled", "True", "RepositoryUnauthorized"));
+      assertThat(OperatorHarness.condition(refused, "Stalled").orElseThrow().getMessage())
+          .isEqualTo(
+              "chart repository "
+                  + repository.url()
+                  + " refused the credentials of Secret "
+                  + NS
+                  + "/wrong (HTTP 401 for "
+                  + repository.url()
+                  + "/index.yaml)");
+      assertThat(repository.chartDownloads()).isEqualTo(1);
+    }
+  }
+
+  private OrderedRelease fromRepository(
+      LocalChartRepository repository, String name, String secret) {
+    OrderedRelease release = Releases.ofChart(NS, name, Releases.NODE_AGENT);
+    ChartSource chart = ChartSource.fromRepository(repository.url(), "node-agent", "0.1.0");
+    chart.setSecretRef(new SecretReference(secret));
+    release.getSpec().setChart(chart);
+    return release;
+  }
+
+  private void basicAuthSecret(String name, String username, String password) {
+    harness
+        .client()
+        .secrets()
+        .inNamespace(NS)
+        .resource(
+            new SecretBuilder()
+                .withNewMetadata()
+                .withName(name)
+                .withNamespace(NS)
+                .endMetadata()
+                .withType("kubernetes.io/basic-auth")
+                .withStringData(Map.of("username", username, "password", password))
+                .build())
+        .create();
+  }
+
+  @Test
   void aVersionTheRepositoryDoesNotHaveStallsNamingIt() {
     try (LocalChartRepository repository =
         LocalChartRepository.serving(Releases.NODE_AGENT, "node-agent", "0.1.0")) {
@@ -151,7 +212,7 @@ class InstallAndUpgradeIntegrationTest {
 
       OrderedRelease stalled =
           harness.awaitRelease(
-              NS, "agent", r -> hasCondition(r, "Stalled", "True", "ChartNotFound"));
+              NS, "agent", r -> hasCondition(r, "Stalled", "True", "ChartVersionNotFound"));
       assertThat(OperatorHarness.condition(stalled, "Stalled").orElseThrow().getMessage())
           .isEqualTo(
               "repository " + repository.url() + " has no version 9.9.9 of chart node-agent");

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.orderly.api.ChartSource;
 import dev.orderly.api.OrderedRelease;
 import dev.orderly.api.OrderedReleaseSpec;
+import dev.orderly.api.SecretReference;
 import dev.orderly.api.UninstallOptions;
 import dev.orderly.api.ValuesReference;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
@@ -51,10 +52,42 @@ class SpecValidatorTest {
                 s -> s.setChart(ChartSource.fromRepository("https://c.example.com", "agent", null)),
             "needs chart.name and chart.version"),
         Arguments.of(
-            "repository not http",
+            "repository neither http nor oci",
             (Consumer<OrderedReleaseSpec>)
-                s -> s.setChart(ChartSource.fromRepository("oci://registry/x", "agent", "1.0.0")),
-            "must be an http:// or https:// URL"),
+                s -> s.setChart(ChartSource.fromRepository("ftp://registry/x", "agent", "1.0.0")),
+            "must be an http://, https:// or oci:// URL"),
+        Arguments.of(
+            "oci path with a parent segment",
+            (Consumer<OrderedReleaseSpec>)
+                s -> s.setChart(ChartSource.fromRepository("oci://reg.io/a/../b", "agent", "1")),
+            "has a path part '..' that OCI does not allow"),
+        Arguments.of(
+            "oci chart name with a slash",
+            (Consumer<OrderedReleaseSpec>)
+                s -> s.setChart(ChartSource.fromRepository("oci://reg.io/charts", "a/b", "1.0.0")),
+            "chart name 'a/b' is not a valid OCI repository name"),
+        Arguments.of(
+            "oci version neither tag nor range",
+            (Consumer<OrderedReleaseSpec>)
+                s ->
+                    s.setChart(ChartSource.fromRepository("oci://reg.io/charts", "agent", ">=one")),
+            "spec.chart.version '>=one' is neither a version nor a constraint"),
+        Arguments.of(
+            "digest on an http repository",
+            (Consumer<OrderedReleaseSpec>)
+                s -> {
+                  s.setChart(ChartSource.fromRepository("https://c.example.com", "agent", "1.0.0"));
+                  s.getChart().setDigest("sha256:" + "a".repeat(64));
+                },
+            "spec.chart.digest pins an OCI artifact"),
+        Arguments.of(
+            "malformed digest",
+            (Consumer<OrderedReleaseSpec>)
+                s -> {
+                  s.setChart(ChartSource.fromRepository("oci://reg.io/charts", "agent", "1.0.0"));
+                  s.getChart().setDigest("sha256:ABC");
+                },
+            "spec.chart.digest 'sha256:ABC' must be sha256: and 64 lowercase hex digits"),
         Arguments.of(
             "values a list",
             (Consumer<OrderedReleaseSpec>)
@@ -93,6 +126,16 @@ class SpecValidatorTest {
         .getSpec()
         .setChart(ChartSource.fromRepository("https://charts.example.com", "agent", "1.2.3"));
     assertThat(SpecValidator.problems(fromRepository)).isEmpty();
+    for (String version : List.of("0.1.0", "latest", "^1.2", ">=1.0.0 <2.0.0", "1.x || 2.0.0")) {
+      OrderedRelease fromRegistry = valid();
+      ChartSource chart =
+          ChartSource.fromRepository("oci://127.0.0.1:5000/charts", "agent", version);
+      chart.setDigest("sha256:" + "0f".repeat(32));
+      chart.setSecretRef(new SecretReference("registry"));
+      chart.setInsecure(true);
+      fromRegistry.getSpec().setChart(chart);
+      assertThat(SpecValidator.problems(fromRegistry)).as(version).isEmpty();
+    }
   }
 
   static OrderedRelease valid() {

@@ -27,6 +27,15 @@ public final class LocalChartRepository implements AutoCloseable {
 
   /** Packages {@code chart} (name and version from its Chart.yaml) and serves it. */
   public static LocalChartRepository serving(Path chart, String name, String version) {
+    return serving(chart, name, version, null);
+  }
+
+  /**
+   * As {@link #serving(Path, String, String)}, answering only requests with {@code authorization}
+   * as their Authorization header (401 with a Basic challenge otherwise).
+   */
+  public static LocalChartRepository serving(
+      Path chart, String name, String version, String authorization) {
     try {
       Path root = Files.createTempDirectory("chart-repo");
       new Helm(chart).packageIt().withDestination(root).call();
@@ -54,6 +63,13 @@ public final class LocalChartRepository implements AutoCloseable {
       server.createContext(
           "/",
           exchange -> {
+            if (authorization != null
+                && !authorization.equals(exchange.getRequestHeaders().getFirst("Authorization"))) {
+              exchange.getResponseHeaders().add("WWW-Authenticate", "Basic realm=\"charts\"");
+              exchange.sendResponseHeaders(401, -1);
+              exchange.close();
+              return;
+            }
             String path = exchange.getRequestURI().getPath().replaceFirst("^/charts/", "");
             Path file = root.resolve(path).normalize();
             if (!file.startsWith(root) || !Files.isRegularFile(file)) {
