@@ -126,7 +126,7 @@ public final class ReleaseOwnership {
             : marker.get();
       }
     }
-    if (installedByStatus(resource)) {
+    if (installedByStatus(resource) || firstInstallCutShort(resource, revisions)) {
       return new Ours(false);
     }
     return new Unclaimed(ReleaseSecrets.revisionOf(newest).orElse(0));
@@ -232,6 +232,30 @@ public final class ReleaseOwnership {
         && resource.releaseName().equals(recorded.getName())
         && (recorded.getNamespace() == null
             || resource.targetNamespace().equals(recorded.getNamespace()));
+  }
+
+  /**
+   * Whether the only record is what this object's own first install left when it was cut short: a
+   * revision 1 still {@code pending-install} (or {@code failed}), unmarked because Helm writes the
+   * owner's description only on success and the label comes after, while status says this object
+   * started installing a release of that name ({@code status.release} without a revision, saved
+   * when the install began, before Helm writes its first record).
+   */
+  static boolean firstInstallCutShort(OrderedRelease resource, List<Secret> revisions) {
+    ReleaseStatus recorded =
+        resource.getStatus() == null ? null : resource.getStatus().getRelease();
+    if (recorded == null
+        || recorded.getRevision() != null
+        || revisions.size() != 1
+        || !resource.releaseName().equals(recorded.getName())
+        || !resource.targetNamespace().equals(recorded.getNamespace())) {
+      return false;
+    }
+    Secret only = revisions.get(0);
+    Map<String, String> labels = only.getMetadata().getLabels();
+    String status = labels == null ? null : labels.get("status");
+    return ReleaseSecrets.revisionOf(only).orElse(0) == 1
+        && ("pending-install".equals(status) || "failed".equals(status));
   }
 
   /** The owner one record Secret names, by label first, else by Helm's description. */

@@ -147,6 +147,14 @@ public class OrderedReleaseReconciler
     if (digest.equals(appliedDigest(status)) && state instanceof HelmOperations.Idle) {
       return ReadinessGate.awaiting(status) ? readiness.look(resource, conditions) : null;
     }
+    if (status.getRelease() == null) {
+      // The intent of a first install, saved with this look's status before Helm writes its
+      // record: should the install be cut short, its unmarked pending record is known as ours.
+      ReleaseStatus intent = new ReleaseStatus();
+      intent.setName(resource.releaseName());
+      intent.setNamespace(resource.targetNamespace());
+      status.setRelease(intent);
+    }
     operations.start(id, operation, 1, () -> installer.apply(resource, values, credentials));
     progressing(status, conditions, upgrading(status), true);
     return null;

@@ -115,6 +115,34 @@ class ReleaseOwnershipTest {
   }
 
   @Test
+  void aFirstInstallCutShortIsOursWhenStatusSaysThisObjectStartedIt() {
+    // Killed inside Helm's first install: revision 1 pending, with neither label nor description.
+    Secret cutShort = withHelmStatus(record(1, null, null, null), "pending-install");
+    OrderedRelease started = withStatusRelease(resource(), "web", "apps", null);
+    assertThat(ReleaseOwnership.claim(started, List.of(cutShort))).isEqualTo(new Ours(false));
+    Secret failed = withHelmStatus(record(1, null, null, null), "failed");
+    assertThat(ReleaseOwnership.claim(started, List.of(failed))).isEqualTo(new Ours(false));
+    // Without that intent in status it is anyone's.
+    assertThat(ReleaseOwnership.claim(resource(), List.of(cutShort))).isEqualTo(new Unclaimed(1));
+    // Intent for another release name, or a later revision, proves nothing.
+    OrderedRelease other = withStatusRelease(resource(), "old-name", "apps", null);
+    assertThat(ReleaseOwnership.claim(other, List.of(cutShort))).isEqualTo(new Unclaimed(1));
+    Secret second = withHelmStatus(record(2, null, null, null), "pending-install");
+    assertThat(
+            ReleaseOwnership.claim(
+                started, List.of(withHelmStatus(record(1, null, null, null), "failed"), second)))
+        .isEqualTo(new Unclaimed(2));
+    // A deployed unmarked release is somebody's finished install, not a cut-short one of ours.
+    Secret deployed = record(1, null, null, null);
+    assertThat(ReleaseOwnership.claim(started, List.of(deployed))).isEqualTo(new Unclaimed(1));
+  }
+
+  private static Secret withHelmStatus(Secret record, String status) {
+    record.getMetadata().getLabels().put("status", status);
+    return record;
+  }
+
+  @Test
   void anUnreadableRecordNamesNoOwner() {
     Secret broken = record(1, null, null, null);
     broken.getData().put("release", "not base64 !");
