@@ -212,7 +212,8 @@ public class TeardownCoordinator {
             "every phase finished in " + Durations.format(took) + "; removing the finalizer");
         LOG.info("{}: teardown complete, removing the finalizer", id);
       }
-      return DeleteControl.defaultDelete();
+      writes.removeFinalizer();
+      return DeleteControl.noFinalizerRemoval();
     }
     describe(working, last);
     writes.saveIfChanged(status);
