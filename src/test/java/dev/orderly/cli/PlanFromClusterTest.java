@@ -112,7 +112,7 @@ class PlanFromClusterTest {
 
   @Test
   void aGzipBombIsNamedNotUnpacked() {
-    client.resource(BadRecords.gzipBomb("samples", "sample", 1, 512L * 1024 * 1024)).create();
+    client.resource(BadRecords.gzipBomb("samples", "sample", 1, 40L * 1024 * 1024)).create();
 
     CliRun run = fromCluster("sample", "samples");
 

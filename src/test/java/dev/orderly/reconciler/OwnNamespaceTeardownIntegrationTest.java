@@ -65,13 +65,19 @@ class OwnNamespaceTeardownIntegrationTest {
         .containsExactly(HOOK);
     scenario.simulator.completeJob(WORKSPACE, HOOK);
 
+    // The intent saved before the delete still carries the previous message; the look's last
+    // save says what it waits for.
     OrderedRelease waiting =
-        scenario.awaitRelease(r -> phase(r, TeardownPhase.Namespaces) && workspaceTerminating());
+        scenario.awaitRelease(
+            r ->
+                phase(r, TeardownPhase.Namespaces)
+                    && workspaceTerminating()
+                    && condition(r, "TearingDown")
+                        .map(c -> c.getMessage().contains("Namespace " + WORKSPACE))
+                        .orElse(false));
     assertThat(waiting.getMetadata().getFinalizers())
         .as("the teardown waits until the Namespace is gone")
         .contains(OrderedRelease.FINALIZER);
-    assertThat(condition(waiting, "TearingDown").orElseThrow().getMessage())
-        .contains("Namespace " + WORKSPACE);
     scenario.release(workspace());
     scenario.awaitGone();
 

@@ -79,7 +79,9 @@ class ReleaseOwnershipIntegrationTest {
         .filteredOn(e -> "ForeignRelease".equals(e.getReason()))
         .isNotEmpty()
         .allMatch(e -> "Warning".equals(e.getType()));
-    assertThat(stalled.getStatus().getRelease()).isNull();
+    assertThat(stalled.getStatus().getRelease().getRevision())
+        .as("only the intent to install is in status, no revision")
+        .isNull();
 
     scenario.delete();
     scenario.awaitGone();
