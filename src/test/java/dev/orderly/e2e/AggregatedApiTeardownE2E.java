@@ -45,12 +45,7 @@ class AggregatedApiTeardownE2E extends RealClusterTest {
     releases().inNamespace(ns).withName(NAME).delete();
     awaitGone(ns, NAME, Duration.ofMinutes(2));
 
-    List<Entry> deletes =
-        plane
-            .audit()
-            .matching(
-                deleted,
-                e -> e.isDelete() && e.succeeded() && e.user().equals(ControlPlane.OPERATOR_USER));
+    List<Entry> deletes = plane.audit().operatorDeletes(deleted);
     Entry apiService = AuditLog.deleteOf(deletes, "apiservices", API_SERVICE);
     Entry backend = AuditLog.deleteOf(deletes, "deployments", NAME + "-api");
     Entry service = AuditLog.deleteOf(deletes, "services", NAME + "-api");

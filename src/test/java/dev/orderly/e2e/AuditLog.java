@@ -78,6 +78,12 @@ final class AuditLog {
             () -> new AssertionError("no delete of " + resource + " " + name + " in " + entries));
   }
 
+  /** Every DELETE the operator made that succeeded, since {@code since}, in order. */
+  List<Entry> operatorDeletes(Instant since) {
+    return matching(
+        since, e -> e.isDelete() && e.succeeded() && e.user().equals(ControlPlane.OPERATOR_USER));
+  }
+
   /** Every completed request since {@code since}, in the order the server completed them. */
   List<Entry> since(Instant since) {
     return entries().stream().filter(e -> !e.completedAt().isBefore(since)).toList();

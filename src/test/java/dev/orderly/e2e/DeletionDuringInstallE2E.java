@@ -33,13 +33,8 @@ class DeletionDuringInstallE2E extends RealClusterTest {
                 ? new JobPodEnd(true, Duration.ofSeconds(15))
                 : new JobPodEnd(true, Duration.ofSeconds(1)));
     release(ns, NAME, "hook-ordering", r -> {});
-    Awaitility.await("Helm runs the post-install hook")
-        .atMost(Duration.ofSeconds(60))
-        .pollInterval(Duration.ofMillis(100))
-        .until(
-            () ->
-                admin.batch().v1().jobs().inNamespace(ns).withName(NAME + "-announce").get()
-                    != null);
+    // Helm waits inside the install for its post-install hook.
+    awaitJob(ns, NAME + "-announce");
 
     Instant deleted = Instant.now();
     releases().inNamespace(ns).withName(NAME).delete();

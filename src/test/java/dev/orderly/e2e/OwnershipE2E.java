@@ -77,12 +77,7 @@ class OwnershipE2E extends RealClusterTest {
     Instant deleted = Instant.now();
     releases().inNamespace(ns).withName("adopter").delete();
     awaitGone(ns, "adopter", Duration.ofMinutes(2));
-    List<Entry> deletes =
-        plane
-            .audit()
-            .matching(
-                deleted,
-                e -> e.isDelete() && e.succeeded() && e.user().equals(ControlPlane.OPERATOR_USER));
+    List<Entry> deletes = plane.audit().operatorDeletes(deleted);
     Entry daemonSet = AuditLog.deleteOf(deletes, "daemonsets", RELEASE + "-agent");
     Entry binding = AuditLog.deleteOf(deletes, "clusterrolebindings", RELEASE + "-agent");
     assertThat(daemonSet.completedAt()).isBefore(binding.completedAt());

@@ -150,6 +150,14 @@ abstract class RealClusterTest {
         .until(() -> condition(namespace, name, "Ready").equals("True"));
   }
 
+  /** Waits until the Job exists, e.g. the hook Helm is running. */
+  protected void awaitJob(String namespace, String name) {
+    Awaitility.await("Job " + namespace + "/" + name + " exists; operator log: " + operator.log())
+        .atMost(Duration.ofSeconds(60))
+        .pollInterval(Duration.ofMillis(100))
+        .until(() -> admin.batch().v1().jobs().inNamespace(namespace).withName(name).get() != null);
+  }
+
   protected void awaitGone(String namespace, String name, Duration atMost) {
     Awaitility.await(namespace + "/" + name + " is gone; operator log: " + operator.log())
         .atMost(atMost)

@@ -8,7 +8,6 @@ import io.fabric8.kubernetes.api.model.Secret;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -33,13 +32,8 @@ class StalePendingLockE2E extends RealClusterTest {
                 ? new JobPodEnd(true, Duration.ofMinutes(10))
                 : new JobPodEnd(true, Duration.ofSeconds(1)));
     release(ns, NAME, "hook-ordering", r -> r.getSpec().getInstall().setTimeout("15s"));
-    Awaitility.await("Helm runs the post-install hook")
-        .atMost(Duration.ofSeconds(60))
-        .pollInterval(Duration.ofMillis(100))
-        .until(
-            () ->
-                admin.batch().v1().jobs().inNamespace(ns).withName(NAME + "-announce").get()
-                    != null);
+    // Helm waits inside the install for its post-install hook.
+    awaitJob(ns, NAME + "-announce");
     operator.kill();
     assertThat(record(ns).getMetadata().getLabels()).containsEntry("status", "pending-install");
 
