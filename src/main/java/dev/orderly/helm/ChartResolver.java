@@ -16,6 +16,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Turns a {@link ChartSource} into a chart on the local filesystem: a path is checked, an HTTP
@@ -32,6 +33,11 @@ public class ChartResolver {
    */
   public record ResolvedChart(Path path, String digest) {}
 
+  private static final Set<Integer> REDIRECTS = Set.of(301, 302, 303, 307, 308);
+  private static final int MAX_REDIRECTS = 5;
+  // Large public indexes run to tens of MiB; past this it is no index anyone serves in earnest.
+  private static final long MAX_INDEX_BYTES = 64L * 1024 * 1024;
+
   private final Path cacheDir;
   private final HttpClient http;
   private final OciRegistryClient registries;
@@ -47,7 +53,7 @@ public class ChartResolver {
     this.http =
         HttpClient.newBuilder()
             .connectTimeout(Duration.ofSeconds(10))
-            .followRedirects(HttpClient.Redirect.NORMAL)
+            .followRedirects(HttpClient.Redirect.NEVER)
             .build();
   }
 
@@ -91,10 +97,17 @@ public class ChartResolver {
 
   private Path download(ChartSource source, Optional<RegistryCredentials> credentials) {
     String repository = source.getRepository().replaceAll("/+$", "");
-    // A digest of the whole coordinate: no part of the user's spec becomes a path segment.
+    // A digest of the whole coordinate: no part of the user's spec becomes a path segment. The
+    // credentials are part of it, so a chart fetched with one tenant's Secret is never handed to
+    // a spec that names the same repository without them.
     String key =
         OciRegistryClient.sha256(
-            String.join("\n", repository, source.getName(), source.getVersion())
+            String.join(
+                    "\n",
+                    repository,
+                    source.getName(),
+                    source.getVersion(),
+                    credentials.map(RegistryCredentials::basicAuthorization).orElse(""))
                 .getBytes(StandardCharsets.UTF_8));
     Path cached = cacheDir.resolve("http").resolve(key + ".tgz");
     if (Files.exists(cached)) {
@@ -132,7 +145,7 @@ public class ChartResolver {
   private URI findChartUrl(Authorization auth, String name, String version) {
     String repository = auth.repository();
     URI indexUrl = URI.create(repository + "/index.yaml");
-    HttpResponse<String> response = get(auth, indexUrl, HttpResponse.BodyHandlers.ofString());
+    HttpResponse<byte[]> response = get(auth, indexUrl, BoundedBody.atMost(MAX_INDEX_BYTES));
     if (response.statusCode() != 200) {
       throw unavailable(repository, indexUrl + " answered HTTP " + response.statusCode());
     }
@@ -163,14 +176,39 @@ public class ChartResolver {
         true);
   }
 
+  /**
+   * GET, following redirects by hand: the JDK's client would carry the Authorization header to
+   * whatever host a redirect names, and {@link Authorization#header} sends it only to the
+   * repository's own origin.
+   */
   private <T> HttpResponse<T> get(
+      Authorization auth, URI uri, HttpResponse.BodyHandler<T> handler) {
+    URI target = uri;
+    for (int hop = 0; hop <= MAX_REDIRECTS; hop++) {
+      HttpResponse<T> response = getOnce(auth, target, handler);
+      Optional<String> location = response.headers().firstValue("Location");
+      if (!REDIRECTS.contains(response.statusCode()) || location.isEmpty()) {
+        return response;
+      }
+      target = target.resolve(location.get());
+    }
+    throw unavailable(auth.repository(), uri + " redirected more than " + MAX_REDIRECTS + " times");
+  }
+
+  private <T> HttpResponse<T> getOnce(
       Authorization auth, URI uri, HttpResponse.BodyHandler<T> handler) {
     String repository = auth.repository();
     HttpResponse<T> response;
     try {
       HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(60));
       auth.header(uri).ifPresent(value -> request.header("Authorization", value));
-      response = http.send(request.GET().build(), handler);
+      // A redirect's own body is not the answer: it must not go into the caller's file.
+      HttpResponse.BodyHandler<T> unlessRedirect =
+          info ->
+              REDIRECTS.contains(info.statusCode())
+                  ? HttpResponse.BodySubscribers.replacing(null)
+                  : handler.apply(info);
+      response = http.send(request.GET().build(), unlessRedirect);
     } catch (IOException | IllegalArgumentException e) {
       String why = e.getMessage() == null ? e.getClass().getSimpleName() : e.toString();
       throw unavailable(repository, "GET " + uri + " failed: " + why);

@@ -35,6 +35,10 @@ import javax.net.ssl.SSLException;
 final class RegistrySession {
   private static final int MAX_MANIFEST_BYTES = 4 * 1024 * 1024;
   private static final int MAX_REDIRECTS = 5;
+  // A chart archive past this is no chart a cluster needs; Helm itself refuses 100 MiB expanded.
+  private static final long MAX_LAYER_BYTES = 64L * 1024 * 1024;
+  // What is read of an error answer, for its message.
+  private static final int MAX_ERROR_BYTES = 64 * 1024;
   private static final Pattern NEXT_LINK = Pattern.compile("<([^>]+)>\\s*;\\s*rel=\"?next\"?");
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -167,10 +171,11 @@ final class RegistrySession {
         try (InputStream in = response.body();
             OutputStream out = new DigestOutputStream(Files.newOutputStream(partial), sha)) {
           if (response.statusCode() != 200) {
-            in.readAllBytes();
+            in.readNBytes(MAX_ERROR_BYTES);
             expectOk(response, uri);
           }
-          in.transferTo(out);
+          long declared = layer.size() > 0 ? layer.size() : MAX_LAYER_BYTES;
+          BoundedBody.copy(in, out, Math.min(declared, MAX_LAYER_BYTES));
         }
         String actual = "sha256:" + HexFormat.of().formatHex(sha.digest());
         if (!actual.equals(layer.digest())) {
@@ -196,7 +201,7 @@ final class RegistrySession {
   }
 
   private HttpResponse<byte[]> send(URI uri, String accept) {
-    return exchange(uri, accept, HttpResponse.BodyHandlers.ofByteArray());
+    return exchange(uri, accept, BoundedBody.atMost(MAX_MANIFEST_BYTES + 1L));
   }
 
   private HttpResponse<InputStream> sendStreaming(URI uri) {
@@ -209,7 +214,10 @@ final class RegistrySession {
     URI target = uri;
     boolean answeredChallenge = false;
     for (int hop = 0; hop <= MAX_REDIRECTS; ) {
-      boolean sameRegistry = target.getAuthority().equals(reference.registry());
+      // Credentials go to the registry alone, and never from HTTPS down to plain HTTP.
+      boolean sameRegistry =
+          target.getAuthority().equals(reference.registry())
+              && target.getScheme().equals(uri.getScheme());
       HttpResponse<T> response = get(target, accept, sameRegistry ? authorization : null, handler);
       int status = response.statusCode();
       if (status == 401 && sameRegistry && !answeredChallenge) {
@@ -269,8 +277,11 @@ final class RegistrySession {
         get(
             uri,
             "application/json",
-            credentials.map(RegistryCredentials::basicAuthorization).orElse(null),
-            HttpResponse.BodyHandlers.ofByteArray());
+            // Basic credentials in clear text only where the registry is plain HTTP anyway.
+            "https".equals(uri.getScheme()) || reference.plainHttp()
+                ? credentials.map(RegistryCredentials::basicAuthorization).orElse(null)
+                : null,
+            BoundedBody.atMost(MAX_MANIFEST_BYTES));
     if (response.statusCode() == 401 || response.statusCode() == 403) {
       throw unauthorized(response.statusCode());
     }
@@ -362,7 +373,7 @@ final class RegistrySession {
   private static void discard(HttpResponse<?> response) {
     if (response.body() instanceof InputStream in) {
       try (in) {
-        in.readAllBytes();
+        in.readNBytes(MAX_ERROR_BYTES);
       } catch (IOException e) {
         // The connection is dropped instead of reused; nothing else depends on it.
       }
