@@ -92,6 +92,10 @@ public final class ConditionTypes {
     public static final String FORCED = "Forced";
     public static final String HOOKS_SKIPPED = "HooksSkipped";
     public static final String TEARDOWN_LEDGER_LOST = "TeardownLedgerLost";
+
+    /** The teardown ledger Secret exists but cannot be read. */
+    public static final String TEARDOWN_LEDGER_UNREADABLE = "TeardownLedgerUnreadable";
+
     public static final String TEARDOWN_PHASE_STARTED = "TeardownPhaseStarted";
     public static final String TEARDOWN_COMPLETE = "TeardownComplete";
     public static final String NOTHING_TO_TEAR_DOWN = "NothingToTearDown";

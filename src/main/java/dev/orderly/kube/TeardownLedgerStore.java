@@ -87,7 +87,18 @@ public class TeardownLedgerStore {
               + " has no data."
               + TeardownLedger.DATA_KEY);
     }
-    return TeardownLedger.decode(Base64.getDecoder().decode(data));
+    try {
+      return TeardownLedger.decode(Base64.getDecoder().decode(data));
+    } catch (RuntimeException e) {
+      // Also what JSON parsing throws (a client exception with an I/O cause): a broken ledger is
+      // a fact about its content, not an API error worth retrying.
+      throw new IllegalArgumentException(
+          "the teardown ledger Secret "
+              + secret.getMetadata().getName()
+              + " cannot be read: "
+              + e.getMessage(),
+          e);
+    }
   }
 
   /**

@@ -130,6 +130,8 @@ public class OrderedReleaseReconciler
     ResourceID id = ResourceID.fromResource(resource);
     HelmOperations.State state = operations.state(id);
     if (state instanceof Running running) {
+      // Again while it runs: the save of the look that started it may have failed.
+      recordInstallIntent(resource, status);
       progressing(status, conditions, upgrading(status), sameInputs(running.digest(), digest));
       return null;
     }
@@ -147,17 +149,24 @@ public class OrderedReleaseReconciler
     if (digest.equals(appliedDigest(status)) && state instanceof HelmOperations.Idle) {
       return ReadinessGate.awaiting(status) ? readiness.look(resource, conditions) : null;
     }
+    recordInstallIntent(resource, status);
+    operations.start(id, operation, 1, () -> installer.apply(resource, values, credentials));
+    progressing(status, conditions, upgrading(status), true);
+    return null;
+  }
+
+  /**
+   * The intent of a first install, saved with the look's status (as a rule before Helm writes its
+   * record: Helm fetches and renders first): should the install be cut short, its unmarked pending
+   * record is known as this object's (see ReleaseOwnership).
+   */
+  private static void recordInstallIntent(OrderedRelease resource, OrderedReleaseStatus status) {
     if (status.getRelease() == null) {
-      // The intent of a first install, saved with this look's status before Helm writes its
-      // record: should the install be cut short, its unmarked pending record is known as ours.
       ReleaseStatus intent = new ReleaseStatus();
       intent.setName(resource.releaseName());
       intent.setNamespace(resource.targetNamespace());
       status.setRelease(intent);
     }
-    operations.start(id, operation, 1, () -> installer.apply(resource, values, credentials));
-    progressing(status, conditions, upgrading(status), true);
-    return null;
   }
 
   private Duration record(

@@ -47,6 +47,9 @@ final class StatusWrites {
   private final TeardownLedgerStore ledgers;
   private OrderedRelease current;
   private String saved;
+  // The teardown summary as status held it when the look began, and whether saves must keep it.
+  private final TeardownStatus teardownAsRead;
+  private boolean teardownFrozen;
   // The ledger record last read or written, and the Secret's resourceVersion then (null: none).
   private String ledgerRecord;
   private String ledgerVersion;
@@ -62,6 +65,16 @@ final class StatusWrites {
     // the finalizer away with a diff from the resource it passed in, which must stay as read.
     this.current = Serialization.clone(resource);
     this.saved = Serialization.asJson(initial);
+    this.teardownAsRead =
+        initial.getTeardown() == null ? null : Serialization.clone(initial.getTeardown());
+  }
+
+  /**
+   * From now on saves leave the teardown as status held it and write no ledger: for a look that
+   * could not read the teardown's steps, whose saves could otherwise only lose them.
+   */
+  void freezeTeardown() {
+    teardownFrozen = true;
   }
 
   /**
@@ -97,7 +110,9 @@ final class StatusWrites {
    */
   void saveIfChanged(OrderedReleaseStatus status) {
     TeardownStatus teardown = status.getTeardown();
-    if (teardown != null) {
+    if (teardownFrozen) {
+      status.setTeardown(teardownAsRead);
+    } else if (teardown != null) {
       writeLedger(teardown);
       status.setTeardown(
           teardown.getStepsNote() == null

@@ -124,9 +124,17 @@ public class TeardownCoordinator {
       Duration wait = Backoff.afterTransient(transientFailures.merge(id, 1, Integer::sum));
       LOG.warn("{}: cannot read the teardown ledger, retrying in {}: {}", id, wait, causeOf(e));
       return DeleteControl.noFinalizerRemoval().rescheduleAfter(wait.toMillis());
+    } catch (IllegalArgumentException unreadable) {
+      writes.freezeTeardown();
+      return blocked(working, writes, TeardownBlocked.unreadableLedger(unreadable));
     }
     if (loaded == StatusWrites.Loaded.LOST) {
-      replanLostLedger(working);
+      try {
+        replanLostLedger(working);
+      } catch (TeardownBlocked blocked) {
+        writes.freezeTeardown();
+        return blocked(working, writes, blocked);
+      }
     }
     try {
       DeleteControl control = look(resource, working, writes, id);

@@ -46,6 +46,19 @@ public final class TeardownBlocked extends RuntimeException {
         why);
   }
 
+  /**
+   * The teardown's own ledger Secret cannot be read ({@code why} names it); deleting it makes the
+   * teardown plan again, as for a lost ledger, without running a hook a second time.
+   */
+  public static TeardownBlocked unreadableLedger(IllegalArgumentException why) {
+    return new TeardownBlocked(
+        Reasons.TEARDOWN_LEDGER_UNREADABLE,
+        why.getMessage()
+            + "; delete that Secret and the teardown is planned again from its current phase,"
+            + " without running a hook a second time",
+        why);
+  }
+
   /** Hooks the teardown would run, in Helm's record {@code where}, do not parse. */
   public static TeardownBlocked unparsableHooks(String where, Map<HelmHook, String> broken) {
     List<String> problems = new ArrayList<>();

@@ -3,10 +3,13 @@ package dev.orderly.reconciler;
 import static dev.orderly.reconciler.OrderedTeardownIntegrationTest.phase;
 import static dev.orderly.reconciler.TeardownScenario.NAME;
 import static dev.orderly.reconciler.TeardownScenario.NS;
+import static dev.orderly.testsupport.OperatorHarness.condition;
+import static dev.orderly.testsupport.OperatorHarness.hasCondition;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.orderly.api.OrderedRelease;
 import dev.orderly.api.TeardownPhase;
 import dev.orderly.api.TeardownStep;
 import dev.orderly.teardown.TeardownLedger;
@@ -211,6 +214,69 @@ class TeardownLedgerIntegrationTest {
     assertThat(scenario.exists("ConfigMap", "agent-config")).isFalse();
     assertThat(scenario.exists("ServiceAccount", "agent-agent")).isFalse();
     assertThat(scenario.announcedPhases()).endsWith("Release", "PostDeleteHooks", "Namespaces");
+  }
+
+  @Test
+  void anUnreadableLedgerStallsWithoutLosingItAndDeletingItReplans() {
+    scenario = new TeardownScenario();
+    scenario.install(r -> {});
+    var held =
+        scenario.harness.client().apps().deployments().inNamespace(NS).withName("agent-controller");
+    scenario.hold(held.get());
+    scenario.simulator.completeJobsAutomatically(true);
+    scenario.simulator.terminatePodsAtOnce(true);
+
+    scenario.delete();
+    scenario.awaitRelease(r -> phase(r, TeardownPhase.Workloads));
+    scenario.harness.stopOperator();
+    String garbage =
+        java.util.Base64.getEncoder()
+            .encodeToString(dev.orderly.teardown.TeardownLedger.compress("{\"phase\": [oops"));
+    scenario
+        .harness
+        .client()
+        .secrets()
+        .inNamespace(NS)
+        .withName(LEDGER)
+        .edit(
+            ledger -> {
+              ledger.getData().put(dev.orderly.teardown.TeardownLedger.DATA_KEY, garbage);
+              return ledger;
+            });
+    scenario.harness.startOperator();
+
+    OrderedRelease stalled =
+        scenario.awaitRelease(r -> hasCondition(r, "Stalled", "True", "TeardownLedgerUnreadable"));
+    assertThat(condition(stalled, "Stalled").orElseThrow().getMessage())
+        .contains(LEDGER + " cannot be read")
+        .contains("delete that Secret");
+    assertThat(stalled.getStatus().getTeardown().getLedger())
+        .as("status still names the ledger, so deleting it re-plans")
+        .isEqualTo(LEDGER);
+    assertThat(
+            scenario
+                .harness
+                .client()
+                .secrets()
+                .inNamespace(NS)
+                .withName(LEDGER)
+                .get()
+                .getData()
+                .get(dev.orderly.teardown.TeardownLedger.DATA_KEY))
+        .as("the ledger is left as it was, not overwritten with no steps")
+        .isEqualTo(garbage);
+    assertThat(scenario.exists("ServiceAccount", "agent-agent")).isTrue();
+
+    scenario.harness.client().secrets().inNamespace(NS).withName(LEDGER).delete();
+    scenario.release(held.get());
+    scenario.awaitGone();
+    assertThat(scenario.eventReasons()).contains("TeardownLedgerUnreadable", "TeardownLedgerLost");
+    assertThat(
+            scenario.requests().stream()
+                .filter(r -> r.method().equals("POST") && r.path().endsWith("/jobs")))
+        .as("the pre-delete hook ran once")
+        .hasSize(1);
+    assertThat(scenario.exists("ServiceAccount", "agent-agent")).isFalse();
   }
 
   @Test
