@@ -17,9 +17,12 @@ import dev.orderly.testsupport.ApiRequest;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.client.dsl.Resource;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Base64;
 import java.util.List;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
@@ -189,17 +192,7 @@ class TeardownLedgerIntegrationTest {
 
   @Test
   void aLostLedgerIsPlannedAgainWithoutRunningAHookTwice() {
-    scenario = new TeardownScenario();
-    scenario.install(r -> {});
-    var held =
-        scenario.harness.client().apps().deployments().inNamespace(NS).withName("agent-controller");
-    scenario.hold(held.get());
-    scenario.simulator.completeJobsAutomatically(true);
-    scenario.simulator.terminatePodsAtOnce(true);
-
-    scenario.delete();
-    scenario.awaitRelease(r -> phase(r, TeardownPhase.Workloads));
-    scenario.harness.stopOperator();
+    var held = stoppedInWorkloads();
     scenario.harness.client().secrets().inNamespace(NS).withName(LEDGER).delete();
     scenario.harness.startOperator();
     scenario.release(held.get());
@@ -218,20 +211,9 @@ class TeardownLedgerIntegrationTest {
 
   @Test
   void anUnreadableLedgerStallsWithoutLosingItAndDeletingItReplans() {
-    scenario = new TeardownScenario();
-    scenario.install(r -> {});
-    var held =
-        scenario.harness.client().apps().deployments().inNamespace(NS).withName("agent-controller");
-    scenario.hold(held.get());
-    scenario.simulator.completeJobsAutomatically(true);
-    scenario.simulator.terminatePodsAtOnce(true);
-
-    scenario.delete();
-    scenario.awaitRelease(r -> phase(r, TeardownPhase.Workloads));
-    scenario.harness.stopOperator();
+    var held = stoppedInWorkloads();
     String garbage =
-        java.util.Base64.getEncoder()
-            .encodeToString(dev.orderly.teardown.TeardownLedger.compress("{\"phase\": [oops"));
+        Base64.getEncoder().encodeToString(TeardownLedger.compress("{\"phase\": [oops"));
     scenario
         .harness
         .client()
@@ -240,7 +222,7 @@ class TeardownLedgerIntegrationTest {
         .withName(LEDGER)
         .edit(
             ledger -> {
-              ledger.getData().put(dev.orderly.teardown.TeardownLedger.DATA_KEY, garbage);
+              ledger.getData().put(TeardownLedger.DATA_KEY, garbage);
               return ledger;
             });
     scenario.harness.startOperator();
@@ -262,7 +244,7 @@ class TeardownLedgerIntegrationTest {
                 .withName(LEDGER)
                 .get()
                 .getData()
-                .get(dev.orderly.teardown.TeardownLedger.DATA_KEY))
+                .get(TeardownLedger.DATA_KEY))
         .as("the ledger is left as it was, not overwritten with no steps")
         .isEqualTo(garbage);
     assertThat(scenario.exists("ServiceAccount", "agent-agent")).isTrue();
@@ -277,6 +259,25 @@ class TeardownLedgerIntegrationTest {
         .as("the pre-delete hook ran once")
         .hasSize(1);
     assertThat(scenario.exists("ServiceAccount", "agent-agent")).isFalse();
+  }
+
+  /**
+   * Installs the node-agent chart, deletes it, and stops the operator in Workloads, where a held
+   * Deployment keeps it; answers that Deployment, to be released once the test has meddled.
+   */
+  private Resource<Deployment> stoppedInWorkloads() {
+    scenario = new TeardownScenario();
+    scenario.install(r -> {});
+    var held =
+        scenario.harness.client().apps().deployments().inNamespace(NS).withName("agent-controller");
+    scenario.hold(held.get());
+    scenario.simulator.completeJobsAutomatically(true);
+    scenario.simulator.terminatePodsAtOnce(true);
+
+    scenario.delete();
+    scenario.awaitRelease(r -> phase(r, TeardownPhase.Workloads));
+    scenario.harness.stopOperator();
+    return held;
   }
 
   @Test
