@@ -133,6 +133,21 @@ public final class ConditionTypes {
     /** A pending record left by a crashed or abandoned operation was removed. */
     public static final String STALE_LOCK_RECOVERED = "StaleLockRecovered";
 
+    /** A dependency in spec.dependsOn is not Ready=True yet; nothing is installed or upgraded. */
+    public static final String DEPENDENCY_NOT_READY = "DependencyNotReady";
+
+    /** A dependency in spec.dependsOn does not exist (in a namespace the operator watches). */
+    public static final String DEPENDENCY_NOT_FOUND = "DependencyNotFound";
+
+    /** spec.dependsOn leads back to this OrderedRelease. */
+    public static final String DEPENDENCY_CYCLE = "DependencyCycle";
+
+    /** A deletion waits for the OrderedReleases that depend on this one to be gone. */
+    public static final String WAITING_FOR_DEPENDENTS = "WaitingForDependents";
+
+    /** The wait for dependents ran past spec.uninstall.dependentsTimeout. */
+    public static final String DEPENDENTS_TIMED_OUT = "DependentsTimedOut";
+
     private Reasons() {}
   }
 }

@@ -48,6 +48,14 @@ public class OrderedReleaseSpec {
           + " still exists is never taken over.")
   private boolean adoptRelease;
 
+  @JsonPropertyDescription(
+      "Other OrderedReleases this one depends on. It is installed or upgraded only once every one"
+          + " of them is Ready=True (until then Ready=False, reason DependencyNotReady); when it is"
+          + " deleted, they wait until it is gone before their own teardown starts (see"
+          + " uninstall.waitForDependents). A dependency that does not exist (DependencyNotFound)"
+          + " or a cycle (DependencyCycle) is reported Stalled.")
+  private List<DependencyReference> dependsOn = new ArrayList<>();
+
   @JsonPropertyDescription("How the release is installed.")
   private InstallOptions install = new InstallOptions();
 
@@ -119,6 +127,14 @@ public class OrderedReleaseSpec {
 
   public void setAdoptRelease(boolean adoptRelease) {
     this.adoptRelease = adoptRelease;
+  }
+
+  public List<DependencyReference> getDependsOn() {
+    return dependsOn;
+  }
+
+  public void setDependsOn(List<DependencyReference> dependsOn) {
+    this.dependsOn = dependsOn == null ? new ArrayList<>() : dependsOn;
   }
 
   public InstallOptions getInstall() {

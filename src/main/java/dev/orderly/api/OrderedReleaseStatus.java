@@ -16,7 +16,7 @@ public class OrderedReleaseStatus {
 
   @JsonPropertyDescription(
       "A one-word summary for kubectl get: Installing or Upgrading (while Helm works and then"
-          + " while the objects become ready), Deployed, Failed, Suspended, or"
+          + " while the objects become ready), Waiting (for a dependency to be Ready), Deployed, Failed, Suspended, or"
           + " TearingDown:<teardown phase> while the object is being deleted.")
   private String phase;
 
@@ -28,6 +28,12 @@ public class OrderedReleaseStatus {
 
   @JsonPropertyDescription("The Helm release as of the last successful install or upgrade.")
   private ReleaseStatus release;
+
+  @JsonPropertyDescription(
+      "When a deleted OrderedRelease began waiting for the OrderedReleases that depend on it to be"
+          + " gone, before its teardown (RFC 3339); spec.uninstall.dependentsTimeout counts from"
+          + " it. Cleared when the teardown starts.")
+  private String dependentsWaitStartedAt;
 
   @JsonPropertyDescription("Progress of the ordered teardown, once deletion has begun.")
   private TeardownStatus teardown;
@@ -70,6 +76,14 @@ public class OrderedReleaseStatus {
 
   public void setRelease(ReleaseStatus release) {
     this.release = release;
+  }
+
+  public String getDependentsWaitStartedAt() {
+    return dependentsWaitStartedAt;
+  }
+
+  public void setDependentsWaitStartedAt(String dependentsWaitStartedAt) {
+    this.dependentsWaitStartedAt = dependentsWaitStartedAt;
   }
 
   public TeardownStatus getTeardown() {

@@ -81,7 +81,7 @@ public class UninstallOptions {
 
   @Default("Fail")
   @JsonPropertyDescription(
-      "What happens when a hook or the object phases run out of time. Fail (default): keep the"
+      "What happens when a hook, the object phases or the wait for dependents run out of time. Fail (default): keep the"
           + " finalizer, set Stalled naming what is left, and keep checking. Continue: record a"
           + " Warning Event and go on with the next hook or phase.")
   private OnTimeout onTimeout = OnTimeout.Fail;
@@ -99,6 +99,39 @@ public class UninstallOptions {
       "DaemonSets outside the chart, typically created by the chart's operator, to delete in the"
           + " DaemonSets phase, by namespace and label selector.")
   private List<DaemonSetSelector> daemonSets = new ArrayList<>();
+
+  @Default("true")
+  @JsonPropertyDescription(
+      "Wait, before the teardown's first phase, until every OrderedRelease whose spec.dependsOn"
+          + " names this one is gone (Reason WaitingForDependents), so a set deleted at once comes"
+          + " down dependents first. false, or the annotation orderly.dev/force, goes on without"
+          + " waiting. Defaults to true.")
+  private boolean waitForDependents = true;
+
+  @Default("30m")
+  @Pattern(Durations.PATTERN)
+  @JsonPropertyDescription(
+      "How long the teardown may wait for its dependents to be gone (see waitForDependents),"
+          + " counted from the start of the wait (status.dependentsWaitStartedAt); then onTimeout"
+          + " applies: Fail reports Stalled (DependentsTimedOut) and keeps waiting, Continue"
+          + " records a Warning Event and starts the teardown. Defaults to 30m.")
+  private String dependentsTimeout = "30m";
+
+  public boolean isWaitForDependents() {
+    return waitForDependents;
+  }
+
+  public void setWaitForDependents(boolean waitForDependents) {
+    this.waitForDependents = waitForDependents;
+  }
+
+  public String getDependentsTimeout() {
+    return dependentsTimeout;
+  }
+
+  public void setDependentsTimeout(String dependentsTimeout) {
+    this.dependentsTimeout = dependentsTimeout;
+  }
 
   public String getTimeout() {
     return timeout;

@@ -12,6 +12,8 @@ import dev.orderly.api.Durations;
 import dev.orderly.api.OrderedRelease;
 import dev.orderly.api.OrderedReleaseStatus;
 import dev.orderly.api.ReleaseStatus;
+import dev.orderly.dependencies.DependencyGraph.InstallVerdict;
+import dev.orderly.dependencies.ReleaseNodes;
 import dev.orderly.helm.HelmFailure;
 import dev.orderly.helm.HelmReleaseInfo;
 import dev.orderly.helm.RegistryCredentials;
@@ -146,8 +148,23 @@ public class OrderedReleaseReconciler
             || (finished.failure().isEmpty() && sameInputs(finished.digest(), digest)))) {
       return record(resource, status, conditions, id, finished, digest, values, credentials);
     }
+    InstallVerdict dependencies =
+        sources
+            .dependencyGraph()
+            .with(ReleaseNodes.node(resource))
+            .beforeInstall(ReleaseNodes.key(resource));
+    if (dependencies instanceof InstallVerdict.Cycle
+        || dependencies instanceof InstallVerdict.Missing) {
+      // The OrderedRelease informer wakes this resource when the dependency appears or changes.
+      stall(resource, status, conditions, dependencies.reason(), dependencies.message());
+      return null;
+    }
     if (digest.equals(appliedDigest(status)) && state instanceof HelmOperations.Idle) {
       return ReadinessGate.awaiting(status) ? readiness.look(resource, conditions) : null;
+    }
+    if (dependencies instanceof InstallVerdict.NotReady) {
+      awaitDependency(resource, status, conditions, dependencies);
+      return null;
     }
     recordInstallIntent(resource, status);
     operations.start(id, operation, 1, () -> installer.apply(resource, values, credentials));
@@ -277,6 +294,28 @@ public class OrderedReleaseReconciler
         .remove(RECONCILING);
     if (!alreadyReported) {
       events.record(resource, Type.Warning, reason, message);
+    }
+  }
+
+  /** Nothing is installed or upgraded until the dependency is Ready; its change wakes this one. */
+  private void awaitDependency(
+      OrderedRelease resource,
+      OrderedReleaseStatus status,
+      StatusConditions conditions,
+      InstallVerdict waiting) {
+    String message =
+        waiting.message() + " before " + (upgrading(status) ? "upgrading" : "installing");
+    boolean announced =
+        StatusConditions.find(status, READY)
+            .filter(c -> message.equals(c.getMessage()))
+            .isPresent();
+    status.setPhase("Waiting");
+    conditions
+        .setFalse(READY, waiting.reason(), message)
+        .setTrue(RECONCILING, waiting.reason(), message)
+        .remove(STALLED);
+    if (!announced) {
+      events.record(resource, Type.Normal, waiting.reason(), message);
     }
   }
 

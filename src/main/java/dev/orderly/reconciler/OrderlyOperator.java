@@ -134,7 +134,8 @@ public final class OrderlyOperator implements AutoCloseable {
             events,
             metrics,
             settings.clock(),
-            CrashPoints.parse(System.getenv(CrashPoints.ENVIRONMENT)));
+            CrashPoints.parse(System.getenv(CrashPoints.ENVIRONMENT)),
+            new DependentsGate(sources::dependencyGraph, events, settings.clock()));
     OrderedReleaseReconciler reconciler =
         new OrderedReleaseReconciler(
             installer,

@@ -6,6 +6,8 @@ import dev.orderly.api.OrderedRelease;
 import dev.orderly.api.TeardownStatus;
 import dev.orderly.api.TeardownStep;
 import dev.orderly.api.ValuesReference;
+import dev.orderly.dependencies.DependencyGraph;
+import dev.orderly.dependencies.ReleaseNodes;
 import dev.orderly.kube.StepObserver;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -32,13 +34,15 @@ import java.util.stream.Collectors;
 /**
  * The event sources that wake an OrderedRelease: the ConfigMaps and Secrets its valuesFrom names
  * (so a fixed or edited reference applies at once), the end of its Helm operations, while it waits
- * for readiness the workloads and Jobs of its namespace, and, while it is torn down, the Jobs, Pods
- * and workloads its teardown waits for, so waiting costs nothing.
+ * for readiness the workloads and Jobs of its namespace, while it is torn down the Jobs, Pods and
+ * workloads its teardown waits for, and the OrderedReleases related to it by spec.dependsOn, so
+ * waiting costs nothing.
  */
 public class ReleaseEventSources implements StepObserver.PodCounter {
   private static final String VALUES_INDEX = "orderly.dev/valuesFrom";
   private static final String TEARDOWN_INDEX = "orderly.dev/teardown";
   private static final String READINESS_INDEX = "orderly.dev/readiness";
+  private static final String DEPENDS_INDEX = "orderly.dev/dependsOn";
   private static final List<Class<? extends HasMetadata>> TEARDOWN_KINDS =
       List.of(
           Job.class,
@@ -53,6 +57,7 @@ public class ReleaseEventSources implements StepObserver.PodCounter {
   private InformerEventSource<ConfigMap, OrderedRelease> configMaps;
   private InformerEventSource<Secret, OrderedRelease> secrets;
   private volatile InformerEventSource<Pod, OrderedRelease> pods;
+  private volatile InformerEventSource<OrderedRelease, OrderedRelease> dependencies;
 
   /** Creates the sources; JOSDK calls this once through the reconciler. */
   public List<EventSource<?, OrderedRelease>> create(EventSourceContext<OrderedRelease> context) {
@@ -61,8 +66,10 @@ public class ReleaseEventSources implements StepObserver.PodCounter {
     context.getPrimaryCache().addIndexer(READINESS_INDEX, ReleaseEventSources::rolloutKeys);
     configMaps = new InformerEventSource<>(valuesSource(ConfigMap.class, context), context);
     secrets = new InformerEventSource<>(valuesSource(Secret.class, context), context);
+    context.getPrimaryCache().addIndexer(DEPENDS_INDEX, ReleaseEventSources::dependencyKeys);
+    dependencies = new InformerEventSource<>(dependencySource(context), context);
     List<EventSource<?, OrderedRelease>> sources =
-        new ArrayList<>(List.of(configMaps, secrets, helmFinished));
+        new ArrayList<>(List.of(configMaps, secrets, helmFinished, dependencies));
     for (Class<? extends HasMetadata> kind : TEARDOWN_KINDS) {
       InformerEventSource<? extends HasMetadata, OrderedRelease> source =
           teardownSource(kind, context);
@@ -162,6 +169,49 @@ public class ReleaseEventSources implements StepObserver.PodCounter {
           .forEach(waiting::add);
     }
     return waiting;
+  }
+
+  /**
+   * OrderedReleases again, as a secondary source: a change of one wakes the releases that depend on
+   * it (it became Ready, or appeared) and the ones it depends on (it is gone, so their teardown may
+   * start). Its cache is the snapshot {@link #dependencyGraph()} reads.
+   */
+  private static InformerEventSourceConfiguration<OrderedRelease> dependencySource(
+      EventSourceContext<OrderedRelease> context) {
+    return InformerEventSourceConfiguration.from(OrderedRelease.class, OrderedRelease.class)
+        .withName("orderedrelease-dependencies")
+        .withNamespacesInheritedFromController()
+        .withOnUpdateFilter(new DependencyChanges())
+        .withSecondaryToPrimaryMapper(changed -> related(context, changed))
+        .build();
+  }
+
+  private static Set<ResourceID> related(
+      EventSourceContext<OrderedRelease> context, OrderedRelease changed) {
+    Set<ResourceID> related =
+        context
+            .getPrimaryCache()
+            .byIndex(DEPENDS_INDEX, ReleaseNodes.key(changed).toString())
+            .stream()
+            .map(ResourceID::fromResource)
+            .collect(Collectors.toSet());
+    ReleaseNodes.dependsOn(changed).stream()
+        .map(key -> new ResourceID(key.name(), key.namespace()))
+        .forEach(related::add);
+    return related;
+  }
+
+  /** Index keys: the "namespace/name" of each OrderedRelease this one depends on. */
+  static List<String> dependencyKeys(OrderedRelease release) {
+    return ReleaseNodes.dependsOn(release).stream().map(Object::toString).distinct().toList();
+  }
+
+  /**
+   * Every OrderedRelease in the watched namespaces with its dependencies, as the informer cache has
+   * them, never read from the API server.
+   */
+  DependencyGraph dependencyGraph() {
+    return ReleaseNodes.graph(dependencies.list().toList());
   }
 
   /** Wakes {@code id} from a Helm thread when its operation has finished. */

@@ -80,6 +80,7 @@ public class TeardownCoordinator {
   // Consecutive transient API errors per OrderedRelease, for the backoff; gone after a clean look.
   private final Map<ResourceID, Integer> transientFailures = new ConcurrentHashMap<>();
   private final TeardownLedgerStore ledgers;
+  private final DependentsGate dependents;
 
   public TeardownCoordinator(
       TeardownExecutor executor,
@@ -87,7 +88,9 @@ public class TeardownCoordinator {
       EventRecorder events,
       OrderlyMetrics metrics,
       Clock clock,
-      CrashPoints crashPoints) {
+      CrashPoints crashPoints,
+      DependentsGate dependents) {
+    this.dependents = dependents;
     this.executor = executor;
     this.ledgers = ledgers;
     this.events = events;
@@ -158,6 +161,11 @@ public class TeardownCoordinator {
       return waitForHelm(working, writes, waiting.get());
     }
     if (starting) {
+      // Before anything is planned: the dependents' teardowns come first (spec.dependsOn).
+      Optional<DeleteControl> held = dependents.hold(working, writes);
+      if (held.isPresent()) {
+        return held.get();
+      }
       TeardownExecutor.Ownership ownership = executor.ownership(working);
       if (ownership.verdict() != TeardownVerdict.TearDown) {
         executor.forget(id);
