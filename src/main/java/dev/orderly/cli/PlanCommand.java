@@ -51,6 +51,9 @@ final class PlanCommand {
 
   /** As {@link #run(Arguments, PrintStream, PrintStream)}, reading a password from {@code in}. */
   static int run(Arguments args, InputStream in, PrintStream out, PrintStream err) {
+    if (TeardownOrderCommand.wanted(args)) {
+      return TeardownOrderCommand.run(args, out);
+    }
     PlanOptions options = PlanOptions.parse(args, in);
     if (options.remote() == null) {
       return plan(options, null, out, err);

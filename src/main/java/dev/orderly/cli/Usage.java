@@ -13,6 +13,7 @@ final class Usage {
              orderly plan oci://host/path/chart [--version V] [registry options] [options]
              orderly plan <chart> --from-cluster [options] [--kubeconfig FILE]
              orderly plan --from-cluster --release NAME [--namespace NS] [--kubeconfig FILE]
+             orderly plan --from-cluster --order [--namespace NS | --all-namespaces]
 
       Print the teardown Orderly would perform for a chart, then its hook findings.
       Contacts no cluster unless --from-cluster is given (lookup returns nothing, as in
@@ -33,6 +34,11 @@ final class Usage {
         --hook-timeout 5m    shown hook timeout (default 5m, as spec.uninstall)
         --timeout 10m        shown timeout of phases 2-7, and of 10 (default 10m)
         --crds Keep|Delete   as spec.uninstall.crds, for CRDs in templates/ (Keep)
+        --order              with --from-cluster: instead of one release's teardown, the
+                             waves in which the OrderedReleases of --namespace (or of
+                             --all-namespaces, -A) would come down if all were deleted
+                             at once (spec.dependsOn: dependents first); -o table|json.
+                             Exit status 1 when some would never start (a cycle)
         --help, -h           print this help
 
       A chart from an OCI registry is pulled first, as helm pull would:
