@@ -148,11 +148,14 @@ public class OrderedReleaseReconciler
             || (finished.failure().isEmpty() && sameInputs(finished.digest(), digest)))) {
       return record(resource, status, conditions, id, finished, digest, values, credentials);
     }
+    // Without dependsOn there is nothing to wait for and no cycle through it: no graph is built.
     InstallVerdict dependencies =
-        sources
-            .dependencyGraph()
-            .with(ReleaseNodes.node(resource))
-            .beforeInstall(ReleaseNodes.key(resource));
+        ReleaseNodes.dependsOn(resource).isEmpty()
+            ? new InstallVerdict.Proceed()
+            : sources
+                .dependencyGraph()
+                .with(ReleaseNodes.node(resource))
+                .beforeInstall(ReleaseNodes.key(resource));
     if (dependencies instanceof InstallVerdict.Cycle
         || dependencies instanceof InstallVerdict.Missing) {
       // The OrderedRelease informer wakes this resource when the dependency appears or changes.

@@ -110,8 +110,8 @@ class DependsOnIntegrationTest {
         .contains("deps/a → deps/b → deps/a");
     assertThat(harness.client().configMaps().inNamespace(NS).list().getItems()).isEmpty();
 
-    // Deleting the cycle never deadlocks: neither has anything installed to wait for... but each
-    // still has the other as a dependent, so it says so until one is forced.
+    // Deleting the cycle: each has the other as a dependent, so each says so (Stalled) until one
+    // is let go; then the other follows.
     harness.client().resources(OrderedRelease.class).inNamespace(NS).delete();
     harness.awaitRelease(
         NS, "a", r -> hasCondition(r, "TearingDown", "True", "DependencyCycle") && stalledOn(r));
