@@ -44,6 +44,12 @@ public final class SpecValidator {
         problems.add("spec.valuesFrom[" + i + "] needs a kind (ConfigMap or Secret) and a name");
       }
     }
+    for (int i = 0; i < spec.getDependsOn().size(); i++) {
+      var dependency = spec.getDependsOn().get(i);
+      if (dependency == null || blank(dependency.getName())) {
+        problems.add("spec.dependsOn[" + i + "] needs the name of an OrderedRelease");
+      }
+    }
     String releaseName = resource.releaseName();
     if (releaseName.length() > MAX_RELEASE_NAME || !RELEASE_NAME.matcher(releaseName).matches()) {
       problems.add(
@@ -55,6 +61,8 @@ public final class SpecValidator {
     checkDuration("spec.upgrade.timeout", spec.getUpgrade().getTimeout(), problems);
     checkDuration("spec.uninstall.timeout", spec.getUninstall().getTimeout(), problems);
     checkDuration("spec.uninstall.hookTimeout", spec.getUninstall().getHookTimeout(), problems);
+    checkDuration(
+        "spec.uninstall.dependentsTimeout", spec.getUninstall().getDependentsTimeout(), problems);
     UninstallOptions.Propagation propagation = spec.getUninstall().getDeletionPropagation();
     if (propagation != null && propagation != UninstallOptions.Propagation.Foreground) {
       // The CRD refuses it; an object stored under an earlier CRD may still carry it.

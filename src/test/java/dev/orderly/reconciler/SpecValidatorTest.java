@@ -107,7 +107,16 @@ class SpecValidatorTest {
         Arguments.of(
             "bad timeout",
             (Consumer<OrderedReleaseSpec>) s -> s.getUninstall().setHookTimeout("5 minutes"),
-            "spec.uninstall.hookTimeout: '5 minutes' is not a duration"));
+            "spec.uninstall.hookTimeout: '5 minutes' is not a duration"),
+        Arguments.of(
+            "bad dependents timeout",
+            (Consumer<OrderedReleaseSpec>) s -> s.getUninstall().setDependentsTimeout("soon"),
+            "spec.uninstall.dependentsTimeout: 'soon' is not a duration"),
+        Arguments.of(
+            "dependsOn without a name",
+            (Consumer<OrderedReleaseSpec>)
+                s -> s.setDependsOn(List.of(new dev.orderly.api.DependencyReference(" ", "x"))),
+            "spec.dependsOn[0] needs the name of an OrderedRelease"));
   }
 
   @ParameterizedTest(name = "{0}")
