@@ -20,12 +20,10 @@ import dev.orderly.kube.EventRecorder;
 import dev.orderly.kube.EventRecorder.Type;
 import dev.orderly.kube.TeardownLedgerStore;
 import dev.orderly.metrics.OrderlyMetrics;
-import dev.orderly.teardown.Observed;
 import dev.orderly.teardown.PhaseDecider;
 import dev.orderly.teardown.PhaseDecision;
 import dev.orderly.teardown.PhaseDecision.Notice;
 import dev.orderly.teardown.PhaseDecision.Outcome;
-import dev.orderly.teardown.PhaseInput;
 import dev.orderly.teardown.TeardownBlocked;
 import dev.orderly.teardown.TeardownLedger;
 import io.fabric8.kubernetes.client.KubernetesClientException;
@@ -73,6 +71,7 @@ public class TeardownCoordinator {
   private static final Duration BLOCKED_RECHECK = Duration.ofSeconds(30);
 
   private final TeardownExecutor executor;
+  private final TeardownEngine engine;
   private final EventRecorder events;
   private final OrderlyMetrics metrics;
   private final Clock clock;
@@ -92,6 +91,7 @@ public class TeardownCoordinator {
       DependentsGate dependents) {
     this.dependents = dependents;
     this.executor = executor;
+    this.engine = new TeardownEngine(executor);
     this.ledgers = ledgers;
     this.events = events;
     this.metrics = metrics;
@@ -186,19 +186,15 @@ public class TeardownCoordinator {
     PhaseDecision last = null;
     for (int pass = 0; pass < MAX_PASSES && teardown.getPhase() != TeardownPhase.Done; pass++) {
       TeardownPhase phase = teardown.getPhase();
-      executor.addOperatorDaemonSets(working);
-      Map<Integer, Observed> observed =
-          executor.observe(teardown.getSteps(), phase, resource.getMetadata().getUid());
       List<TeardownStep.State> statesBefore =
           teardown.getSteps().stream().map(TeardownStep::getState).toList();
-      last = PhaseDecider.decide(input(working, observed));
-      if (!last.actions().isEmpty()) {
-        // Intent before action: the steps already say what is about to be done, so a crash
-        // between acting and the next save never makes the restart do it a second time.
-        writes.saveIfChanged(status);
-        crashPoints.reached("before-" + TeardownExecutor.nameOf(last.actions().get(0)));
-      }
-      boolean acted = executor.carryOut(working, last.actions(), crashPoints);
+      // Intent before action: the steps already say what is about to be done, so a crash
+      // between acting and the next save never makes the restart do it a second time.
+      TeardownEngine.Pass looked =
+          engine.pass(
+              working, settings(working), now(), () -> writes.saveIfChanged(status), crashPoints);
+      last = looked.decision();
+      boolean acted = looked.acted();
       record(working, last);
       measureHooks(teardown, statesBefore);
       if (last.outcome() == Outcome.Complete) {
@@ -393,19 +389,12 @@ public class TeardownCoordinator {
             + " on, and the hooks up to it are skipped rather than run a second time");
   }
 
-  private PhaseInput input(OrderedRelease resource, Map<Integer, Observed> observed) {
-    TeardownStatus teardown = resource.getStatus().getTeardown();
+  private static TeardownEngine.Settings settings(OrderedRelease resource) {
     UninstallOptions options = resource.getSpec().getUninstall();
-    return new PhaseInput(
-        teardown.getPhase(),
-        teardown.getSteps(),
-        observed,
+    return new TeardownEngine.Settings(
+        options,
         // An ignored record is removed, not marked uninstalled: it could not be rewritten.
         options.isKeepHistory() && !annotated(resource, IGNORE_RELEASE_RECORD),
-        now(),
-        teardown.getDeadline() == null ? null : Instant.parse(teardown.getDeadline()),
-        Durations.parse(options.getHookTimeout(), Duration.ofMinutes(5)),
-        options.getOnTimeout(),
         // Always Foreground: only it keeps the order promise (see UninstallOptions.Propagation);
         // an object stored before the CRD refused the others is torn down safely all the same.
         UninstallOptions.Propagation.Foreground,
@@ -416,20 +405,8 @@ public class TeardownCoordinator {
   private void advance(OrderedRelease resource, TeardownPhase finished) {
     TeardownStatus teardown = resource.getStatus().getTeardown();
     metrics.phaseFinished(
-        finished, Duration.between(Instant.parse(teardown.getPhaseStartedAt()), now()));
-    TeardownPhase next = finished.next();
-    teardown.setPhase(next);
-    teardown.setPhaseStartedAt(now().toString());
-    // The object phases share one deadline from CustomResources on. The Namespaces phase gets a
-    // deadline of its own, as long: the post-delete hooks before it have their own timeouts and
-    // could otherwise use up its time before it even began.
-    boolean objectPhasesBegin =
-        next == TeardownPhase.CustomResources && teardown.getDeadline() == null;
-    if (objectPhasesBegin || next == TeardownPhase.Namespaces) {
-      Duration timeout =
-          Durations.parse(resource.getSpec().getUninstall().getTimeout(), Duration.ofMinutes(10));
-      teardown.setDeadline(now().plus(timeout).toString());
-    }
+        finished, TeardownEngine.advance(teardown, resource.getSpec().getUninstall(), now()));
+    TeardownPhase next = teardown.getPhase();
     if (next != TeardownPhase.Done) {
       announce(resource, next, finished);
     }
