@@ -40,8 +40,27 @@ record ClusterTarget(Config config, String kubeconfigContents, String source) {
    * @throws CommandFailure when there is no usable configuration, saying why and what to do
    */
   static ClusterTarget load(Path kubeconfig, Map<String, String> env) {
+    return load(kubeconfig, null, env);
+  }
+
+  /**
+   * As {@link #load(Path, Map)}, with context {@code context} of the kubeconfig rather than its
+   * current context, when not null.
+   *
+   * @throws CommandFailure also when the kubeconfig has no such context
+   */
+  static ClusterTarget load(Path kubeconfig, String context, Map<String, String> env) {
+    ClusterTarget target = load(kubeconfig, env, context);
+    if (context != null && !context.equals(target.context())) {
+      throw new CommandFailure(
+          target.source + ": no context " + context + "; kubectl config get-contexts lists them");
+    }
+    return target;
+  }
+
+  private static ClusterTarget load(Path kubeconfig, Map<String, String> env, String context) {
     if (kubeconfig != null) {
-      return fromFile(kubeconfig, "kubeconfig " + kubeconfig, true);
+      return fromFile(kubeconfig, "kubeconfig " + kubeconfig, true, context);
     }
     String fromEnv = env.get("KUBECONFIG");
     if (fromEnv != null && !fromEnv.isBlank()) {
@@ -56,12 +75,13 @@ record ClusterTarget(Config config, String kubeconfigContents, String source) {
                 + " (from KUBECONFIG): no such file; "
                 + "pass --kubeconfig FILE or set KUBECONFIG to an existing file");
       }
-      return checked(Config.autoConfigure(null), null, "kubeconfig " + fromEnv + " (KUBECONFIG)");
+      return checked(
+          Config.autoConfigure(context), null, "kubeconfig " + fromEnv + " (KUBECONFIG)");
     }
     String home = env.getOrDefault("HOME", System.getProperty("user.home"));
     Path inHome = Path.of(home, ".kube", "config");
     if (Files.exists(inHome)) {
-      return fromFile(inHome, "kubeconfig " + inHome, false);
+      return fromFile(inHome, "kubeconfig " + inHome, false, context);
     }
     if (env.get("KUBERNETES_SERVICE_HOST") != null) {
       return new ClusterTarget(Config.autoConfigure(null), null, "the pod's service account");
@@ -73,7 +93,7 @@ record ClusterTarget(Config config, String kubeconfigContents, String source) {
             + WHAT_TO_DO);
   }
 
-  private static ClusterTarget fromFile(Path file, String source, boolean forHelm) {
+  private static ClusterTarget fromFile(Path file, String source, boolean forHelm, String context) {
     if (!Files.exists(file)) {
       throw new CommandFailure(source + ": no such file; " + WHAT_TO_DO);
     }
@@ -92,7 +112,7 @@ record ClusterTarget(Config config, String kubeconfigContents, String source) {
     }
     Config config;
     try {
-      config = Config.fromKubeconfig(null, file.toFile());
+      config = Config.fromKubeconfig(context, file.toFile());
     } catch (RuntimeException e) {
       throw new CommandFailure(
           source

@@ -7,9 +7,10 @@ import java.util.Optional;
 import org.slf4j.LoggerFactory;
 
 /**
- * The command line: {@code run} starts the operator, {@code plan} prints a teardown plan. Every
- * command answers {@code --help} without touching a cluster, refuses options it does not know, and
- * reports a failure as one line (cause and what to do) with exit status 2, never a stack trace.
+ * The command line: {@code run} starts the operator, {@code plan} prints a teardown plan, {@code
+ * uninstall} runs the ordered teardown of a Helm release itself. Every command answers {@code
+ * --help} without touching a cluster, refuses options it does not know, and reports a failure as
+ * one line (cause and what to do) with exit status 2, never a stack trace.
  */
 public final class Main {
   /** The exit status of a usage mistake or of a failure the user can fix. */
@@ -40,7 +41,9 @@ public final class Main {
     Optional<String> usage = Usage.of(command);
     if (usage.isEmpty()) {
       err.println(
-          "orderly: unknown command '" + command + "'; the commands are plan and run (see --help)");
+          "orderly: unknown command '"
+              + command
+              + "'; the commands are plan, run and uninstall (see --help)");
       return USAGE;
     }
     String[] rest = Arrays.copyOfRange(args, 1, args.length);
@@ -53,6 +56,9 @@ public final class Main {
         // Parsed first: a usage mistake then ends before the operator's classes even load.
         case "run" -> RunCommand.run(RunOptions.parse(Arguments.parse(rest)));
         case "plan" -> PlanCommand.run(Arguments.parse(rest), in, out, err);
+        case "uninstall" ->
+            UninstallCommand.run(
+                Arguments.parse(rest), out, err, UninstallCommand.Environment.system());
         default -> throw new IllegalStateException("no command " + command);
       };
     } catch (IllegalArgumentException | CommandFailure e) {

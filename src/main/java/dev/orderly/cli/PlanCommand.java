@@ -1,5 +1,6 @@
 package dev.orderly.cli;
 
+import dev.orderly.api.UninstallOptions;
 import dev.orderly.chart.ChartIdentity;
 import dev.orderly.chart.ChartRenderException;
 import dev.orderly.chart.ChartRenderer;
@@ -168,20 +169,30 @@ final class PlanCommand {
     return new ClusterDiscovery(client, Clock.systemUTC(), ClusterDiscovery.DEFAULT_MAX_AGE);
   }
 
+  /**
+   * The plan from the latest record of {@code release} in {@code namespace}; also {@code orderly
+   * uninstall --dry-run}'s.
+   *
+   * @throws IllegalArgumentException when the namespace holds no revision of the release
+   */
+  static PlanReport fromRecord(
+      KubernetesClient client, String release, String namespace, UninstallOptions uninstall) {
+    Secret secret = ClusterRelease.latest(client, release, namespace);
+    HelmReleaseRecord record = ReleaseRecordCodec.decode(secret);
+    ResourceScopes known = ResourceScopes.discovered(record, discovery(client)::clusterScopedKinds);
+    ChartPlan plan = ChartPlan.fromRelease(record, uninstall, known);
+    String origin =
+        "Secret " + secret.getMetadata().getNamespace() + "/" + secret.getMetadata().getName();
+    return new PlanReport(plan, uninstall, origin);
+  }
+
   private static PlanReport fromRecord(PlanOptions options) {
     String release = options.release().orElseThrow();
     ClusterTarget target = ClusterTarget.load(options.kubeconfig(), System.getenv());
     // A user waits on this: a short connect timeout and no retries, so a cluster that is down
     // fails in seconds, not after a minute of backoff.
     try (KubernetesClient client = target.quickClient()) {
-      Secret secret = ClusterRelease.latest(client, release, options.namespace());
-      HelmReleaseRecord record = ReleaseRecordCodec.decode(secret);
-      ResourceScopes known =
-          ResourceScopes.discovered(record, discovery(client)::clusterScopedKinds);
-      ChartPlan plan = ChartPlan.fromRelease(record, options.uninstall(), known);
-      String origin =
-          "Secret " + secret.getMetadata().getNamespace() + "/" + secret.getMetadata().getName();
-      return new PlanReport(plan, options.uninstall(), origin);
+      return fromRecord(client, release, options.namespace(), options.uninstall());
     } catch (KubernetesClientException e) {
       throw target.failure(
           "read the Helm records of release " + release + " in namespace " + options.namespace(),

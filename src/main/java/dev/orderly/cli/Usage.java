@@ -71,6 +71,44 @@ final class Usage {
         --help, -h           print this help
       """;
 
+  static final String UNINSTALL =
+      """
+      Usage: orderly uninstall RELEASE [-n NAMESPACE] [options]
+
+      Tear a Helm release down in Orderly's ordered phases, as the operator does when an
+      OrderedRelease is deleted, from the command line and with no operator: a drop-in for
+      helm uninstall. Works on any release in Helm's record (helm, Argo CD, Flux, helmfile),
+      against the kubeconfig's current context. Prints a line per phase as it starts and ends,
+      what it waits for and until when, and how many pods are still terminating.
+      Ctrl-C stops after the current action and prints the command that resumes; progress is
+      kept in Secret RELEASE.orderly-uninstall next to Helm's record, so the same command run
+      again goes on where it stopped and never runs a finished hook again.
+      A release an OrderedRelease manages is refused: delete the OrderedRelease instead.
+      Exit status: 0 done, 1 stopped on a failure (phase, objects and why are printed; also a
+      release that is not there or that an OrderedRelease manages), 2 usage or connection
+      error, 130 interrupted.
+
+        --namespace NS, -n   the release's namespace (default: default)
+        --kubeconfig FILE    kubeconfig (default: KUBECONFIG, ~/.kube/config, in-cluster)
+        --context NAME       a context of the kubeconfig (default: its current context)
+        --timeout 10m        how long phases 2-7 and 8's CRD deletions may take together,
+                             and phase 10 again on its own (spec.uninstall.timeout)
+        --hook-timeout 5m    how long each pre- or post-delete hook may run
+        --no-hooks           run no pre- or post-delete hook
+        --keep-history       keep Helm's record, its latest revision marked uninstalled
+        --cascade foreground|background  propagationPolicy of the deletes (default:
+                             foreground; background lets RBAC go while pods still run)
+        --on-timeout fail|continue  when a hook or phase runs out of time: stop with exit
+                             status 1 (default), or go on with a warning
+        --daemonsets-selector [NS/]key=value[,key=value]  DaemonSets outside the chart (made
+                             by its operator) to delete in the DaemonSets phase (repeatable)
+        --crds Keep|Delete   CRDs in templates/ (default Keep, as spec.uninstall.crds)
+        --dry-run            print the plan from the cluster (plan --from-cluster); change
+                             nothing
+        -o text|json         output: text (default) or one JSON event per line
+        --help, -h           print this help
+      """;
+
   /** The overview: the commands, then each command's help. */
   static String overview() {
     return """
@@ -79,11 +117,14 @@ final class Usage {
         Commands:
           plan   Print the teardown Orderly would perform for a chart, then its hook findings.
           run    Run the operator against a cluster.
+          uninstall  Tear a Helm release down in ordered phases, no operator needed.
 
         """
         + PLAN
         + "\n"
-        + RUN;
+        + RUN
+        + "\n"
+        + UNINSTALL;
   }
 
   /** The help of {@code command}, or empty when there is no such command. */
@@ -91,6 +132,7 @@ final class Usage {
     return switch (command) {
       case "plan" -> Optional.of(PLAN);
       case "run" -> Optional.of(RUN);
+      case "uninstall" -> Optional.of(UNINSTALL);
       default -> Optional.empty();
     };
   }

@@ -3,6 +3,7 @@ package dev.orderly.kube;
 import dev.orderly.api.OrderedRelease;
 import dev.orderly.api.TeardownStatus;
 import dev.orderly.teardown.TeardownLedger;
+import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
@@ -10,6 +11,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.net.HttpURLConnection;
 import java.util.Base64;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -118,21 +120,70 @@ public class TeardownLedgerStore {
     return inStatus;
   }
 
+  /**
+   * The ledger Secret {@code name} in {@code namespace} of a teardown that no OrderedRelease drives
+   * ({@code orderly uninstall}), or empty when there is none.
+   */
+  public Optional<Secret> read(String namespace, String name) {
+    return Optional.ofNullable(client.secrets().inNamespace(namespace).withName(name).get());
+  }
+
+  /**
+   * Writes the ledger Secret {@code name} of a teardown no OrderedRelease drives, labelled {@code
+   * teardownOf} and owned by nothing: created when {@code resourceVersion} is null, else replaced
+   * with that precondition. Returns the new resourceVersion.
+   */
+  public String write(
+      String namespace, String name, String teardownOf, byte[] data, String resourceVersion) {
+    Secret secret = secret(namespace, name, teardownOf, null, data, resourceVersion);
+    Secret written =
+        resourceVersion == null
+            ? client.resource(secret).create()
+            : client.resource(secret).update();
+    return written.getMetadata().getResourceVersion();
+  }
+
+  /** Deletes the ledger Secret {@code name}; an absent one is not an error. */
+  public void delete(String namespace, String name) {
+    try {
+      client.secrets().inNamespace(namespace).withName(name).delete();
+    } catch (KubernetesClientException e) {
+      if (e.getCode() != HttpURLConnection.HTTP_NOT_FOUND) {
+        throw e;
+      }
+    }
+  }
+
   private static Secret secret(OrderedRelease release, byte[] data, String resourceVersion) {
+    return secret(
+        release.getMetadata().getNamespace(),
+        TeardownLedger.secretName(release.getMetadata().getName()),
+        release.getMetadata().getUid(),
+        new OwnerReferenceBuilder()
+            .withApiVersion(release.getApiVersion())
+            .withKind(release.getKind())
+            .withName(release.getMetadata().getName())
+            .withUid(release.getMetadata().getUid())
+            .build(),
+        data,
+        resourceVersion);
+  }
+
+  private static Secret secret(
+      String namespace,
+      String name,
+      String teardownOf,
+      OwnerReference owner,
+      byte[] data,
+      String resourceVersion) {
     return new SecretBuilder()
         .withNewMetadata()
-        .withName(TeardownLedger.secretName(release.getMetadata().getName()))
-        .withNamespace(release.getMetadata().getNamespace())
+        .withName(name)
+        .withNamespace(namespace)
         .withResourceVersion(resourceVersion)
-        .addToLabels(TeardownLedger.TEARDOWN_OF, release.getMetadata().getUid())
+        .addToLabels(TeardownLedger.TEARDOWN_OF, teardownOf)
         .addToLabels("app.kubernetes.io/managed-by", "orderly")
-        .withOwnerReferences(
-            new OwnerReferenceBuilder()
-                .withApiVersion(release.getApiVersion())
-                .withKind(release.getKind())
-                .withName(release.getMetadata().getName())
-                .withUid(release.getMetadata().getUid())
-                .build())
+        .withOwnerReferences(owner == null ? List.of() : List.of(owner))
         .endMetadata()
         .withType("orderly.dev/teardown-ledger")
         .addToData(TeardownLedger.DATA_KEY, Base64.getEncoder().encodeToString(data))

@@ -35,6 +35,9 @@ public final class TeardownLedger {
   /** Appended to the OrderedRelease's name to name its ledger Secret. */
   public static final String SUFFIX = ".orderly-teardown";
 
+  /** Appended to a Helm release's name to name the ledger of {@code orderly uninstall}. */
+  public static final String UNINSTALL_SUFFIX = ".orderly-uninstall";
+
   /** The ledger Secret's data key. */
   public static final String DATA_KEY = "steps.json.gz";
 
@@ -68,14 +71,27 @@ public final class TeardownLedger {
    * release name shortened and made unique again with a hash of it.
    */
   public static String secretName(String release) {
-    if (release.length() + SUFFIX.length() <= MAX_NAME) {
-      return release + SUFFIX;
+    return named(release, SUFFIX);
+  }
+
+  /**
+   * The ledger Secret's name for {@code orderly uninstall} of Helm release {@code release}, kept
+   * next to Helm's record: {@code <release>.orderly-uninstall}, shortened as {@link #secretName}. A
+   * suffix of its own, so it never meets the ledger of an OrderedRelease of the same name.
+   */
+  public static String uninstallSecretName(String release) {
+    return named(release, UNINSTALL_SUFFIX);
+  }
+
+  private static String named(String release, String suffix) {
+    if (release.length() + suffix.length() <= MAX_NAME) {
+      return release + suffix;
     }
     String hash = "-" + sha256(release).substring(0, 10);
-    String prefix = release.substring(0, MAX_NAME - SUFFIX.length() - hash.length());
+    String prefix = release.substring(0, MAX_NAME - suffix.length() - hash.length());
     // A DNS subdomain's labels end alphanumeric; the cut may have left a '.' or '-' at the end.
     prefix = prefix.replaceAll("[^a-z0-9]+$", "");
-    return prefix + hash + SUFFIX;
+    return prefix + hash + suffix;
   }
 
   /**

@@ -152,7 +152,7 @@ class PlanUsageTest {
     assertThat(run.out()).isEmpty();
     assertThat(run.err())
         .isEqualTo(
-            "orderly: unknown command 'deploy'; the commands are plan and run (see --help)\n");
+            "orderly: unknown command 'deploy'; the commands are plan, run and uninstall (see --help)\n");
   }
 
   @Test
