@@ -4,6 +4,7 @@ import java.io.InputStream;
 import java.io.PrintStream;
 import java.util.Arrays;
 import java.util.Optional;
+import java.util.function.Supplier;
 import org.slf4j.LoggerFactory;
 
 /**
@@ -29,6 +30,20 @@ public final class Main {
 
   /** As {@link #execute(String[], PrintStream, PrintStream)}, with {@code in} as standard input. */
   public static int execute(String[] args, InputStream in, PrintStream out, PrintStream err) {
+    return execute(args, in, out, err, UninstallCommand.Environment::system);
+  }
+
+  /**
+   * As {@link #execute(String[], InputStream, PrintStream, PrintStream)}, with what {@code
+   * uninstall} takes from its surroundings (clock, wake-ups, Ctrl-C) from {@code uninstall}, asked
+   * only once the command line is known to be good.
+   */
+  static int execute(
+      String[] args,
+      InputStream in,
+      PrintStream out,
+      PrintStream err,
+      Supplier<UninstallCommand.Environment> uninstall) {
     if (args.length == 0) {
       err.print(Usage.overview());
       return USAGE;
@@ -56,9 +71,7 @@ public final class Main {
         // Parsed first: a usage mistake then ends before the operator's classes even load.
         case "run" -> RunCommand.run(RunOptions.parse(Arguments.parse(rest)));
         case "plan" -> PlanCommand.run(Arguments.parse(rest), in, out, err);
-        case "uninstall" ->
-            UninstallCommand.run(
-                Arguments.parse(rest), out, err, UninstallCommand.Environment.system());
+        case "uninstall" -> UninstallCommand.run(Arguments.parse(rest), out, err, uninstall);
         default -> throw new IllegalStateException("no command " + command);
       };
     } catch (IllegalArgumentException | CommandFailure e) {

@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
 import sun.misc.Signal;
 
 /**
@@ -114,10 +115,12 @@ final class UninstallCommand {
    * @throws IllegalArgumentException for a usage mistake (exit status 2 from {@link Main})
    * @throws CommandFailure when the kubeconfig cannot be used or the cluster cannot be reached
    */
-  static int run(Arguments arguments, PrintStream out, PrintStream err, Environment environment) {
+  static int run(
+      Arguments arguments, PrintStream out, PrintStream err, Supplier<Environment> environments) {
     UninstallArgs args = UninstallArgs.parse(arguments);
+    Environment environment = environments.get();
     ClusterTarget target = ClusterTarget.load(args.kubeconfig(), args.context(), environment.env());
-    UninstallProgress progress = new UninstallProgress(out, args.json(), environment.clock());
+    UninstallProgress progress = new UninstallProgress(out, err, args.json(), environment.clock());
     try (KubernetesClient client = target.quickClient();
         UninstallRun run =
             new UninstallRun(client, args, target.describe(), progress, environment)) {

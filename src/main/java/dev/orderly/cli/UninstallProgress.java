@@ -25,13 +25,16 @@ final class UninstallProgress {
   private static final int PHASES = TeardownPhase.values().length - 1;
 
   private final PrintStream out;
+  private final PrintStream err;
   private final boolean json;
   private final Clock clock;
   private String lastWaiting;
   private int lastPods = -1;
 
-  UninstallProgress(PrintStream out, boolean json, Clock clock) {
+  /** Progress to {@code out}; as text, a failure goes to {@code err}, as Helm's errors do. */
+  UninstallProgress(PrintStream out, PrintStream err, boolean json, Clock clock) {
     this.out = out;
+    this.err = err;
     this.json = json;
     this.clock = clock;
   }
@@ -161,21 +164,26 @@ final class UninstallProgress {
       ObjectNode event =
           event("failed").put("phase", phase == null ? null : phase.name()).put("reason", reason);
       event.put("message", message);
-      objects.forEach(event.putArray("objects")::add);
-      if (objects.isEmpty()) {
-        event.putArray("objects");
-      }
+      var named = event.putArray("objects");
+      objects.forEach(named::add);
       if (resume != null) {
         event.put("resume", resume);
       }
       emit(event.put("exitCode", UninstallCommand.FAILED));
       return;
     }
-    line("failed" + (phase == null ? "" : " in phase " + phase) + " (" + reason + "): " + message);
-    objects.forEach(object -> out.println("  " + object));
+    err.println(
+        "orderly uninstall: failed"
+            + (phase == null ? "" : " in phase " + phase)
+            + " ("
+            + reason
+            + "): "
+            + message);
+    objects.forEach(object -> err.println("  " + object));
     if (resume != null) {
-      out.println("fix the cause, then run the same command to go on: " + resume);
+      err.println("fix the cause, then run the same command to go on: " + resume);
     }
+    err.flush();
   }
 
   void interrupted(TeardownPhase phase, String resume) {

@@ -323,8 +323,16 @@ final class UninstallRun implements AutoCloseable {
             + args.release()
             + " is managed by "
             + owner.describe()
-            + "; nothing was touched. Delete the OrderedRelease instead (kubectl delete"
-            + " orderedrelease ...): its operator runs the same ordered teardown");
+            + "; nothing was touched. Delete the OrderedRelease instead ("
+            + deleteCommand(owner)
+            + "): its operator runs the same ordered teardown");
+  }
+
+  private static String deleteCommand(ReleaseOwnership.OtherOwner owner) {
+    String[] parts = owner.owner() == null ? new String[0] : owner.owner().split("/", 2);
+    return parts.length == 2
+        ? "kubectl delete orderedrelease " + parts[1] + " -n " + parts[0]
+        : "kubectl get orderedreleases -A shows it";
   }
 
   /**

@@ -1,0 +1,305 @@
+package dev.orderly.cli;
+
+import static dev.orderly.cli.UninstallScenario.NS;
+import static dev.orderly.cli.UninstallScenario.RELEASE;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.orderly.api.OrderedRelease;
+import dev.orderly.helm.ReleaseOwnership;
+import dev.orderly.testsupport.ApiRequest;
+import dev.orderly.testsupport.MutableClock;
+import dev.orderly.testsupport.sim.PodTermination;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.api.model.Secret;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@code orderly uninstall} of the node-agent example installed with helm-java, no operator: the
+ * phases in order with RBAC kept for every DaemonSet pod, the progress it prints (text and JSON
+ * Lines), Ctrl-C and resuming without running the pre-delete hook again, the refusal of a release
+ * an OrderedRelease manages, and {@code --dry-run}.
+ */
+class UninstallCommandTest {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final List<String> PHASES =
+      List.of(
+          "PreDeleteHooks",
+          "CustomResources",
+          "Admission",
+          "DaemonSets",
+          "Workloads",
+          "ConfigAndNetwork",
+          "Rbac",
+          "Release",
+          "PostDeleteHooks",
+          "Namespaces");
+
+  private UninstallScenario scenario;
+
+  @BeforeEach
+  void start() {
+    scenario = new UninstallScenario().install();
+  }
+
+  @AfterEach
+  void stop() {
+    scenario.close();
+  }
+
+  @Test
+  void tearsDownInPhaseOrderKeepingRbacForEveryDaemonSetPodAndPrintsEachPhase() {
+    scenario.operatorManagedDaemonSet(
+        NS, "agent-extra", Map.of("app.kubernetes.io/instance", RELEASE));
+    scenario.simulator.completeJobsAutomatically(true);
+    scenario.simulator.terminatePodsAtOnce(true);
+
+    CliRun run = scenario.uninstall(RELEASE, "-n", NS);
+
+    assertThat(run.err()).isEmpty();
+    assertThat(run.exitCode()).isZero();
+    List<String> expected = new ArrayList<>();
+    for (int i = 0; i < PHASES.size(); i++) {
+      expected.add("phase " + (i + 1) + "/10 " + PHASES.get(i) + ": started");
+      expected.add("phase " + (i + 1) + "/10 " + PHASES.get(i) + ": finished in ");
+    }
+    assertThat(run.out())
+        .contains("uninstalling release agent in namespace agents (kubeconfig ")
+        .containsSubsequence(expected)
+        .contains("still terminating")
+        .contains("release agent uninstalled in ");
+
+    List<PodTermination> terminations = scenario.simulator.terminations();
+    assertThat(terminations)
+        .as("both DaemonSets' pods, the chart's and the operator-made one's")
+        .hasSize(4)
+        .allSatisfy(t -> assertThat(t.sawItsRbac()).as(t.pod()).isTrue());
+    List<ApiRequest> writes = scenario.writes();
+    int lastDaemonSetPodGone = lastIndex(writes, r -> r.path().contains("/pods/agent-"));
+    int firstRbacDelete =
+        firstIndex(
+            writes,
+            r ->
+                r.method().equals("DELETE")
+                    && (r.path().contains("/serviceaccounts/")
+                        || r.path().contains("/clusterroles")));
+    assertThat(firstRbacDelete)
+        .as("no RBAC object was deleted while a DaemonSet pod existed")
+        .isGreaterThan(lastDaemonSetPodGone);
+    assertNothingLeft();
+  }
+
+  @Test
+  void jsonEventsAreOnePerLineAndNameEveryPhase() throws Exception {
+    scenario.simulator.completeJobsAutomatically(true);
+    scenario.simulator.terminatePodsAtOnce(true);
+
+    CliRun run = scenario.uninstall(RELEASE, "-n", NS, "-o", "json");
+
+    assertThat(run.exitCode()).isZero();
+    List<JsonNode> events = new ArrayList<>();
+    for (String line : run.out().split("\n")) {
+      events.add(JSON.readTree(line));
+    }
+    assertThat(events).allSatisfy(e -> assertThat(e.get("time").asText()).isNotBlank());
+    assertThat(events.get(0).get("event").asText()).isEqualTo("start");
+    assertThat(events.get(0).get("resumed").asBoolean()).isFalse();
+    assertThat(events.stream().filter(e -> e.get("event").asText().equals("phaseStarted")))
+        .extracting(e -> e.get("phase").asText())
+        .containsExactlyElementsOf(PHASES);
+    assertThat(events.stream().filter(e -> e.get("event").asText().equals("phaseFinished")))
+        .extracting(e -> e.get("phase").asText())
+        .containsExactlyElementsOf(PHASES);
+    assertThat(events)
+        .anySatisfy(
+            e -> {
+              assertThat(e.get("event").asText()).isEqualTo("podsTerminating");
+              assertThat(e.get("phase").asText()).isEqualTo("DaemonSets");
+              assertThat(e.get("count").asInt()).isPositive();
+            });
+    assertThat(events)
+        .anySatisfy(
+            e -> {
+              assertThat(e.get("event").asText()).isEqualTo("waiting");
+              assertThat(e.get("message").asText()).contains("Job agents/agent-drain");
+            });
+    JsonNode last = events.get(events.size() - 1);
+    assertThat(last.get("event").asText()).isEqualTo("done");
+    assertThat(last.get("exitCode").asInt()).isZero();
+    assertNothingLeft();
+  }
+
+  @Test
+  void ctrlCInDaemonSetsStopsWith130AndTheSameCommandResumesWithoutRunningTheHookAgain()
+      throws Exception {
+    scenario.simulator.completeJobsAutomatically(true);
+
+    CliRun first =
+        scenario.uninstall(
+            java.time.Clock.systemUTC(),
+            null,
+            line -> line.contains("still terminating") && !line.contains(" 0 pods"),
+            RELEASE,
+            "-n",
+            NS);
+
+    assertThat(first.exitCode()).isEqualTo(130);
+    String resume = "orderly uninstall agent -n agents --kubeconfig " + scenario.kubeconfig;
+    assertThat(first.out())
+        .contains("interrupted in phase DaemonSets; progress is kept on the cluster. To resume: ")
+        .contains(resume);
+    assertThat(scenario.ledgerExists()).isTrue();
+    assertThat(scenario.client().serviceAccounts().inNamespace(NS).withName("agent-agent").get())
+        .as("RBAC stays while the DaemonSet pods terminate")
+        .isNotNull();
+    assertThat(scenario.jobsCreated("agent-drain")).isEqualTo(1);
+
+    scenario.simulator.terminatePodsAtOnce(true);
+    CliRun second = scenario.uninstall(RELEASE, "-n", NS, "-o", "json");
+
+    assertThat(second.exitCode()).isZero();
+    JsonNode start = JSON.readTree(second.out().lines().findFirst().orElseThrow());
+    assertThat(start.get("resumed").asBoolean()).isTrue();
+    assertThat(start.get("phase").asText()).isEqualTo("DaemonSets");
+    assertThat(second.out()).doesNotContain("\"phase\":\"PreDeleteHooks\"");
+    assertThat(scenario.jobsCreated("agent-drain"))
+        .as("the finished pre-delete hook did not run again")
+        .isEqualTo(1);
+    assertThat(scenario.simulator.terminations())
+        .allSatisfy(t -> assertThat(t.sawItsRbac()).as(t.pod()).isTrue());
+    assertNothingLeft();
+  }
+
+  @Test
+  void aReleaseAnOrderedReleaseManagesIsRefusedAndNothingIsTouched() {
+    OrderedRelease owner = new OrderedRelease();
+    owner.setMetadata(new ObjectMetaBuilder().withNamespace(NS).withName("agent-owner").build());
+    owner = scenario.client().resource(owner).create();
+    Secret record = releaseRecord();
+    record
+        .getMetadata()
+        .getLabels()
+        .put(ReleaseOwnership.OWNER_UID_LABEL, owner.getMetadata().getUid());
+    record
+        .getMetadata()
+        .setAnnotations(Map.of(ReleaseOwnership.OWNER_ANNOTATION, NS + "/agent-owner"));
+    scenario.client().resource(record).update();
+    int before = scenario.writes().size();
+
+    CliRun run = scenario.uninstall(RELEASE, "-n", NS);
+
+    assertThat(run.exitCode()).isEqualTo(1);
+    assertThat(run.err())
+        .contains("(ManagedByOrderedRelease)")
+        .contains("Helm release agents/agent is managed by OrderedRelease agents/agent-owner")
+        .contains(
+            "Delete the OrderedRelease instead (kubectl delete orderedrelease agent-owner -n"
+                + " agents)");
+    assertThat(scenario.writes()).as("nothing was changed").hasSize(before);
+    assertThat(scenario.ledgerExists()).isFalse();
+  }
+
+  @Test
+  void aReleaseWhoseOrderedReleaseIsGoneIsTornDown() {
+    Secret record = releaseRecord();
+    record.getMetadata().getLabels().put(ReleaseOwnership.OWNER_UID_LABEL, "0000-gone");
+    record.getMetadata().setAnnotations(Map.of(ReleaseOwnership.OWNER_ANNOTATION, NS + "/gone"));
+    scenario.client().resource(record).update();
+    scenario.simulator.completeJobsAutomatically(true);
+    scenario.simulator.terminatePodsAtOnce(true);
+
+    CliRun run = scenario.uninstall(RELEASE, "-n", NS);
+
+    assertThat(run.exitCode()).as(run.err()).isZero();
+    assertNothingLeft();
+  }
+
+  @Test
+  void dryRunPrintsThePlanFromTheClusterAndTouchesNothing() {
+    int before = scenario.writes().size();
+
+    CliRun run = scenario.uninstall(RELEASE, "-n", NS, "--dry-run");
+
+    assertThat(run.exitCode()).isZero();
+    assertThat(run.out())
+        .startsWith("Teardown plan for release agent in namespace agents\n")
+        .containsSubsequence("1. PreDeleteHooks", "agent-drain", "4. DaemonSets", "agent-agent");
+    assertThat(scenario.writes()).as("nothing was changed").hasSize(before);
+    assertThat(scenario.jobsCreated("agent-drain")).isZero();
+  }
+
+  @Test
+  void aReleaseThatIsNotThereEndsWithStatus1() {
+    CliRun run = scenario.uninstall("nothing", "-n", NS);
+
+    assertThat(run.exitCode()).isEqualTo(1);
+    assertThat(run.err())
+        .contains("(ReleaseNotFound): no Helm release nothing in namespace agents");
+  }
+
+  @Test
+  void aDaemonSetPodThatNeverStopsFailsThePhaseAtTheTimeoutNamingIt() {
+    MutableClock clock = MutableClock.startingNow();
+    scenario.simulator.neverStop("agent-agent");
+
+    CliRun run =
+        scenario.uninstall(
+            clock, clock, line -> false, RELEASE, "-n", NS, "--no-hooks", "--timeout", "1m");
+
+    assertThat(run.exitCode()).isEqualTo(1);
+    assertThat(run.err())
+        .contains("orderly uninstall: failed in phase DaemonSets (PhaseTimedOut)")
+        .contains("DaemonSet agents/agent-agent")
+        .contains("fix the cause, then run the same command to go on: orderly uninstall agent");
+    assertThat(scenario.client().serviceAccounts().inNamespace(NS).withName("agent-agent").get())
+        .isNotNull();
+    assertThat(scenario.ledgerExists()).as("kept for the next run").isTrue();
+  }
+
+  private Secret releaseRecord() {
+    return scenario
+        .client()
+        .secrets()
+        .inNamespace(NS)
+        .withName("sh.helm.release.v1.agent.v1")
+        .get();
+  }
+
+  private void assertNothingLeft() {
+    var client = scenario.client();
+    assertThat(client.apps().daemonSets().inNamespace(NS).list().getItems()).isEmpty();
+    assertThat(client.apps().deployments().inNamespace(NS).list().getItems()).isEmpty();
+    assertThat(client.pods().inNamespace(NS).list().getItems()).isEmpty();
+    assertThat(client.batch().v1().jobs().inNamespace(NS).list().getItems()).isEmpty();
+    assertThat(client.configMaps().inNamespace(NS).withName("agent-config").get()).isNull();
+    assertThat(client.serviceAccounts().inNamespace(NS).withName("agent-agent").get()).isNull();
+    assertThat(client.rbac().clusterRoles().withName("agent-agent").get()).isNull();
+    assertThat(client.rbac().clusterRoleBindings().withName("agent-agent").get()).isNull();
+    assertThat(client.secrets().inNamespace(NS).list().getItems())
+        .as("Helm's record and the ledger are gone")
+        .isEmpty();
+  }
+
+  private static int firstIndex(
+      List<ApiRequest> requests, java.util.function.Predicate<ApiRequest> p) {
+    return IntStream.range(0, requests.size())
+        .filter(i -> p.test(requests.get(i)))
+        .findFirst()
+        .orElse(-1);
+  }
+
+  private static int lastIndex(
+      List<ApiRequest> requests, java.util.function.Predicate<ApiRequest> p) {
+    return IntStream.range(0, requests.size())
+        .filter(i -> p.test(requests.get(i)))
+        .reduce((a, b) -> b)
+        .orElse(-1);
+  }
+}
