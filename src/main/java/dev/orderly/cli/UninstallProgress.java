@@ -106,17 +106,16 @@ final class UninstallProgress {
       emit(event);
       return;
     }
-    String left =
-        until == null
-            ? ""
-            : " (up to "
-                + Durations.format(
-                    Duration.between(clock.instant(), until).isNegative()
-                        ? Duration.ZERO
-                        : Duration.between(clock.instant(), until))
-                + " more, until "
-                + CLOCK.format(until)
-                + ")";
+    String left = "";
+    if (until != null) {
+      Duration remaining = Duration.between(clock.instant(), until).withNanos(0);
+      left =
+          " (up to "
+              + Durations.format(remaining.isNegative() ? Duration.ZERO : remaining)
+              + " more, until "
+              + CLOCK.format(until)
+              + ")";
+    }
     line("  waiting: " + text + left);
   }
 

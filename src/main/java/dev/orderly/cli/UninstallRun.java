@@ -151,6 +151,11 @@ final class UninstallRun implements AutoCloseable {
       savedRecord = TeardownLedger.recordJson(teardown);
       resumedIn = teardown.getPhase();
       working = release(id);
+      if (teardown.getDeadline() != null) {
+        // A run is resumed to try again, often after a timeout: the phase gets its time anew.
+        Duration timeout = Durations.parse(args.uninstall().getTimeout(), Duration.ofMinutes(10));
+        teardown.setDeadline(environment.clock().instant().plus(timeout).toString());
+      }
     } else {
       Optional<Secret> latest = ReleaseSecrets.latest(release, records);
       if (latest.isEmpty()) {

@@ -137,6 +137,47 @@ final class UninstallScenario implements AutoCloseable {
    */
   CliRun uninstall(
       Clock clock, MutableClock advancing, Predicate<String> interruptWhen, String... args) {
+    List<String> withKubeconfig = new ArrayList<>(List.of(args));
+    withKubeconfig.addAll(List.of("--kubeconfig", kubeconfig.toString()));
+    return run(clock, advancing, interruptWhen, withKubeconfig.toArray(String[]::new));
+  }
+
+  /** Runs {@code orderly uninstall} with {@code args} as they are, on the real clock. */
+  CliRun uninstallAsGiven(String... args) {
+    return run(Clock.systemUTC(), null, line -> false, args);
+  }
+
+  /**
+   * Runs {@code orderly uninstall} with {@code args} outside any scenario, on the real clock and
+   * without taking SIGINT from the test's JVM.
+   */
+  static CliRun detached(String... args) {
+    UninstallCommand.Environment environment =
+        new UninstallCommand.Environment(
+            Map.of(),
+            Clock.systemUTC(),
+            UninstallCommand.WatchWakeUps::open,
+            new UninstallCommand.Interruption(),
+            CrashPoints.none());
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    int code;
+    try (PrintStream outStream = new PrintStream(out, true, StandardCharsets.UTF_8);
+        PrintStream errStream = new PrintStream(err, true, StandardCharsets.UTF_8)) {
+      code =
+          Main.execute(
+              args,
+              new java.io.ByteArrayInputStream(new byte[0]),
+              outStream,
+              errStream,
+              () -> environment);
+    }
+    return new CliRun(
+        code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+  }
+
+  private CliRun run(
+      Clock clock, MutableClock advancing, Predicate<String> interruptWhen, String... args) {
     UninstallCommand.Interruption interruption = new UninstallCommand.Interruption();
     UninstallCommand.WakeUps wakeUps =
         advancing == null
@@ -147,7 +188,6 @@ final class UninstallScenario implements AutoCloseable {
             Map.of("HOME", dir.toString()), clock, wakeUps, interruption, CrashPoints.none());
     List<String> line = new ArrayList<>(List.of("uninstall"));
     line.addAll(List.of(args));
-    line.addAll(List.of("--kubeconfig", kubeconfig.toString()));
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ByteArrayOutputStream err = new ByteArrayOutputStream();
     int code;
