@@ -187,7 +187,9 @@ final class UninstallRun implements AutoCloseable {
               + " the RBAC of DaemonSet and workload pods may be deleted under them");
     }
     save();
-    progress.phaseStarted(teardown.getPhase());
+    if (teardown.getPhase() != TeardownPhase.Done) {
+      progress.phaseStarted(teardown.getPhase());
+    }
     try (UninstallCommand.Waiter waiter = environment.wakeUps().open(client, namespace)) {
       environment.interruption().onRequest(waiter::wake);
       return loop(waiter);
