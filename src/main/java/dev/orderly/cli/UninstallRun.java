@@ -202,6 +202,7 @@ final class UninstallRun implements AutoCloseable {
         new TeardownEngine.Settings(
             args.uninstall(), args.uninstall().isKeepHistory(), args.cascade(), false, false);
     int transientFailures = 0;
+    boolean askedAgain = false;
     while (teardown.getPhase() != TeardownPhase.Done) {
       if (environment.interruption().requested()) {
         save();
@@ -244,7 +245,15 @@ final class UninstallRun implements AutoCloseable {
         continue;
       }
       save();
-      if (decision.outcome() == PhaseDecision.Outcome.Stalled) {
+      boolean stalled = decision.outcome() == PhaseDecision.Outcome.Stalled;
+      if (stalled && pass.acted() && !askedAgain) {
+        // A stall asks again (a refused delete is sent again): whether that worked is seen in
+        // the next look, e.g. after the cause was fixed and the command run again.
+        askedAgain = true;
+        continue;
+      }
+      askedAgain = false;
+      if (stalled) {
         progress.failed(
             pass.phase(),
             decision.reason(),

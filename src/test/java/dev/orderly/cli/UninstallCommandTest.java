@@ -263,6 +263,53 @@ class UninstallCommandTest {
     assertThat(scenario.ledgerExists()).as("kept for the next run").isTrue();
   }
 
+  @Test
+  void aRefusedDeleteStopsWith1NamingPhaseObjectAndWhyAndTheSameCommandFinishesOnceFixed() {
+    scenario.simulator.completeJobsAutomatically(true);
+    scenario.simulator.terminatePodsAtOnce(true);
+    var refusal =
+        scenario
+            .server
+            .faults()
+            .answerUntilCleared("DELETE", "/api/v1/namespaces/agents/configmaps/agent-config", 403);
+
+    CliRun first = scenario.uninstall(RELEASE, "-n", NS);
+
+    assertThat(first.exitCode()).isEqualTo(1);
+    assertThat(first.err())
+        .contains("orderly uninstall: failed in phase ConfigAndNetwork (DeleteRefused)")
+        .contains("ConfigMap agents/agent-config")
+        .contains("403")
+        .contains("fix the cause, then run the same command to go on: orderly uninstall agent");
+    assertThat(scenario.client().serviceAccounts().inNamespace(NS).withName("agent-agent").get())
+        .as("nothing of a later phase is deleted")
+        .isNotNull();
+
+    refusal.clear();
+    CliRun second = scenario.uninstall(RELEASE, "-n", NS);
+
+    assertThat(second.exitCode()).as(second.err()).isZero();
+    assertThat(second.out()).contains("in phase ConfigAndNetwork");
+    assertThat(scenario.jobsCreated("agent-drain")).isEqualTo(1);
+    assertNothingLeft();
+  }
+
+  @Test
+  void aTransientApiErrorIsRetriedAndSaid() {
+    scenario.simulator.completeJobsAutomatically(true);
+    scenario.simulator.terminatePodsAtOnce(true);
+    scenario
+        .server
+        .faults()
+        .answer("DELETE", "/apis/apps/v1/namespaces/agents/daemonsets/agent-agent", 503, 2);
+
+    CliRun run = scenario.uninstall(RELEASE, "-n", NS);
+
+    assertThat(run.exitCode()).as(run.err()).isZero();
+    assertThat(run.out()).contains("warning (TransientApiError): retrying: ");
+    assertNothingLeft();
+  }
+
   private Secret releaseRecord() {
     return scenario
         .client()
