@@ -62,8 +62,17 @@ public final class ConditionTypes {
     /** The OCI artifact at the tag is not a Helm chart. */
     public static final String NOT_A_HELM_CHART = "NotAHelmChart";
 
-    /** The artifact's digest differs from chart.digest or from what the registry announced. */
+    /**
+     * The artifact's digest differs from chart.digest, from what the registry announced, or from
+     * the digest an HTTP repository's index.yaml lists for the version.
+     */
     public static final String CHART_DIGEST_MISMATCH = "ChartDigestMismatch";
+
+    /** chart.path is not under a directory the operator may read charts from. */
+    public static final String CHART_PATH_NOT_ALLOWED = "ChartPathNotAllowed";
+
+    /** chart.repository, or a URL fetched for it, is not under the allowed repository prefixes. */
+    public static final String REPOSITORY_NOT_ALLOWED = "RepositoryNotAllowed";
 
     /** chart.secretRef names a Secret that is missing or holds no usable credentials. */
     public static final String CREDENTIALS_NOT_FOUND = "CredentialsNotFound";

@@ -4,6 +4,7 @@ import dev.orderly.api.ChartSource;
 import dev.orderly.api.Durations;
 import dev.orderly.api.UninstallOptions;
 import dev.orderly.chart.KubeCapabilities;
+import dev.orderly.helm.ChartCoordinates;
 import dev.orderly.helm.RegistryCredentials;
 import java.io.IOException;
 import java.io.InputStream;
@@ -158,6 +159,17 @@ record PlanOptions(
       throw new IllegalArgumentException(
           "'" + reference + "' names no chart: use oci://host/path/chart");
     }
+    ChartCoordinates.nameProblem(reference.substring(reference.lastIndexOf('/') + 1))
+        .ifPresent(
+            problem -> {
+              throw new IllegalArgumentException(
+                  problem + ", as the last part of oci://host/path/chart");
+            });
+    ChartCoordinates.versionProblem(version)
+        .ifPresent(
+            problem -> {
+              throw new IllegalArgumentException("--version: " + problem);
+            });
     RemoteChart bare = new RemoteChart(reference, version, digest, Optional.empty(), plainHttp);
     Optional<String> username = nonBlank(args, "username");
     boolean passwordStdin = args.flag("password-stdin");

@@ -54,7 +54,8 @@ final class RunCommand {
               options.workDir(),
               identity,
               Clock.systemUTC(),
-              leaseNamespace);
+              leaseNamespace,
+              options.chartSources());
       operator =
           start(
               client, new HelmJavaClient(target.kubeconfigContents()), settings, registry, target);

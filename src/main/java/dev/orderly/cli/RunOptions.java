@@ -1,8 +1,10 @@
 package dev.orderly.cli;
 
+import dev.orderly.helm.ChartSourcePolicy;
 import dev.orderly.logging.LogOutput;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -25,7 +27,8 @@ record RunOptions(
     Path workDir,
     boolean leaderElection,
     int metricsPort,
-    LogOutput.Format logFormat) {
+    LogOutput.Format logFormat,
+    ChartSourcePolicy chartSources) {
 
   private static final Set<String> KNOWN =
       Set.of(
@@ -36,7 +39,10 @@ record RunOptions(
           "work-dir",
           "leader-election",
           "metrics-port",
-          "log-format");
+          "log-format",
+          "allowed-chart-paths",
+          "allowed-repositories",
+          "max-chart-archive-mib");
 
   static RunOptions parse(Arguments args) {
     args.requireKnown("run", KNOWN);
@@ -65,7 +71,45 @@ record RunOptions(
         Path.of(value(args, "work-dir").orElse(System.getProperty("java.io.tmpdir") + "/orderly")),
         args.bool("leader-election", true),
         metricsPort,
-        logFormat(args));
+        logFormat(args),
+        chartSources(args));
+  }
+
+  private static ChartSourcePolicy chartSources(Arguments args) {
+    List<Path> paths =
+        list(args, "allowed-chart-paths")
+            .map(l -> l.stream().map(Path::of).toList())
+            .orElse(List.of(ChartSourcePolicy.IMAGE_CHARTS));
+    for (Path path : paths) {
+      if (!path.isAbsolute()) {
+        throw new IllegalArgumentException(
+            "--allowed-chart-paths takes absolute directories, not '" + path + "'");
+      }
+    }
+    List<String> prefixes =
+        list(args, "allowed-repositories").orElse(ChartSourcePolicy.DEFAULT_REPOSITORIES);
+    long archiveBytes =
+        args.positiveInt(
+                "max-chart-archive-mib",
+                (int) (ChartSourcePolicy.DEFAULT_MAX_ARCHIVE_BYTES / (1024 * 1024)))
+            * 1024L
+            * 1024L;
+    try {
+      return new ChartSourcePolicy(
+          paths, prefixes, ChartSourcePolicy.DEFAULT_MAX_INDEX_BYTES, archiveBytes);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("--allowed-repositories: " + e.getMessage(), e);
+    }
+  }
+
+  private static Optional<List<String>> list(Arguments args, String name) {
+    return value(args, name)
+        .map(
+            text ->
+                Arrays.stream(text.split(","))
+                    .map(String::trim)
+                    .filter(item -> !item.isEmpty())
+                    .toList());
   }
 
   private static LogOutput.Format logFormat(Arguments args) {

@@ -68,6 +68,11 @@ final class Usage {
                              $POD_NAMESPACE (default: true)
         --metrics-port N     /metrics, /healthz, /readyz (default 8080; 0 picks one)
         --log-format text|json  log line format (default: text)
+        --allowed-chart-paths DIR,DIR  directories chart.path may name, symlinks resolved
+                             (default: /opt/orderly/charts, the image's charts)
+        --allowed-repositories P,P  URL prefixes a chart repository, and every URL fetched
+                             for it, must match (default: https://,oci://)
+        --max-chart-archive-mib N  largest chart archive downloaded (default 20)
         --help, -h           print this help
       """;
 

@@ -26,6 +26,23 @@ final class BoundedBody implements HttpResponse.BodySubscriber<byte[]> {
     this.limit = limit;
   }
 
+  /** An answer past the limit; found by {@link #causes} when the HTTP client wraps it. */
+  static final class TooLarge extends IOException {
+    TooLarge(long limit) {
+      super("the answer is larger than " + limit + " bytes");
+    }
+
+    /** Whether {@code error} is, or was caused by, a {@link TooLarge}. */
+    static boolean causes(Throwable error) {
+      for (Throwable e = error; e != null; e = e.getCause()) {
+        if (e instanceof TooLarge) {
+          return true;
+        }
+      }
+      return false;
+    }
+  }
+
   /** A body handler that keeps at most {@code limit} bytes. */
   static HttpResponse.BodyHandler<byte[]> atMost(long limit) {
     return info -> new BoundedBody(limit);
@@ -42,7 +59,7 @@ final class BoundedBody implements HttpResponse.BodySubscriber<byte[]> {
     for (int read; (read = in.read(buffer)) >= 0; ) {
       copied += read;
       if (copied > limit) {
-        throw new IOException("the answer is larger than " + limit + " bytes");
+        throw new TooLarge(limit);
       }
       out.write(buffer, 0, read);
     }
@@ -68,8 +85,7 @@ final class BoundedBody implements HttpResponse.BodySubscriber<byte[]> {
     for (ByteBuffer item : items) {
       if (bytes.size() + (long) item.remaining() > limit) {
         subscription.cancel();
-        result.completeExceptionally(
-            new IOException("the answer is larger than " + limit + " bytes"));
+        result.completeExceptionally(new TooLarge(limit));
         return;
       }
       byte[] chunk = new byte[item.remaining()];

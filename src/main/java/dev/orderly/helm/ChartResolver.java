@@ -14,14 +14,21 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.security.DigestOutputStream;
+import java.security.MessageDigest;
 import java.time.Duration;
+import java.util.HexFormat;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
  * Turns a {@link ChartSource} into a chart on the local filesystem: a path is checked, an HTTP
- * repository chart is looked up in the repository's index.yaml and downloaded once into a cache, an
- * OCI chart is pulled by {@link OciRegistryClient} into a cache keyed by its digest.
+ * repository chart is looked up in the repository's index.yaml, downloaded once (up to a bound, and
+ * checked against the index's digest) into a cache keyed by a sha256 of its coordinates, an OCI
+ * chart is pulled by {@link OciRegistryClient} into a cache keyed by its digest. The {@link
+ * ChartSourcePolicy} is applied first, and to every URL fetched, redirects included.
  */
 public class ChartResolver {
   private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
@@ -35,26 +42,41 @@ public class ChartResolver {
 
   private static final Set<Integer> REDIRECTS = Set.of(301, 302, 303, 307, 308);
   private static final int MAX_REDIRECTS = 5;
-  // Large public indexes run to tens of MiB; past this it is no index anyone serves in earnest.
-  private static final long MAX_INDEX_BYTES = 64L * 1024 * 1024;
+  // What is read of an error answer before the connection is given up.
+  private static final int MAX_ERROR_BYTES = 64 * 1024;
+  // Helm's index lists a chart's sha256 as 64 hex digits, sometimes with a sha256: prefix.
+  private static final Pattern INDEX_DIGEST = Pattern.compile("^(sha256:)?([a-fA-F0-9]{64})$");
 
   private final Path cacheDir;
   private final HttpClient http;
   private final OciRegistryClient registries;
+  private final ChartSourcePolicy policy;
 
+  /** A resolver that accepts every source ({@link ChartSourcePolicy#unrestricted()}). */
   public ChartResolver(Path cacheDir) {
     this(cacheDir, OciRegistryClient.Hints.OPERATOR);
   }
 
   /** As {@link #ChartResolver(Path)}, with messages worded for where the chart was asked for. */
   public ChartResolver(Path cacheDir, OciRegistryClient.Hints hints) {
+    this(cacheDir, hints, ChartSourcePolicy.unrestricted());
+  }
+
+  /** A resolver that accepts only the sources {@code policy} allows. */
+  public ChartResolver(Path cacheDir, OciRegistryClient.Hints hints, ChartSourcePolicy policy) {
     this.cacheDir = cacheDir;
+    this.policy = policy;
     this.registries = new OciRegistryClient(cacheDir, hints);
     this.http =
         HttpClient.newBuilder()
             .connectTimeout(Duration.ofSeconds(10))
             .followRedirects(HttpClient.Redirect.NEVER)
             .build();
+  }
+
+  /** The rules this resolver applies. */
+  public ChartSourcePolicy policy() {
+    return policy;
   }
 
   /** As {@link #resolve(ChartSource, Optional)} without credentials, for the path alone. */
@@ -66,19 +88,32 @@ public class ChartResolver {
    * Returns a local chart directory or archive for {@code source}, using {@code credentials} for
    * its repository.
    *
-   * @throws HelmFailure with reason ChartNotFound, ChartVersionNotFound, RepositoryUnavailable,
-   *     RepositoryUnauthorized, NotAHelmChart or ChartDigestMismatch
+   * @throws HelmFailure with reason ChartPathNotAllowed, RepositoryNotAllowed, InvalidSpec,
+   *     ChartNotFound, ChartVersionNotFound, RepositoryUnavailable, RepositoryUnauthorized,
+   *     NotAHelmChart or ChartDigestMismatch
    */
   public ResolvedChart resolve(ChartSource source, Optional<RegistryCredentials> credentials) {
+    policy.check(source);
     if (source.getPath() != null) {
-      Path path = Path.of(source.getPath());
+      // The real path, as checked: a symlink swapped afterwards changes nothing.
+      Path path = policy.allowedPath(source.getPath());
       if (!Files.exists(path)) {
         throw new HelmFailure(
             Reasons.CHART_NOT_FOUND,
-            "chart path " + path + " does not exist on the operator's filesystem",
+            "chart path "
+                + RemoteText.excerpt(source.getPath())
+                + " does not exist on the operator's filesystem",
             true);
       }
       return new ResolvedChart(path, null);
+    }
+    for (Optional<String> problem :
+        java.util.List.of(
+            ChartCoordinates.nameProblem(source.getName()),
+            ChartCoordinates.versionProblem(source.getVersion()))) {
+      if (problem.isPresent()) {
+        throw new HelmFailure(Reasons.INVALID_SPEC, problem.get(), true);
+      }
     }
     if (source.fromOciRegistry()) {
       OciReference reference;
@@ -114,20 +149,83 @@ public class ChartResolver {
       return cached;
     }
     Authorization auth = new Authorization(repository, credentials);
-    URI chartUrl = findChartUrl(auth, source.getName(), source.getVersion());
+    IndexEntry entry = findChart(auth, source.getName(), source.getVersion());
+    URI chartUrl = entry.url();
     try {
       Files.createDirectories(cached.getParent());
       Path partial = Files.createTempFile(cached.getParent(), "download", ".part");
-      HttpResponse<Path> response = get(auth, chartUrl, HttpResponse.BodyHandlers.ofFile(partial));
-      if (response.statusCode() != 200) {
+      try {
+        String actual = downloadTo(auth, chartUrl, partial);
+        if (entry.digest().isPresent() && !entry.digest().get().equals(actual)) {
+          // Not cached: the next try downloads again, and no other spec is handed this archive.
+          throw new HelmFailure(
+              Reasons.CHART_DIGEST_MISMATCH,
+              "the archive of chart "
+                  + source.getName()
+                  + " "
+                  + source.getVersion()
+                  + " from "
+                  + RemoteText.excerpt(chartUrl.toString())
+                  + " has sha256 "
+                  + actual
+                  + ", but the index.yaml of repository "
+                  + RemoteText.excerpt(repository)
+                  + " lists "
+                  + entry.digest().get()
+                  + ": the archive or the index was changed; it was not used",
+              true);
+        }
+        return Files.move(partial, cached, StandardCopyOption.ATOMIC_MOVE);
+      } finally {
         Files.deleteIfExists(partial);
-        throw unavailable(repository, chartUrl + " answered HTTP " + response.statusCode());
       }
-      return Files.move(partial, cached, StandardCopyOption.ATOMIC_MOVE);
     } catch (IOException e) {
-      throw unavailable(repository, e.toString());
+      throw unavailable(repository, RemoteText.excerpt(e.toString()));
     }
   }
+
+  /** Downloads {@code url} into {@code target}, up to the policy's bound; returns its sha256. */
+  private String downloadTo(Authorization auth, URI url, Path target) throws IOException {
+    HttpResponse<java.io.InputStream> response =
+        get(auth, url, HttpResponse.BodyHandlers.ofInputStream());
+    MessageDigest sha = OciRegistryClient.sha256();
+    try (java.io.InputStream in = response.body();
+        java.io.OutputStream out = new DigestOutputStream(Files.newOutputStream(target), sha)) {
+      if (response.statusCode() != 200) {
+        in.readNBytes(MAX_ERROR_BYTES);
+        throw unavailable(
+            auth.repository(),
+            RemoteText.excerpt(url.toString()) + " answered HTTP " + response.statusCode());
+      }
+      long limit = policy.maxArchiveBytes();
+      long declared = response.headers().firstValueAsLong("Content-Length").orElse(-1);
+      if (declared > limit) {
+        throw archiveTooLarge(auth.repository(), url, limit);
+      }
+      try {
+        BoundedBody.copy(in, out, limit);
+      } catch (BoundedBody.TooLarge e) {
+        throw archiveTooLarge(auth.repository(), url, limit);
+      }
+    }
+    return HexFormat.of().formatHex(sha.digest());
+  }
+
+  private static HelmFailure archiveTooLarge(String repository, URI url, long limit) {
+    return new HelmFailure(
+        Reasons.REPOSITORY_UNAVAILABLE,
+        "the chart archive at "
+            + RemoteText.excerpt(url.toString())
+            + " of repository "
+            + RemoteText.excerpt(repository)
+            + " is larger than the operator's limit of "
+            + limit
+            + " bytes; it was not used",
+        true);
+  }
+
+  /** A chart version's entry in an index: where its archive is, and its sha256 if listed. */
+  private record IndexEntry(URI url, Optional<String> digest) {}
 
   /** Basic auth for one repository, sent only to the repository's own host and port. */
   private record Authorization(String repository, Optional<RegistryCredentials> credentials) {
@@ -142,10 +240,26 @@ public class ChartResolver {
     }
   }
 
-  private URI findChartUrl(Authorization auth, String name, String version) {
+  private IndexEntry findChart(Authorization auth, String name, String version) {
     String repository = auth.repository();
     URI indexUrl = URI.create(repository + "/index.yaml");
-    HttpResponse<byte[]> response = get(auth, indexUrl, BoundedBody.atMost(MAX_INDEX_BYTES));
+    long limit = policy.maxIndexBytes();
+    HttpResponse<byte[]> response;
+    try {
+      response = get(auth, indexUrl, BoundedBody.atMost(limit));
+    } catch (HelmFailure e) {
+      if (e.getCause() != null && BoundedBody.TooLarge.causes(e.getCause())) {
+        throw new HelmFailure(
+            Reasons.REPOSITORY_UNAVAILABLE,
+            "the index.yaml of chart repository "
+                + RemoteText.excerpt(repository)
+                + " is larger than the operator's limit of "
+                + limit
+                + " bytes; it was not read",
+            true);
+      }
+      throw e;
+    }
     if (response.statusCode() != 200) {
       throw unavailable(repository, indexUrl + " answered HTTP " + response.statusCode());
     }
@@ -153,7 +267,13 @@ public class ChartResolver {
     try {
       entries = YAML.readTree(response.body()).path("entries").path(name);
     } catch (IOException e) {
-      throw unavailable(repository, "its index.yaml is not valid YAML: " + e.getMessage());
+      throw unavailable(
+          repository,
+          "its index.yaml is not valid YAML: "
+              + RemoteText.excerpt(
+                  e instanceof com.fasterxml.jackson.core.JsonProcessingException json
+                      ? json.getOriginalMessage()
+                      : e.getMessage()));
     }
     if (!entries.isArray() || entries.isEmpty()) {
       throw new HelmFailure(
@@ -166,14 +286,40 @@ public class ChartResolver {
           throw unavailable(
               repository, "its index lists " + name + " " + version + " without a URL");
         }
-        // Chart URLs in an index may be relative to the repository.
-        return URI.create(repository + "/").resolve(url);
+        URI chartUrl;
+        try {
+          // Chart URLs in an index may be relative to the repository.
+          chartUrl = URI.create(repository + "/").resolve(url);
+        } catch (IllegalArgumentException e) {
+          throw unavailable(
+              repository,
+              "its index lists " + name + " " + version + " at a URL that is not valid");
+        }
+        return new IndexEntry(chartUrl, indexDigest(repository, entry.path("digest").asText("")));
       }
     }
     throw new HelmFailure(
         Reasons.CHART_VERSION_NOT_FOUND,
         "repository " + repository + " has no version " + version + " of chart " + name,
         true);
+  }
+
+  private static Optional<String> indexDigest(String repository, String digest) {
+    if (digest.isEmpty()) {
+      return Optional.empty();
+    }
+    var matcher = INDEX_DIGEST.matcher(digest);
+    if (!matcher.matches()) {
+      throw new HelmFailure(
+          Reasons.CHART_DIGEST_MISMATCH,
+          "the index.yaml of chart repository "
+              + RemoteText.excerpt(repository)
+              + " lists digest '"
+              + RemoteText.excerpt(digest)
+              + "', which is not a sha256 of 64 hex digits",
+          true);
+    }
+    return Optional.of(matcher.group(2).toLowerCase(Locale.ROOT));
   }
 
   /**
@@ -185,14 +331,28 @@ public class ChartResolver {
       Authorization auth, URI uri, HttpResponse.BodyHandler<T> handler) {
     URI target = uri;
     for (int hop = 0; hop <= MAX_REDIRECTS; hop++) {
+      if (!policy.allows(target.toString())) {
+        throw policy.urlRefused(
+            auth.repository(),
+            target.toString(),
+            hop == 0 ? "names the URL" : "redirected " + uri + " to");
+      }
       HttpResponse<T> response = getOnce(auth, target, handler);
       Optional<String> location = response.headers().firstValue("Location");
       if (!REDIRECTS.contains(response.statusCode()) || location.isEmpty()) {
         return response;
       }
-      target = target.resolve(location.get());
+      try {
+        target = target.resolve(location.get());
+      } catch (IllegalArgumentException e) {
+        throw unavailable(
+            auth.repository(),
+            RemoteText.excerpt(uri + " redirected to a URL that is not valid: " + location.get()));
+      }
     }
-    throw unavailable(auth.repository(), uri + " redirected more than " + MAX_REDIRECTS + " times");
+    throw unavailable(
+        auth.repository(),
+        RemoteText.excerpt(uri.toString()) + " redirected more than " + MAX_REDIRECTS + " times");
   }
 
   private <T> HttpResponse<T> getOnce(
@@ -211,7 +371,7 @@ public class ChartResolver {
       response = http.send(request.GET().build(), unlessRedirect);
     } catch (IOException | IllegalArgumentException e) {
       String why = e.getMessage() == null ? e.getClass().getSimpleName() : e.toString();
-      throw unavailable(repository, "GET " + uri + " failed: " + why);
+      throw unavailable(repository, RemoteText.excerpt("GET " + uri + " failed: " + why), e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw unavailable(repository, "GET " + uri + " was interrupted");
@@ -227,7 +387,7 @@ public class ChartResolver {
               + " (HTTP "
               + response.statusCode()
               + " for "
-              + uri
+              + RemoteText.excerpt(uri.toString())
               + ")",
           true);
     }
@@ -235,9 +395,15 @@ public class ChartResolver {
   }
 
   private static HelmFailure unavailable(String repository, String detail) {
-    return new HelmFailure(
-        Reasons.REPOSITORY_UNAVAILABLE,
-        "chart repository " + repository + " is unavailable: " + detail,
-        true);
+    return unavailable(repository, detail, null);
+  }
+
+  /** {@code detail} may quote the remote side: URLs and answers are excerpted, never pasted. */
+  private static HelmFailure unavailable(String repository, String detail, Throwable cause) {
+    String message =
+        "chart repository " + RemoteText.excerpt(repository) + " is unavailable: " + detail;
+    return cause == null
+        ? new HelmFailure(Reasons.REPOSITORY_UNAVAILABLE, message, true)
+        : new HelmFailure(Reasons.REPOSITORY_UNAVAILABLE, message, true, cause);
   }
 }

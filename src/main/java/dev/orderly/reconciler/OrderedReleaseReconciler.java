@@ -114,6 +114,13 @@ public class OrderedReleaseReconciler
       conditions.remove(RECONCILING).remove(STALLED);
       return null;
     }
+    try {
+      installer.checkChartSource(resource);
+    } catch (HelmFailure refused) {
+      // Only the spec or the operator's flags can change this; a spec change re-triggers.
+      stall(resource, status, conditions, refused.reason(), refused.getMessage());
+      return null;
+    }
     ObjectNode values;
     Optional<RegistryCredentials> credentials;
     try {

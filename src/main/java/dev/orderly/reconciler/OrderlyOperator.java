@@ -3,7 +3,9 @@ package dev.orderly.reconciler;
 import dev.orderly.chart.ChartRenderer;
 import dev.orderly.chart.HelmJavaTemplater;
 import dev.orderly.helm.ChartResolver;
+import dev.orderly.helm.ChartSourcePolicy;
 import dev.orderly.helm.HelmClient;
+import dev.orderly.helm.OciRegistryClient;
 import dev.orderly.kube.ClusterDiscovery;
 import dev.orderly.kube.ClusterObjects;
 import dev.orderly.kube.EventRecorder;
@@ -47,6 +49,7 @@ public final class OrderlyOperator implements AutoCloseable {
    * @param instance this replica's name, for Events and the Lease; unique per process, or two
    *     processes would both lead
    * @param leaseNamespace where the leader-election Lease lives; null runs without election
+   * @param chartSources which chart paths and repositories a spec may name
    */
   public record Settings(
       Set<String> namespaces,
@@ -55,9 +58,30 @@ public final class OrderlyOperator implements AutoCloseable {
       Path workDir,
       String instance,
       Clock clock,
-      String leaseNamespace) {
+      String leaseNamespace,
+      ChartSourcePolicy chartSources) {
 
-    /** Settings without leader election, as tests and single replicas use. */
+    /** Settings accepting every chart source, as tests use. */
+    public Settings(
+        Set<String> namespaces,
+        int helmThreads,
+        int reconcileThreads,
+        Path workDir,
+        String instance,
+        Clock clock,
+        String leaseNamespace) {
+      this(
+          namespaces,
+          helmThreads,
+          reconcileThreads,
+          workDir,
+          instance,
+          clock,
+          leaseNamespace,
+          ChartSourcePolicy.unrestricted());
+    }
+
+    /** Settings without leader election, accepting every chart source, as tests use. */
     public Settings(
         Set<String> namespaces,
         int helmThreads,
@@ -111,7 +135,10 @@ public final class OrderlyOperator implements AutoCloseable {
     ReleaseInstaller installer =
         new ReleaseInstaller(
             helm,
-            new ChartResolver(settings.workDir().resolve("charts")),
+            new ChartResolver(
+                settings.workDir().resolve("charts"),
+                OciRegistryClient.Hints.OPERATOR,
+                settings.chartSources()),
             new ChartRenderer(new HelmJavaTemplater(), settings.workDir()),
             discovery::capabilities,
             settings.workDir().resolve("values"),

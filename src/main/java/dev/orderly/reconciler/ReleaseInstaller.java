@@ -113,6 +113,16 @@ public class ReleaseInstaller {
   }
 
   /**
+   * Refuses a chart source the operator's {@link dev.orderly.helm.ChartSourcePolicy} does not
+   * allow, before anything is read or fetched for it.
+   *
+   * @throws HelmFailure ChartPathNotAllowed or RepositoryNotAllowed, stalled
+   */
+  public void checkChartSource(OrderedRelease resource) {
+    charts.policy().check(resource.getSpec().getChart());
+  }
+
+  /**
    * Installs the release if Helm has none of that name, else upgrades it, provided the release is
    * this object's (or adopted, see {@link ReleaseOwnership}); marks its newest record as this
    * object's afterwards.

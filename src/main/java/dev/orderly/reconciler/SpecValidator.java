@@ -6,6 +6,7 @@ import dev.orderly.api.OrderedRelease;
 import dev.orderly.api.OrderedReleaseSpec;
 import dev.orderly.api.UninstallOptions;
 import dev.orderly.api.ValuesReference;
+import dev.orderly.helm.ChartCoordinates;
 import dev.orderly.helm.ChartVersions;
 import dev.orderly.helm.OciReference;
 import java.util.ArrayList;
@@ -99,8 +100,14 @@ public final class SpecValidator {
       }
       if (blank(chart.getName()) || blank(chart.getVersion())) {
         problems.add("spec.chart.repository needs chart.name and chart.version too");
-      } else if (oci) {
-        checkOciChart(chart, problems);
+      } else {
+        // Both reach URLs and messages: no path separators, '..' or control characters.
+        ChartCoordinates.nameProblem(chart.getName()).ifPresent(p -> problems.add("spec." + p));
+        ChartCoordinates.versionProblem(chart.getVersion())
+            .ifPresent(p -> problems.add("spec." + p));
+        if (oci) {
+          checkOciChart(chart, problems);
+        }
       }
     }
     if (chart.getDigest() != null && !chart.fromOciRegistry()) {
