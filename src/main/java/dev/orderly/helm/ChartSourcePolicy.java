@@ -112,19 +112,24 @@ public record ChartSourcePolicy(
     if (!under(requested, chartDirectories)) {
       throw pathRefused(path);
     }
-    Path real;
-    try {
-      real = requested.toRealPath();
-    } catch (NoSuchFileException e) {
-      return requested;
-    } catch (IOException e) {
-      throw pathRefused(path);
+    // Then where it really is: a symlink under an allowed directory may point anywhere. A path
+    // that does not exist is judged by its deepest existing ancestor, so "not found" is only ever
+    // said of a place inside.
+    Path existing = requested;
+    while (existing != null) {
+      try {
+        Path real = existing.toRealPath();
+        if (!under(real, realDirectories())) {
+          throw pathRefused(path);
+        }
+        return existing == requested ? real : requested;
+      } catch (NoSuchFileException e) {
+        existing = existing.getParent();
+      } catch (IOException e) {
+        throw pathRefused(path);
+      }
     }
-    // Then where it really is: a symlink under an allowed directory may point anywhere.
-    if (!under(real, realDirectories())) {
-      throw pathRefused(path);
-    }
-    return real;
+    throw pathRefused(path);
   }
 
   /** Whether the operator may fetch {@code url} (a repository, an index, a chart or a redirect). */

@@ -52,6 +52,40 @@ class SpecValidatorTest {
                 s -> s.setChart(ChartSource.fromRepository("https://c.example.com", "agent", null)),
             "needs chart.name and chart.version"),
         Arguments.of(
+            "http chart name with ../",
+            (Consumer<OrderedReleaseSpec>)
+                s ->
+                    s.setChart(
+                        ChartSource.fromRepository("https://c.example.com", "../../etc", "1.0.0")),
+            "spec.chart name '../../etc' contains a path separator (/ or \\): give a chart name"),
+        Arguments.of(
+            "http chart version with ..",
+            (Consumer<OrderedReleaseSpec>)
+                s -> s.setChart(ChartSource.fromRepository("https://c.example.com", "agent", "..")),
+            "spec.chart version '..' contains '..': give a version such as 1.2.3"),
+        Arguments.of(
+            "chart version with a control character",
+            (Consumer<OrderedReleaseSpec>)
+                s ->
+                    s.setChart(
+                        ChartSource.fromRepository("https://c.example.com", "agent", "1.0\n0")),
+            "spec.chart version '1.0 0' contains a control character"),
+        Arguments.of(
+            "chart name too long",
+            (Consumer<OrderedReleaseSpec>)
+                s ->
+                    s.setChart(
+                        ChartSource.fromRepository(
+                            "https://c.example.com", "a".repeat(129), "1.0.0")),
+            "is longer than 128 characters"),
+        Arguments.of(
+            "oci chart version with a path",
+            (Consumer<OrderedReleaseSpec>)
+                s ->
+                    s.setChart(
+                        ChartSource.fromRepository("oci://ghcr.io/charts", "agent", "1.0/../x")),
+            "spec.chart version '1.0/../x' contains a path separator"),
+        Arguments.of(
             "repository neither http nor oci",
             (Consumer<OrderedReleaseSpec>)
                 s -> s.setChart(ChartSource.fromRepository("ftp://registry/x", "agent", "1.0.0")),

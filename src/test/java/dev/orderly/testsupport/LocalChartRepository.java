@@ -98,6 +98,36 @@ public final class LocalChartRepository implements AutoCloseable {
     return "http://127.0.0.1:" + server.getAddress().getPort() + "/charts";
   }
 
+  /**
+   * Lists {@code sha256} (hex) as the chart's digest in index.yaml, as {@code helm repo index}
+   * does; pass {@link #archiveSha256()} for the true one.
+   */
+  public void listDigest(String sha256) {
+    try {
+      Path index = root.resolve("index.yaml");
+      String text = Files.readString(index).replaceAll("(?m)^\\s+digest: .*\\n", "");
+      Files.writeString(
+          index, text.replace("      version: ", "      digest: " + sha256 + "\n      version: "));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** The sha256 (hex) of the served chart archive. */
+  public String archiveSha256() {
+    try (var files = Files.list(root)) {
+      Path archive = files.filter(f -> f.toString().endsWith(".tgz")).findFirst().orElseThrow();
+      return java.util.HexFormat.of()
+          .formatHex(
+              java.security.MessageDigest.getInstance("SHA-256")
+                  .digest(Files.readAllBytes(archive)));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
   /** How many times a chart archive was downloaded. */
   public int chartDownloads() {
     return chartDownloads.get();

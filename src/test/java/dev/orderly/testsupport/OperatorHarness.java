@@ -3,6 +3,7 @@ package dev.orderly.testsupport;
 import static org.awaitility.Awaitility.await;
 
 import dev.orderly.api.OrderedRelease;
+import dev.orderly.helm.ChartSourcePolicy;
 import dev.orderly.helm.HelmClient;
 import dev.orderly.helm.HelmJavaClient;
 import dev.orderly.reconciler.OrderlyOperator;
@@ -38,14 +39,20 @@ public final class OperatorHarness implements AutoCloseable {
   private final Path workDir;
   private final Clock clock;
   private final UnaryOperator<HelmClient> helm;
+  private final ChartSourcePolicy chartSources;
   private OrderlyOperator operator;
 
   private OperatorHarness(
-      TestApiServer server, Path workDir, Clock clock, UnaryOperator<HelmClient> helm) {
+      TestApiServer server,
+      Path workDir,
+      Clock clock,
+      UnaryOperator<HelmClient> helm,
+      ChartSourcePolicy chartSources) {
     this.server = server;
     this.workDir = workDir;
     this.clock = clock;
     this.helm = helm;
+    this.chartSources = chartSources;
   }
 
   /** Starts a server with the CRD, and the operator against it. */
@@ -63,11 +70,22 @@ public final class OperatorHarness implements AutoCloseable {
    * install in flight while the test acts.
    */
   public static OperatorHarness start(Clock clock, UnaryOperator<HelmClient> helm) {
+    return start(clock, helm, ChartSourcePolicy.unrestricted());
+  }
+
+  /** As {@link #start()}, accepting only the chart sources {@code chartSources} allows. */
+  public static OperatorHarness start(ChartSourcePolicy chartSources) {
+    return start(Clock.systemUTC(), UnaryOperator.identity(), chartSources);
+  }
+
+  private static OperatorHarness start(
+      Clock clock, UnaryOperator<HelmClient> helm, ChartSourcePolicy chartSources) {
     TestApiServer server = new TestApiServer().start();
     installCrd(server.client());
     try {
       OperatorHarness harness =
-          new OperatorHarness(server, Files.createTempDirectory("orderly-operator"), clock, helm);
+          new OperatorHarness(
+              server, Files.createTempDirectory("orderly-operator"), clock, helm, chartSources);
       harness.startOperator();
       return harness;
     } catch (IOException e) {
@@ -82,7 +100,8 @@ public final class OperatorHarness implements AutoCloseable {
         OrderlyOperator.start(
             server.client(),
             helm.apply(new HelmJavaClient(server.kubeconfig())),
-            new OrderlyOperator.Settings(Set.of(), 2, 4, workDir, "test-operator", clock));
+            new OrderlyOperator.Settings(
+                Set.of(), 2, 4, workDir, "test-operator", clock, null, chartSources));
   }
 
   /** Stops the operator as a crash or rollout would; the cluster state is kept. */
