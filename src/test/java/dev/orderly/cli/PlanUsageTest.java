@@ -49,6 +49,10 @@ class PlanUsageTest {
         "plan "
             + CHART
             + " --bogus                 | unknown option --bogus (see orderly plan --help)",
+        "plan oci://ghcr.io/charts/.. --version 1.0.0 | chart name '..' contains '..': give a"
+            + " chart name such as nginx or node-agent, as the last part of oci://host/path/chart",
+        "plan oci://ghcr.io/charts/web --version ../../1.0.0 | --version: chart version"
+            + " '../../1.0.0' contains a path separator (/ or \\): give a version such as 1.2.3",
       })
   void usageMistakesExitWithTwoAndSayWhatIsWrong(String commandLine, String message) {
     CliRun run = CliRun.of(commandLine.trim().split("\\s+"));

@@ -3,6 +3,7 @@ package dev.orderly.deploy;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.orderly.helm.ChartSourcePolicy;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -55,6 +56,22 @@ class DockerfileMatchesChartTest {
     assertThat(instruction("CMD")).hasValue("[\"run\"]");
     assertThat(pod.at("/containers/0/command").isMissingNode()).isTrue();
     assertThat(pod.at("/containers/0/args/0").asText()).isEqualTo("run");
+  }
+
+  @Test
+  void theImagesChartsLieUnderTheDefaultAllowedChartPath() {
+    assertThat(dockerfile)
+        .anyMatch(line -> line.equals("COPY charts/examples /opt/orderly/charts/examples"));
+    assertThat(texts(pod.at("/containers/0/args")))
+        .contains("--allowed-chart-paths=" + ChartSourcePolicy.IMAGE_CHARTS);
+    assertThat(ChartSourcePolicy.defaults().chartDirectories())
+        .containsExactly(ChartSourcePolicy.IMAGE_CHARTS);
+  }
+
+  private static List<String> texts(JsonNode array) {
+    List<String> texts = new java.util.ArrayList<>();
+    array.forEach(item -> texts.add(item.asText()));
+    return texts;
   }
 
   /** The argument of the last {@code keyword} instruction, as Docker applies the last one. */

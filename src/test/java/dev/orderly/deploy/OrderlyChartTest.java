@@ -96,7 +96,13 @@ class OrderlyChartTest {
     assertThat(deployment.at("/spec/replicas").asInt()).isEqualTo(2);
     assertThat(texts(container.path("args")))
         .containsExactly(
-            "run", "--metrics-port=8080", "--log-format=text", "--leader-election=true");
+            "run",
+            "--metrics-port=8080",
+            "--log-format=text",
+            "--leader-election=true",
+            "--allowed-chart-paths=/opt/orderly/charts",
+            "--allowed-repositories=https://,oci://",
+            "--max-chart-archive-mib=20");
     assertThat(container.at("/image").asText()).isEqualTo("ghcr.io/orderly-dev/orderly:0.1.0");
     assertThat(container.path("env"))
         .anySatisfy(
@@ -310,6 +316,35 @@ class OrderlyChartTest {
                 .at("/spec/template/spec/serviceAccountName")
                 .asText())
         .isEqualTo("existing");
+  }
+
+  @Test
+  void chartSourcesBecomeTheOperatorsFlags() {
+    Manifest custom =
+        OrderlyChart.render(
+            """
+            chartSources:
+              allowedPaths: [/opt/orderly/charts, /charts]
+              allowedRepositories: ["https://charts.example.com/stable/", "oci://ghcr.io/acme/"]
+              maxArchiveMiB: 5
+            """);
+
+    assertThat(
+            texts(
+                custom
+                    .get("Deployment", NS, "orderly")
+                    .at("/spec/template/spec/containers/0/args")))
+        .contains(
+            "--allowed-chart-paths=/opt/orderly/charts,/charts",
+            "--allowed-repositories=https://charts.example.com/stable/,oci://ghcr.io/acme/",
+            "--max-chart-archive-mib=5");
+    assertThatThrownBy(() -> OrderlyChart.render("chartSources: {allowedPaths: [charts]}"))
+        .hasMessageContaining("allowedPaths");
+    assertThatThrownBy(() -> OrderlyChart.render("chartSources: {allowedRepositories: []}"))
+        .hasMessageContaining("allowedRepositories");
+    assertThatThrownBy(
+            () -> OrderlyChart.render("chartSources: {allowedRepositories: [charts.example.com]}"))
+        .hasMessageContaining("allowedRepositories");
   }
 
   @Test

@@ -151,7 +151,7 @@ class ChartSourcePolicyIntegrationTest {
   @Test
   void anArchiveWhoseDigestDiffersFromTheIndexIsRefusedAndNotCached() {
     startOperator();
-    repository.listDigest("0".repeat(64));
+    repository.listDigest("f".repeat(64));
     int downloadsBefore = repository.chartDownloads();
     OrderedRelease release = Releases.ofChart(NS, "agent", Releases.NODE_AGENT);
     repositoryChart(release.getSpec().getChart(), repository.url(), "node-agent");
@@ -162,7 +162,7 @@ class ChartSourcePolicyIntegrationTest {
             NS, "agent", r -> hasCondition(r, "Stalled", "True", "ChartDigestMismatch"));
     assertThat(OperatorHarness.condition(stalled, "Stalled").orElseThrow().getMessage())
         .contains("has sha256 " + repository.archiveSha256())
-        .contains("lists " + "0".repeat(64))
+        .contains("lists " + "f".repeat(64))
         .contains("it was not used");
     assertThat(harness.client().secrets().inNamespace(NS).list().getItems()).isEmpty();
 
