@@ -290,11 +290,13 @@ final class RegistrySession {
       JsonNode body = JSON.readTree(response.body());
       String token = body.path("token").asText(body.path("access_token").asText(""));
       if (token.isEmpty()) {
-        throw unavailable("its token service " + realm + " answered without a token");
+        throw unavailable(
+            "its token service " + RemoteText.excerpt(realm) + " answered without a token");
       }
       return token;
     } catch (IOException e) {
-      throw unavailable("its token service " + realm + " answered something other than JSON");
+      throw unavailable(
+          "its token service " + RemoteText.excerpt(realm) + " answered something other than JSON");
     }
   }
 
@@ -312,7 +314,7 @@ final class RegistrySession {
     try {
       return http.send(request.build(), handler);
     } catch (IOException | IllegalArgumentException e) {
-      throw unavailable("GET " + uri + " failed: " + describe(e));
+      throw unavailable("GET " + RemoteText.excerpt(uri.toString()) + " failed: " + describe(e));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw unavailable("GET " + uri + " was interrupted");
@@ -321,7 +323,8 @@ final class RegistrySession {
 
   private void expectOk(HttpResponse<?> response, URI uri) {
     if (response.statusCode() != 200) {
-      throw unavailable(uri + " answered HTTP " + response.statusCode());
+      throw unavailable(
+          RemoteText.excerpt(uri.toString()) + " answered HTTP " + response.statusCode());
     }
   }
 
@@ -363,7 +366,8 @@ final class RegistrySession {
   }
 
   private String describe(Exception e) {
-    String why = e.getMessage() == null ? e.getClass().getSimpleName() : e.toString();
+    String why =
+        e.getMessage() == null ? e.getClass().getSimpleName() : RemoteText.excerpt(e.toString());
     boolean tls = e instanceof SSLException || (e.getCause() instanceof SSLException);
     return tls && !reference.plainHttp()
         ? why + " (if the registry serves plain HTTP, " + hints.plainHttp() + ")"
@@ -382,7 +386,8 @@ final class RegistrySession {
 
   private static String shortList(List<String> tags) {
     List<String> shown = tags.size() > 10 ? tags.subList(tags.size() - 10, tags.size()) : tags;
-    return (tags.size() > 10 ? "..., " : "") + String.join(", ", shown);
+    // Tags are the registry's text: each is printable only in excerpt.
+    return RemoteText.excerpt((tags.size() > 10 ? "..., " : "") + String.join(", ", shown));
   }
 
   private static String encode(String text) {
