@@ -63,27 +63,41 @@ record RunOptions(
       throw new IllegalArgumentException(
           "--metrics-port must be a port number up to 65535, not " + metricsPort);
     }
+    Path workDir =
+        Path.of(value(args, "work-dir").orElse(System.getProperty("java.io.tmpdir") + "/orderly"));
     return new RunOptions(
         namespaces,
         value(args, "kubeconfig").map(Path::of).orElse(null),
         args.positiveInt("helm-threads", 4),
         args.positiveInt("reconcile-threads", 10),
-        Path.of(value(args, "work-dir").orElse(System.getProperty("java.io.tmpdir") + "/orderly")),
+        workDir,
         args.bool("leader-election", true),
         metricsPort,
         logFormat(args),
-        chartSources(args));
+        chartSources(args, workDir));
   }
 
-  private static ChartSourcePolicy chartSources(Arguments args) {
+  private static ChartSourcePolicy chartSources(Arguments args, Path workDir) {
     List<Path> paths =
         list(args, "allowed-chart-paths")
             .map(l -> l.stream().map(Path::of).toList())
             .orElse(List.of(ChartSourcePolicy.IMAGE_CHARTS));
+    Path work = workDir.toAbsolutePath().normalize();
     for (Path path : paths) {
       if (!path.isAbsolute()) {
         throw new IllegalArgumentException(
             "--allowed-chart-paths takes absolute directories, not '" + path + "'");
+      }
+      // The work dir caches every release's downloaded charts, private ones included.
+      Path allowed = path.normalize();
+      if (work.startsWith(allowed) || allowed.startsWith(work)) {
+        throw new IllegalArgumentException(
+            "--allowed-chart-paths "
+                + path
+                + " overlaps the work dir "
+                + work
+                + ", where the charts of every release are cached; allow only directories of"
+                + " charts");
       }
     }
     List<String> prefixes =

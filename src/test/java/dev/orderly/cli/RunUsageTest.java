@@ -71,6 +71,14 @@ class RunUsageTest {
         "--log-format xml          | --log-format takes text or json, not 'xml'",
         "--work-dir                | --work-dir needs a value",
         "--kubeconfig              | --kubeconfig needs a value",
+        "--allowed-chart-paths=charts | --allowed-chart-paths takes absolute directories, not"
+            + " 'charts'",
+        "--allowed-chart-paths=/tmp --work-dir=/tmp/ow | --allowed-chart-paths /tmp overlaps the"
+            + " work dir /tmp/ow, where the charts of every release are cached; allow only"
+            + " directories of charts",
+        "--allowed-repositories=charts.example.com | --allowed-repositories: 'charts.example.com'"
+            + " is not a URL prefix such as https:// or https://charts.example.com/",
+        "--max-chart-archive-mib 0 | --max-chart-archive-mib needs a positive whole number, not 0",
       })
   void aUsageMistakeIsOneLineWithExitTwoAndNoConnection(String options, String message) {
     List<String> args = new ArrayList<>(List.of(options.trim().split("\\s+")));
