@@ -66,7 +66,7 @@ public class ChartResolver {
   public ChartResolver(Path cacheDir, OciRegistryClient.Hints hints, ChartSourcePolicy policy) {
     this.cacheDir = cacheDir;
     this.policy = policy;
-    this.registries = new OciRegistryClient(cacheDir, hints);
+    this.registries = new OciRegistryClient(cacheDir, hints, policy);
     this.http =
         HttpClient.newBuilder()
             .connectTimeout(Duration.ofSeconds(10))

@@ -46,11 +46,21 @@ public class OciRegistryClient {
   private final HttpClient http;
   private final Path cacheDir;
   private final Hints hints;
+  private final ChartSourcePolicy policy;
 
   /** Caches pulled charts under {@code cacheDir}, one file per manifest digest. */
   public OciRegistryClient(Path cacheDir, Hints hints) {
+    this(cacheDir, hints, ChartSourcePolicy.unrestricted());
+  }
+
+  /**
+   * As {@link #OciRegistryClient(Path, Hints)}; a URL off the registry (a redirect, a token realm)
+   * is fetched only if {@code policy} allows it.
+   */
+  public OciRegistryClient(Path cacheDir, Hints hints, ChartSourcePolicy policy) {
     this.cacheDir = cacheDir;
     this.hints = hints;
+    this.policy = policy;
     // Redirects are followed by hand: a blob redirect to storage must not carry our credentials.
     this.http =
         HttpClient.newBuilder()
@@ -77,7 +87,7 @@ public class OciRegistryClient {
           "chart digest '" + pinnedDigest + "' is not of the form sha256:<64 hex digits>",
           true);
     }
-    RegistrySession session = new RegistrySession(http, reference, credentials, hints);
+    RegistrySession session = new RegistrySession(http, reference, credentials, hints, policy);
     String tag = ChartVersions.isExact(version) ? version : session.matchingTag(version);
     if (!OciReference.validTag(ChartVersions.tagOf(tag))) {
       throw new HelmFailure(

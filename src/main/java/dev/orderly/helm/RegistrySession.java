@@ -46,6 +46,7 @@ final class RegistrySession {
   private final OciReference reference;
   private final Optional<RegistryCredentials> credentials;
   private final OciRegistryClient.Hints hints;
+  private final ChartSourcePolicy policy;
   private String authorization;
   private boolean triedCredentials;
 
@@ -53,11 +54,13 @@ final class RegistrySession {
       HttpClient http,
       OciReference reference,
       Optional<RegistryCredentials> credentials,
-      OciRegistryClient.Hints hints) {
+      OciRegistryClient.Hints hints,
+      ChartSourcePolicy policy) {
     this.http = http;
     this.reference = reference;
     this.credentials = credentials;
     this.hints = hints;
+    this.policy = policy;
   }
 
   String matchingTag(String version) {
@@ -237,13 +240,31 @@ final class RegistrySession {
                 .headers()
                 .firstValue("Location")
                 .orElseThrow(() -> unavailable(uri + " answered a redirect without a Location"));
-        target = target.resolve(location);
+        try {
+          target = target.resolve(location);
+        } catch (IllegalArgumentException e) {
+          throw unavailable(RemoteText.excerpt(uri + " redirected to an invalid URL " + location));
+        }
+        checkOffRegistry(target, "redirected " + RemoteText.excerpt(uri.toString()) + " to");
         hop++;
         continue;
       }
       return response;
     }
     throw unavailable(uri + " redirected more than " + MAX_REDIRECTS + " times");
+  }
+
+  /**
+   * The registry's own URLs are allowed with chart.repository; a URL elsewhere (blob storage, a
+   * token service) must be allowed by the operator's repository prefixes in its own right.
+   */
+  private void checkOffRegistry(URI target, String what) {
+    boolean registry =
+        reference.registry().equals(target.getRawAuthority())
+            && reference.base().getScheme().equals(target.getScheme());
+    if (!registry && !policy.allows(target.toString())) {
+      throw policy.urlRefused(reference.toString(), target.toString(), what);
+    }
   }
 
   private void answer(String header) {
@@ -271,7 +292,13 @@ final class RegistrySession {
         challenge.parameter("scope").orElse("repository:" + reference.repository() + ":pull");
     StringBuilder query = new StringBuilder("scope=").append(encode(scope));
     challenge.parameter("service").ifPresent(s -> query.append("&service=").append(encode(s)));
-    URI uri = URI.create(realm + (realm.contains("?") ? "&" : "?") + query);
+    URI uri;
+    try {
+      uri = URI.create(realm + (realm.contains("?") ? "&" : "?") + query);
+    } catch (IllegalArgumentException e) {
+      throw unavailable("its Bearer challenge names a realm that is not a URL");
+    }
+    checkOffRegistry(uri, "names the token service");
     triedCredentials = credentials.isPresent();
     HttpResponse<byte[]> response =
         get(

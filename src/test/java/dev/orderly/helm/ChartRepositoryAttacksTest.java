@@ -285,6 +285,54 @@ class ChartRepositoryAttacksTest {
   }
 
   @Test
+  void anOciRegistrysRedirectToAHostThatIsNotAllowedIsRefusedWithoutContactingIt() {
+    answers.put("/v2/charts/web/manifests/1.0.0", Answer.redirect(otherHostUrl() + "/blob"));
+
+    HelmFailure failure = ociRefusal();
+
+    assertThat(failure.reason()).isEqualTo("RepositoryNotAllowed");
+    assertThat(failure.getMessage())
+        .startsWith(
+            "chart repository oci://127.0.0.1:"
+                + repository.getAddress().getPort()
+                + "/charts/web redirected "
+                + repositoryUrl()
+                + "/v2/charts/web/manifests/1.0.0 to "
+                + otherHostUrl()
+                + "/blob, which is not under the operator's allowed repositories");
+    assertThat(otherHostRequests).hasValue(0);
+  }
+
+  @Test
+  void anOciRegistrysTokenServiceOnAHostThatIsNotAllowedIsNotAsked() {
+    answers.put(
+        "/v2/charts/web/manifests/1.0.0",
+        new Answer(
+            401,
+            new byte[0],
+            Map.of("WWW-Authenticate", "Bearer realm=\"" + otherHostUrl() + "/token\""),
+            false));
+
+    HelmFailure failure = ociRefusal();
+
+    assertThat(failure.reason()).isEqualTo("RepositoryNotAllowed");
+    assertThat(failure.getMessage()).contains("names the token service " + otherHostUrl());
+    assertThat(otherHostRequests).hasValue(0);
+  }
+
+  private HelmFailure ociRefusal() {
+    ChartSource source =
+        ChartSource.fromRepository(
+            "oci://127.0.0.1:" + repository.getAddress().getPort() + "/charts", "web", "1.0.0");
+    source.setInsecure(true);
+    Throwable thrown =
+        org.assertj.core.api.Assertions.catchThrowable(
+            () -> resolver().resolve(source, Optional.empty()));
+    assertThat(thrown).isInstanceOf(HelmFailure.class);
+    return (HelmFailure) thrown;
+  }
+
+  @Test
   void namesAndVersionsWithPathTricksAreRefusedBeforeAnyRequest() {
     assertThatThrownBy(
             () ->
