@@ -22,6 +22,18 @@ import io.fabric8.generator.annotation.ValidationRule;
             + " || self.repository.startsWith('https://') || self.repository.startsWith('oci://')",
     message = "chart.repository must be an http://, https:// or oci:// URL")
 @ValidationRule(
+    value =
+        "!has(self.name) || (self.name.size() <= 128 && !self.name.contains('/')"
+            + " && !self.name.contains('\\\\') && !self.name.contains('..'))",
+    message = "chart.name must be a chart name: at most 128 characters, no '/', '\\' or '..'")
+@ValidationRule(
+    value =
+        "!has(self.version) || (self.version.size() <= 128 && !self.version.contains('/')"
+            + " && !self.version.contains('\\\\') && !self.version.contains('..'))",
+    message =
+        "chart.version must be a version or range: at most 128 characters, no '/', '\\' or"
+            + " '..'")
+@ValidationRule(
     value = "!has(self.digest) || (has(self.repository) && self.repository.startsWith('oci://'))",
     message = "chart.digest pins an OCI artifact: it needs an oci:// chart.repository")
 @ValidationRule(
@@ -33,13 +45,17 @@ public class ChartSource {
 
   @JsonPropertyDescription(
       "A chart directory or packaged .tgz on the operator's filesystem, for charts baked into the"
-          + " image or mounted into the operator's pod.")
+          + " image or mounted into the operator's pod. It must lie under a directory the operator"
+          + " allows (--allowed-chart-paths, default /opt/orderly/charts), symlinks resolved;"
+          + " else the release stalls with ChartPathNotAllowed.")
   private String path;
 
   @JsonPropertyDescription(
       "An HTTP(S) Helm repository URL, e.g. https://charts.example.com, or an OCI registry"
           + " location, e.g. oci://registry.example.com/charts (the chart is then"
-          + " oci://registry.example.com/charts/<name>).")
+          + " oci://registry.example.com/charts/<name>). It must match a prefix the operator"
+          + " allows (--allowed-repositories, default https:// and oci://); else the release"
+          + " stalls with RepositoryNotAllowed.")
   private String repository;
 
   @JsonPropertyDescription("The chart's name in the repository.")

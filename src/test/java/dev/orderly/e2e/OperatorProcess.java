@@ -118,6 +118,12 @@ final class OperatorProcess implements AutoCloseable {
       command.add("--leader-election=" + leaderElection);
       command.add("--metrics-port=" + metricsPort);
       command.add("--work-dir=" + workDir.resolve("charts"));
+      // The charts the tests install are the repository's, not the image's.
+      command.add(
+          "--allowed-chart-paths="
+              + RealClusterTest.CHARTS
+              + ","
+              + Path.of("src", "test", "resources", "charts").toAbsolutePath());
       command.addAll(extraArgs);
       ProcessBuilder builder = new ProcessBuilder(command);
       builder.environment().put("KUBECACHEDIR", workDir.resolve("kube-cache").toString());

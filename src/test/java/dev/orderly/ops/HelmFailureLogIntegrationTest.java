@@ -53,7 +53,9 @@ class HelmFailureLogIntegrationTest {
             "--metrics-port",
             "0",
             "--work-dir",
-            dir.resolve("work").toString())) {
+            dir.resolve("work").toString(),
+            "--allowed-chart-paths",
+            Path.of("src/test/resources/charts").toAbsolutePath().toString())) {
       operator.awaitLogLine(l -> l.contains(" - Orderly is running as "), Duration.ofSeconds(90));
 
       // A Widget with no CRD in the cluster: Helm cannot map the kind and the install fails.

@@ -169,7 +169,9 @@ class ShutdownAndLeadershipIntegrationTest {
                 "--metrics-port",
                 "0",
                 "--work-dir",
-                dir.resolve(name).resolve("work").toString()));
+                dir.resolve(name).resolve("work").toString(),
+                "--allowed-chart-paths",
+                Path.of("charts/examples").toAbsolutePath().toString()));
     args.addAll(List.of(more));
     OrderlyProcess process =
         OrderlyProcess.start(
