@@ -72,7 +72,7 @@ final class Usage {
                              (default: /opt/orderly/charts, the image's charts)
         --allowed-repositories P,P  URL prefixes a chart repository, and every URL fetched
                              for it, must match (default: https://,oci://)
-        --max-chart-archive-mib N  largest chart archive downloaded (default 20)
+        --max-chart-archive-mib N  largest chart archive or OCI layer downloaded (default 20)
         --help, -h           print this help
       """;
 

@@ -35,8 +35,6 @@ import javax.net.ssl.SSLException;
 final class RegistrySession {
   private static final int MAX_MANIFEST_BYTES = 4 * 1024 * 1024;
   private static final int MAX_REDIRECTS = 5;
-  // A chart archive past this is no chart a cluster needs; Helm itself refuses 100 MiB expanded.
-  private static final long MAX_LAYER_BYTES = 64L * 1024 * 1024;
   // What is read of an error answer, for its message.
   private static final int MAX_ERROR_BYTES = 64 * 1024;
   private static final Pattern NEXT_LINK = Pattern.compile("<([^>]+)>\\s*;\\s*rel=\"?next\"?");
@@ -165,6 +163,11 @@ final class RegistrySession {
 
   void download(OciRegistryClient.Layer layer, Path target, String where) {
     URI uri = reference.endpoint("blobs", layer.digest());
+    // The operator's bound on chart archives (--max-chart-archive-mib), as for HTTP repositories.
+    long limit = policy.maxArchiveBytes();
+    if (layer.size() > limit) {
+      throw layerTooLarge(where, limit);
+    }
     try {
       Files.createDirectories(target.getParent());
       Path partial = Files.createTempFile(target.getParent(), "pull", ".part");
@@ -177,8 +180,12 @@ final class RegistrySession {
             in.readNBytes(MAX_ERROR_BYTES);
             expectOk(response, uri);
           }
-          long declared = layer.size() > 0 ? layer.size() : MAX_LAYER_BYTES;
-          BoundedBody.copy(in, out, Math.min(declared, MAX_LAYER_BYTES));
+          long declared = layer.size() > 0 ? layer.size() : limit;
+          try {
+            BoundedBody.copy(in, out, Math.min(declared, limit));
+          } catch (BoundedBody.TooLarge e) {
+            throw layerTooLarge(where, Math.min(declared, limit));
+          }
         }
         String actual = "sha256:" + HexFormat.of().formatHex(sha.digest());
         if (!actual.equals(layer.digest())) {
@@ -265,6 +272,17 @@ final class RegistrySession {
     if (!registry && !policy.allows(target.toString())) {
       throw policy.urlRefused(reference.toString(), target.toString(), what);
     }
+  }
+
+  private HelmFailure layerTooLarge(String where, long limit) {
+    return new HelmFailure(
+        Reasons.REPOSITORY_UNAVAILABLE,
+        "the chart layer of "
+            + where
+            + " is larger than "
+            + limit
+            + " bytes (its size in the manifest, or the operator's limit); it was not used",
+        true);
   }
 
   private void answer(String header) {

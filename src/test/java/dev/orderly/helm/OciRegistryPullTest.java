@@ -166,6 +166,30 @@ class OciRegistryPullTest {
             });
   }
 
+  @Test
+  void aChartLayerPastTheOperatorsLimitIsNotDownloaded() {
+    OciRegistryClient limited =
+        new OciRegistryClient(
+            cache,
+            OciRegistryClient.Hints.OPERATOR,
+            ChartSourcePolicy.unrestricted()
+                .withLimits(ChartSourcePolicy.DEFAULT_MAX_INDEX_BYTES, 100));
+
+    assertThatThrownBy(() -> limited.pull(chart(), "0.2.0", null, Optional.empty()))
+        .isInstanceOfSatisfying(
+            HelmFailure.class,
+            f -> {
+              assertThat(f.reason()).isEqualTo("RepositoryUnavailable");
+              assertThat(f.getMessage())
+                  .isEqualTo(
+                      "the chart layer of "
+                          + chart()
+                          + ":0.2.0 is larger than 100 bytes (its size in the manifest, or the"
+                          + " operator's limit); it was not used");
+            });
+    assertThat(cache.resolve("oci").resolve(digest020.substring(7) + ".tgz")).doesNotExist();
+  }
+
   private OciRegistryClient client() {
     return new OciRegistryClient(cache, OciRegistryClient.Hints.OPERATOR);
   }
