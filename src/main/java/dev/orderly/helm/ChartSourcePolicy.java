@@ -8,6 +8,7 @@ import java.net.URISyntaxException;
 import java.nio.file.InvalidPathException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.stream.Collectors;
@@ -140,10 +141,11 @@ public record ChartSourcePolicy(
     } catch (URISyntaxException e) {
       return false;
     }
-    if (uri.getScheme() == null
-        || uri.getHost() == null
-        || uri.getRawUserInfo() != null
-        || String.valueOf(uri.getRawPath()).contains("..")) {
+    if (uri.getScheme() == null || uri.getHost() == null || uri.getRawUserInfo() != null) {
+      return false;
+    }
+    // A ".." left after normalising (or spelled %2e%2e) would climb out of a prefix's path.
+    if (uri.getPath() != null && Arrays.asList(uri.getPath().split("/")).contains("..")) {
       return false;
     }
     return repositoryPrefixes.stream().map(Prefix::parse).anyMatch(p -> p.matches(uri));

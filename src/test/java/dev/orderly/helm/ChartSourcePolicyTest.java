@@ -88,7 +88,8 @@ class ChartSourcePolicyTest {
     assertThat(policy.allows("https://CHARTS.example.com:443/stable/index.yaml")).isTrue();
     assertThat(policy.allows("https://charts.example.com/stable-evil/index.yaml")).isFalse();
     assertThat(policy.allows("https://charts.example.com/stable/../private/x.tgz")).isFalse();
-    assertThat(policy.allows("https://charts.example.com/stable/%2e%2e/private")).isTrue();
+    assertThat(policy.allows("https://charts.example.com/stable/%2e%2e/private")).isFalse();
+    assertThat(policy.allows("https://charts.example.com/stable/web..1.0.0.tgz")).isTrue();
     assertThat(policy.allows("https://charts.example.com.evil.io/stable/index.yaml")).isFalse();
     assertThat(policy.allows("https://charts.example.com@evil.io/stable/index.yaml")).isFalse();
     assertThat(policy.allows("https://charts.example.com:8443/stable/index.yaml")).isFalse();
