@@ -114,6 +114,12 @@ modes grant exactly the same thing. Each rule says why it is there.
 - apiGroups: ["apps"]
   resources: ["daemonsets", "deployments", "statefulsets", "replicasets"]
   verbs: ["get", "list", "watch", "delete"]
+# A release with spec.serviceAccountName (or --default-service-account) is installed and torn
+# down as that ServiceAccount of its own namespace. Only users are impersonated, never groups:
+# the API server adds a ServiceAccount's groups itself.
+- apiGroups: [""]
+  resources: ["serviceaccounts"]
+  verbs: ["impersonate"]
 {{- end }}
 
 {{/*

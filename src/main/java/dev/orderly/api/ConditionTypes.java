@@ -38,6 +38,19 @@ public final class ConditionTypes {
     public static final String INSUFFICIENT_PERMISSIONS = "InsufficientPermissions";
 
     /**
+     * The ServiceAccount the release acts as (spec.serviceAccountName or the operator's default)
+     * may not make a call the release needs; names the verb, the resource and the ServiceAccount.
+     * Nothing else is done for it.
+     */
+    public static final String SERVICE_ACCOUNT_FORBIDDEN = "ServiceAccountForbidden";
+
+    /**
+     * The operator runs with --no-cross-namespace-refs and the spec names another namespace
+     * (targetNamespace, valuesFrom, chart.secretRef, uninstall.daemonSets[].namespace).
+     */
+    public static final String CROSS_NAMESPACE_REFERENCE = "CrossNamespaceReference";
+
+    /**
      * The Helm release of that name is not this OrderedRelease's (installed outside Orderly, or
      * owned by another OrderedRelease): nothing is installed or upgraded.
      */

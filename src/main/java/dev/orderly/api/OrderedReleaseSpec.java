@@ -33,6 +33,13 @@ public class OrderedReleaseSpec {
       "The namespace the release is installed into. Defaults to the object's namespace.")
   private String targetNamespace;
 
+  @JsonPropertyDescription(
+      "A ServiceAccount of this object's namespace that every API call made for the release is"
+          + " made as (impersonation): Helm's install and upgrade, the teardown's hooks, reads and"
+          + " deletes. Without it the operator's --default-service-account applies, else the"
+          + " operator's own identity.")
+  private String serviceAccountName;
+
   @JsonPropertyDescription("Create the target namespace if it does not exist.")
   private boolean createNamespace;
 
@@ -103,6 +110,14 @@ public class OrderedReleaseSpec {
 
   public void setTargetNamespace(String targetNamespace) {
     this.targetNamespace = targetNamespace;
+  }
+
+  public String getServiceAccountName() {
+    return serviceAccountName;
+  }
+
+  public void setServiceAccountName(String serviceAccountName) {
+    this.serviceAccountName = serviceAccountName;
   }
 
   public boolean isCreateNamespace() {

@@ -1,10 +1,12 @@
 package dev.orderly.cli;
 
 import dev.orderly.helm.HelmJavaClient;
+import dev.orderly.helm.ImpersonatedKubeconfig;
 import dev.orderly.logging.LogOutput;
 import dev.orderly.metrics.MetricsRegistry;
 import dev.orderly.metrics.OperatorEndpoints;
 import dev.orderly.reconciler.OrderlyOperator;
+import dev.orderly.reconciler.TenancyPolicy;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -55,10 +57,11 @@ final class RunCommand {
               identity,
               Clock.systemUTC(),
               leaseNamespace,
-              options.chartSources());
-      operator =
-          start(
-              client, new HelmJavaClient(target.kubeconfigContents()), settings, registry, target);
+              options.chartSources(),
+              new TenancyPolicy(options.defaultServiceAccount(), options.noCrossNamespaceRefs()));
+      HelmJavaClient helm =
+          new HelmJavaClient(target.kubeconfigContents(), () -> impersonationBase(target));
+      operator = start(client, helm, settings, registry, target);
     } catch (RuntimeException e) {
       endpoints.close();
       if (client != null) {
@@ -76,6 +79,14 @@ final class RunCommand {
         options.namespaces().isEmpty() ? "all namespaces" : String.join(",", options.namespaces()),
         endpoints.port(),
         options.leaderElection() ? "on" : "off");
+    if (options.defaultServiceAccount() != null || options.noCrossNamespaceRefs()) {
+      LOG.info(
+          "Lockdown: releases naming no ServiceAccount act as {}; cross-namespace references {}",
+          options.defaultServiceAccount() == null
+              ? "the operator"
+              : "ServiceAccount " + options.defaultServiceAccount() + " of their own namespace",
+          options.noCrossNamespaceRefs() ? "refused" : "allowed");
+    }
     Shutdown shutdown = new Shutdown(endpoints, operator, client);
     Thread hook = new Thread(shutdown::run, "orderly-shutdown");
     Runtime.getRuntime().addShutdownHook(hook);
@@ -133,6 +144,25 @@ final class RunCommand {
               + " kubeconfig's user has the operator's permissions",
           e);
     }
+  }
+
+  /**
+   * The kubeconfig Helm copies to act as a release's ServiceAccount: the one Orderly was given or
+   * found, or in a pod one for its own ServiceAccount.
+   */
+  private static String impersonationBase(ClusterTarget target) {
+    if (target.kubeconfigContents() != null) {
+      return target.kubeconfigContents();
+    }
+    java.io.File file = target.config().getFile();
+    if (file != null && file.isFile()) {
+      try {
+        return java.nio.file.Files.readString(file.toPath());
+      } catch (IOException e) {
+        throw new java.io.UncheckedIOException("cannot read kubeconfig " + file, e);
+      }
+    }
+    return ImpersonatedKubeconfig.inCluster(target.server());
   }
 
   /** The pod's namespace (downward API), else the kubeconfig's, for the leader-election Lease. */

@@ -7,6 +7,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
@@ -18,6 +19,8 @@ import java.util.stream.Collectors;
  * @param kubeconfig the file given with {@code --kubeconfig}, not checked yet; null means the usual
  *     places ({@link ClusterTarget#load})
  * @param metricsPort the port of /metrics, /healthz and /readyz; 0 picks a free one
+ * @param defaultServiceAccount what a release naming no ServiceAccount acts as; null: the operator
+ * @param noCrossNamespaceRefs refuse specs naming another namespace than their own
  */
 record RunOptions(
     Set<String> namespaces,
@@ -28,7 +31,13 @@ record RunOptions(
     boolean leaderElection,
     int metricsPort,
     LogOutput.Format logFormat,
-    ChartSourcePolicy chartSources) {
+    ChartSourcePolicy chartSources,
+    String defaultServiceAccount,
+    boolean noCrossNamespaceRefs) {
+
+  // A ServiceAccount's name: a DNS-1123 subdomain.
+  private static final Pattern ACCOUNT =
+      Pattern.compile("^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$");
 
   private static final Set<String> KNOWN =
       Set.of(
@@ -42,7 +51,9 @@ record RunOptions(
           "log-format",
           "allowed-chart-paths",
           "allowed-repositories",
-          "max-chart-archive-mib");
+          "max-chart-archive-mib",
+          "default-service-account",
+          "no-cross-namespace-refs");
 
   static RunOptions parse(Arguments args) {
     args.requireKnown("run", KNOWN);
@@ -74,7 +85,9 @@ record RunOptions(
         args.bool("leader-election", true),
         metricsPort,
         logFormat(args),
-        chartSources(args, workDir));
+        chartSources(args, workDir),
+        defaultServiceAccount(args),
+        args.bool("no-cross-namespace-refs", false));
   }
 
   private static ChartSourcePolicy chartSources(Arguments args, Path workDir) {
@@ -124,6 +137,18 @@ record RunOptions(
                     .map(String::trim)
                     .filter(item -> !item.isEmpty())
                     .toList());
+  }
+
+  private static String defaultServiceAccount(Arguments args) {
+    String name = value(args, "default-service-account").orElse(null);
+    if (name != null && (name.length() > 253 || !ACCOUNT.matcher(name).matches())) {
+      throw new IllegalArgumentException(
+          "--default-service-account takes a ServiceAccount name (lowercase letters, digits, '-'"
+              + " and '.'), not '"
+              + name
+              + "'");
+    }
+    return name;
   }
 
   private static LogOutput.Format logFormat(Arguments args) {

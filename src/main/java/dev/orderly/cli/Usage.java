@@ -73,6 +73,12 @@ final class Usage {
         --allowed-repositories P,P  URL prefixes a chart repository, and every URL fetched
                              for it, must match (default: https://,oci://)
         --max-chart-archive-mib N  largest chart archive or OCI layer downloaded (default 20)
+        --default-service-account NAME  a release naming no spec.serviceAccountName acts
+                             as this ServiceAccount of its own namespace (default: the
+                             operator's own identity)
+        --no-cross-namespace-refs  refuse targetNamespace, dependsOn[].namespace and
+                             uninstall.daemonSets[].namespace outside the
+                             OrderedRelease's namespace
         --help, -h           print this help
       """;
 

@@ -16,4 +16,14 @@ public interface HelmClient {
 
   /** The release's current state, or empty when Helm has no release of that name. */
   Optional<HelmReleaseInfo> status(String releaseName, String namespace);
+
+  /**
+   * A client whose every API call is made as {@code user} (impersonation), the connection otherwise
+   * this one's.
+   *
+   * @throws UnsupportedOperationException when this client cannot impersonate
+   */
+  default HelmClient actingAs(String user) {
+    throw new UnsupportedOperationException(getClass().getSimpleName() + " cannot impersonate");
+  }
 }

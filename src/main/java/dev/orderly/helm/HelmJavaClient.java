@@ -6,17 +6,39 @@ import com.marcnuri.helm.Release;
 import com.marcnuri.helm.StatusCommand;
 import com.marcnuri.helm.UpgradeCommand;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /** {@link HelmClient} backed by helm-java, which runs Helm's Go code in-process. */
 public class HelmJavaClient implements HelmClient {
   private final String kubeconfigContents;
+  private final Supplier<String> impersonationBase;
 
   /**
    * @param kubeconfigContents a kubeconfig to use, or null for Helm's default loading rules
    *     (KUBECONFIG, ~/.kube/config, then the in-cluster service account)
    */
   public HelmJavaClient(String kubeconfigContents) {
+    this(kubeconfigContents, () -> kubeconfigContents);
+  }
+
+  /**
+   * @param impersonationBase the kubeconfig {@link #actingAs} copies, when {@code
+   *     kubeconfigContents} is null (Helm's loading rules); read on first use
+   */
+  public HelmJavaClient(String kubeconfigContents, Supplier<String> impersonationBase) {
     this.kubeconfigContents = kubeconfigContents;
+    this.impersonationBase = impersonationBase;
+  }
+
+  /** Helm with a copy of this client's kubeconfig whose user impersonates {@code user}. */
+  @Override
+  public HelmClient actingAs(String user) {
+    String base = impersonationBase.get();
+    if (base == null) {
+      throw new UnsupportedOperationException(
+          "no kubeconfig to impersonate a ServiceAccount with: pass --kubeconfig");
+    }
+    return new HelmJavaClient(ImpersonatedKubeconfig.rewrite(base, user));
   }
 
   @Override

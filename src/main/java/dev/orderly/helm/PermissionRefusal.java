@@ -35,25 +35,10 @@ public final class PermissionRefusal {
       return Optional.empty();
     }
     if (helmMessage.contains(ESCALATION)) {
-      List<String> missing = new ArrayList<>();
-      Matcher rule = RULE.matcher(helmMessage);
-      while (rule.find()) {
-        missing.add(
-            words(rule.group(4))
-                + " on "
-                + resources(rule.group(2), rule.group(1))
-                + (rule.group(3) == null || rule.group(3).isBlank()
-                    ? ""
-                    : " named " + words(rule.group(3))));
-      }
-      Matcher url = NON_RESOURCE.matcher(helmMessage);
-      while (url.find()) {
-        missing.add(words(url.group(2)) + " on URLs " + words(url.group(1)));
-      }
       return Optional.of(
           "the chart grants permissions the operator does not hold itself, and Kubernetes lets no"
               + " one grant what it does not hold: "
-              + (missing.isEmpty() ? "(not named by the API server)" : String.join("; ", missing))
+              + notHeld(helmMessage)
               + ". Add them to the operator chart's rbac.clusterReleaseObjectRules (or"
               + " rbac.releaseObjectRules for a namespaced Role), or set rbac.allowEscalation=true"
               + " to let the operator grant anything");
@@ -71,6 +56,65 @@ public final class PermissionRefusal {
               + (clusterScope ? "rbac.clusterReleaseObjectRules" : "rbac.releaseObjectRules"));
     }
     return Optional.empty();
+  }
+
+  /**
+   * The refusal in {@code message}, made as the ServiceAccount {@code who} (e.g. {@code
+   * ServiceAccount team-a/deployer}), described as what {@code who} may not do: the verb, the
+   * resource and where; empty when the message is not an RBAC refusal. The operator's own rights do
+   * not matter then, so the advice is about the ServiceAccount's.
+   */
+  public static Optional<String> describeFor(String message, String who) {
+    if (message == null) {
+      return Optional.empty();
+    }
+    if (message.contains(ESCALATION)) {
+      return Optional.of(
+          who
+              + " may not grant permissions it does not hold itself (Kubernetes' escalation"
+              + " check): "
+              + notHeld(message)
+              + ". Bind them to "
+              + who
+              + " first, or leave them out of the chart");
+    }
+    Matcher cannot = CANNOT.matcher(message);
+    if (message.contains("forbidden") && cannot.find()) {
+      String where = cannot.group(4);
+      boolean clusterScope = "at the cluster scope".equals(where);
+      return Optional.of(
+          who
+              + " may not "
+              + cannot.group(1)
+              + " "
+              + resources("\"" + cannot.group(2) + "\"", "\"" + cannot.group(3) + "\"")
+              + (where == null ? "" : " " + where.replace("\"", ""))
+              + (clusterScope ? " (cluster-scoped)" : "")
+              + ". Grant it to "
+              + who
+              + (clusterScope ? " with a ClusterRoleBinding" : " with a RoleBinding")
+              + ", or leave it out of the chart");
+    }
+    return Optional.empty();
+  }
+
+  private static String notHeld(String message) {
+    List<String> missing = new ArrayList<>();
+    Matcher rule = RULE.matcher(message);
+    while (rule.find()) {
+      missing.add(
+          words(rule.group(4))
+              + " on "
+              + resources(rule.group(2), rule.group(1))
+              + (rule.group(3) == null || rule.group(3).isBlank()
+                  ? ""
+                  : " named " + words(rule.group(3))));
+    }
+    Matcher url = NON_RESOURCE.matcher(message);
+    while (url.find()) {
+      missing.add(words(url.group(2)) + " on URLs " + words(url.group(1)));
+    }
+    return missing.isEmpty() ? "(not named by the API server)" : String.join("; ", missing);
   }
 
   /** {@code "nodes" "pods"} in group {@code ""} reads {@code nodes, pods}. */

@@ -54,6 +54,7 @@ public class OrderedReleaseReconciler
   private final Clock clock;
   private final ReleaseEventSources sources;
   private final OrderlyMetrics metrics;
+  private final TenancyPolicy tenancy;
 
   public OrderedReleaseReconciler(
       ReleaseInstaller installer,
@@ -64,6 +65,32 @@ public class OrderedReleaseReconciler
       EventRecorder events,
       OrderlyMetrics metrics,
       Clock clock) {
+    this(
+        installer,
+        readiness,
+        operations,
+        teardown,
+        sources,
+        events,
+        metrics,
+        clock,
+        TenancyPolicy.NONE);
+  }
+
+  /**
+   * @param tenancy refuses cross-namespace references when it says so
+   */
+  public OrderedReleaseReconciler(
+      ReleaseInstaller installer,
+      ReadinessGate readiness,
+      HelmOperations operations,
+      TeardownCoordinator teardown,
+      ReleaseEventSources sources,
+      EventRecorder events,
+      OrderlyMetrics metrics,
+      Clock clock,
+      TenancyPolicy tenancy) {
+    this.tenancy = tenancy;
     this.sources = sources;
     this.metrics = metrics;
     this.installer = installer;
@@ -107,6 +134,16 @@ public class OrderedReleaseReconciler
     if (!problems.isEmpty()) {
       // A spec change re-triggers reconcile, so a bad spec waits quietly instead of retrying.
       stall(resource, status, conditions, Reasons.INVALID_SPEC, String.join("; ", problems));
+      return null;
+    }
+    List<String> elsewhere = tenancy.crossNamespaceProblems(resource);
+    if (!elsewhere.isEmpty()) {
+      stall(
+          resource,
+          status,
+          conditions,
+          Reasons.CROSS_NAMESPACE_REFERENCE,
+          String.join("; ", elsewhere));
       return null;
     }
     if (resource.getSpec().isSuspend()) {

@@ -10,6 +10,7 @@ import dev.orderly.kube.ClusterDiscovery;
 import dev.orderly.kube.ClusterObjects;
 import dev.orderly.kube.EventRecorder;
 import dev.orderly.kube.ReleaseClaims;
+import dev.orderly.kube.ReleaseClients;
 import dev.orderly.kube.ReleaseObjectReader;
 import dev.orderly.kube.StepObserver;
 import dev.orderly.kube.TeardownLedgerStore;
@@ -50,6 +51,8 @@ public final class OrderlyOperator implements AutoCloseable {
    *     processes would both lead
    * @param leaseNamespace where the leader-election Lease lives; null runs without election
    * @param chartSources which chart paths and repositories a spec may name
+   * @param tenancy the ServiceAccount releases act as by default, and whether cross-namespace
+   *     references are refused
    */
   public record Settings(
       Set<String> namespaces,
@@ -59,7 +62,44 @@ public final class OrderlyOperator implements AutoCloseable {
       String instance,
       Clock clock,
       String leaseNamespace,
-      ChartSourcePolicy chartSources) {
+      ChartSourcePolicy chartSources,
+      TenancyPolicy tenancy) {
+
+    /** Settings without lockdown. */
+    public Settings(
+        Set<String> namespaces,
+        int helmThreads,
+        int reconcileThreads,
+        Path workDir,
+        String instance,
+        Clock clock,
+        String leaseNamespace,
+        ChartSourcePolicy chartSources) {
+      this(
+          namespaces,
+          helmThreads,
+          reconcileThreads,
+          workDir,
+          instance,
+          clock,
+          leaseNamespace,
+          chartSources,
+          TenancyPolicy.NONE);
+    }
+
+    /** These settings with {@code tenancy}. */
+    public Settings withTenancy(TenancyPolicy tenancy) {
+      return new Settings(
+          namespaces,
+          helmThreads,
+          reconcileThreads,
+          workDir,
+          instance,
+          clock,
+          leaseNamespace,
+          chartSources,
+          tenancy);
+    }
 
     /** Settings accepting every chart source, as tests use. */
     public Settings(
@@ -95,6 +135,7 @@ public final class OrderlyOperator implements AutoCloseable {
 
   private final Operator operator;
   private final HelmOperations operations;
+  private final ReleaseClients clients;
   private final OrderlyMetrics metrics;
   private final Leadership leadership;
   private final AtomicBoolean informersStopped;
@@ -105,7 +146,9 @@ public final class OrderlyOperator implements AutoCloseable {
       HelmOperations operations,
       OrderlyMetrics metrics,
       Leadership leadership,
-      AtomicBoolean informersStopped) {
+      AtomicBoolean informersStopped,
+      ReleaseClients clients) {
+    this.clients = clients;
     this.operator = operator;
     this.operations = operations;
     this.metrics = metrics;
@@ -132,9 +175,19 @@ public final class OrderlyOperator implements AutoCloseable {
     ReleaseEventSources sources = new ReleaseEventSources();
     ClusterObjects objects = new ClusterObjects(client);
     ReleaseClaims claims = new ReleaseClaims(client);
+    // Impersonation: every call made for a release that names a ServiceAccount (or gets the
+    // default one) is that ServiceAccount's; the operator's own identity keeps the bookkeeping.
+    ReleaseClients clients =
+        new ReleaseClients(
+            client,
+            objects,
+            helm,
+            account -> helm.actingAs(account.username()),
+            settings.tenancy().defaultServiceAccount());
     ReleaseInstaller installer =
         new ReleaseInstaller(
-            helm,
+            clients::helm,
+            clients::identity,
             new ChartResolver(
                 settings.workDir().resolve("charts"),
                 OciRegistryClient.Hints.OPERATOR,
@@ -153,7 +206,9 @@ public final class OrderlyOperator implements AutoCloseable {
             operations,
             events,
             settings.clock(),
-            claims);
+            claims,
+            clients,
+            settings.tenancy());
     TeardownCoordinator teardown =
         new TeardownCoordinator(
             executor,
@@ -176,7 +231,8 @@ public final class OrderlyOperator implements AutoCloseable {
             sources,
             events,
             metrics,
-            settings.clock());
+            settings.clock(),
+            settings.tenancy());
     Leadership leadership = new Leadership(settings.instance(), settings.leaseNamespace() == null);
     AtomicBoolean informersStopped = new AtomicBoolean(false);
     Operator operator =
@@ -226,10 +282,11 @@ public final class OrderlyOperator implements AutoCloseable {
       operator.start();
     } catch (RuntimeException e) {
       operations.close();
+      clients.close();
       throw e;
     }
     OrderlyOperator started =
-        new OrderlyOperator(operator, operations, metrics, leadership, informersStopped);
+        new OrderlyOperator(operator, operations, metrics, leadership, informersStopped, clients);
     leadership.onLost(started::stopAfterLostLease);
     return started;
   }
@@ -317,5 +374,6 @@ public final class OrderlyOperator implements AutoCloseable {
     leadership.closing();
     operator.stop();
     operations.close();
+    clients.close();
   }
 }

@@ -29,6 +29,7 @@ import dev.orderly.helm.ReleaseOwnership.Proceed;
 import dev.orderly.helm.ReleaseOwnership.Refuse;
 import dev.orderly.helm.ReleaseRecordCodec;
 import dev.orderly.kube.ReleaseClaims;
+import dev.orderly.kube.ServiceAccountIdentity;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.io.IOException;
@@ -38,6 +39,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -72,7 +74,8 @@ public class ReleaseInstaller {
     }
   }
 
-  private final HelmClient helm;
+  private final Function<OrderedRelease, HelmClient> helm;
+  private final Function<OrderedRelease, Optional<ServiceAccountIdentity>> identity;
   private final ChartResolver charts;
   private final ChartRenderer renderer;
   private final Supplier<KubeCapabilities> capabilities;
@@ -102,8 +105,35 @@ public class ReleaseInstaller {
       StaleLockRecovery locks,
       ReleaseClaims claims,
       RecordSecrets records) {
+    this(
+        resource -> helm,
+        resource -> Optional.empty(),
+        charts,
+        renderer,
+        capabilities,
+        workDir,
+        locks,
+        claims,
+        records);
+  }
+
+  /**
+   * As the other constructor, with Helm chosen per release: {@code helm} acts as the release's
+   * ServiceAccount, which {@code identity} names (empty: the operator), for messages.
+   */
+  public ReleaseInstaller(
+      Function<OrderedRelease, HelmClient> helm,
+      Function<OrderedRelease, Optional<ServiceAccountIdentity>> identity,
+      ChartResolver charts,
+      ChartRenderer renderer,
+      Supplier<KubeCapabilities> capabilities,
+      Path workDir,
+      StaleLockRecovery locks,
+      ReleaseClaims claims,
+      RecordSecrets records) {
     this.claims = claims;
     this.helm = helm;
+    this.identity = identity;
     this.charts = charts;
     this.renderer = renderer;
     this.capabilities = capabilities;
@@ -210,9 +240,10 @@ public class ReleaseInstaller {
         charts.resolve(resource.getSpec().getChart(), credentials);
     Path chart = resolved.path();
     Path valuesFile = writeValues(values);
+    HelmClient helm = this.helm.apply(resource);
+    Optional<ServiceAccountIdentity> actingAs = identity.apply(resource);
     try {
-      Optional<HelmReleaseInfo> existing =
-          helm.status(resource.releaseName(), resource.targetNamespace());
+      Optional<HelmReleaseInfo> existing = status(helm, resource, actingAs);
       boolean upgrade = existing.isPresent();
       HelmReleaseRequest request = request(resource, chart, valuesFile, upgrade);
       List<HookFinding> findings = validate(request, clusterCapabilities(upgrade));
@@ -223,6 +254,9 @@ public class ReleaseInstaller {
         HelmReleaseInfo release = upgrade ? helm.upgrade(request) : helm.install(request);
         return new Result(release, upgrade, findings, resolved.digest());
       } catch (IllegalStateException e) {
+        if (actingAs.isPresent()) {
+          forbidden(e, actingAs.get(), upgrade ? "helm upgrade" : "helm install");
+        }
         Optional<String> refusal = PermissionRefusal.describe(e.getMessage());
         if (refusal.isPresent()) {
           // Retrying will not help until someone changes the operator's RBAC: stalled.
@@ -240,6 +274,30 @@ public class ReleaseInstaller {
       }
     } finally {
       deleteQuietly(valuesFile);
+    }
+  }
+
+  /** Helm's status of the release, read as the release's ServiceAccount when it has one. */
+  private static Optional<HelmReleaseInfo> status(
+      HelmClient helm, OrderedRelease resource, Optional<ServiceAccountIdentity> actingAs) {
+    try {
+      return helm.status(resource.releaseName(), resource.targetNamespace());
+    } catch (IllegalStateException e) {
+      actingAs.ifPresent(account -> forbidden(e, account, "helm status"));
+      throw e;
+    }
+  }
+
+  /**
+   * Throws the stalling {@code ServiceAccountForbidden} failure when {@code e} is the API server
+   * refusing {@code account}: a permission only a change of its RBAC (or of the chart) brings.
+   */
+  private static void forbidden(
+      IllegalStateException e, ServiceAccountIdentity account, String what) {
+    Optional<String> refusal = PermissionRefusal.describeFor(e.getMessage(), account.toString());
+    if (refusal.isPresent()) {
+      throw new HelmFailure(
+          Reasons.SERVICE_ACCOUNT_FORBIDDEN, what + " refused: " + refusal.get(), true, e);
     }
   }
 

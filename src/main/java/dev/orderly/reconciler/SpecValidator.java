@@ -1,6 +1,7 @@
 package dev.orderly.reconciler;
 
 import dev.orderly.api.ChartSource;
+import dev.orderly.api.DaemonSetSelector;
 import dev.orderly.api.Durations;
 import dev.orderly.api.OrderedRelease;
 import dev.orderly.api.OrderedReleaseSpec;
@@ -9,6 +10,7 @@ import dev.orderly.api.ValuesReference;
 import dev.orderly.helm.ChartCoordinates;
 import dev.orderly.helm.ChartVersions;
 import dev.orderly.helm.OciReference;
+import io.fabric8.kubernetes.api.model.LabelSelector;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Pattern;
@@ -22,6 +24,8 @@ public final class SpecValidator {
   private static final Pattern RELEASE_NAME =
       Pattern.compile("^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$");
   private static final int MAX_RELEASE_NAME = 53;
+  // A ServiceAccount's name is a DNS-1123 subdomain.
+  private static final int MAX_SERVICE_ACCOUNT_NAME = 253;
 
   private SpecValidator() {}
 
@@ -64,6 +68,17 @@ public final class SpecValidator {
     checkDuration("spec.uninstall.hookTimeout", spec.getUninstall().getHookTimeout(), problems);
     checkDuration(
         "spec.uninstall.dependentsTimeout", spec.getUninstall().getDependentsTimeout(), problems);
+    String account = spec.getServiceAccountName();
+    if (account != null
+        && (account.length() > MAX_SERVICE_ACCOUNT_NAME
+            || !RELEASE_NAME.matcher(account).matches())) {
+      problems.add(
+          "spec.serviceAccountName '"
+              + account
+              + "' is not a ServiceAccount name: use lowercase letters, digits, '-' and '.'; it"
+              + " names a ServiceAccount of this object's namespace");
+    }
+    problems.addAll(daemonSetProblems(resource));
     UninstallOptions.Propagation propagation = spec.getUninstall().getDeletionPropagation();
     if (propagation != null && propagation != UninstallOptions.Propagation.Foreground) {
       // The CRD refuses it; an object stored under an earlier CRD may still carry it.
@@ -72,6 +87,35 @@ public final class SpecValidator {
               + propagation
               + " is not supported: only Foreground keeps every pod's RBAC until the pod is gone;"
               + " remove the field or set Foreground");
+    }
+    return problems;
+  }
+
+  /**
+   * An empty selector would match every DaemonSet of the namespace, the cluster's own agents
+   * included: refused, not read as "all".
+   */
+  public static List<String> daemonSetProblems(OrderedRelease resource) {
+    List<String> problems = new ArrayList<>();
+    if (resource.getSpec() == null) {
+      return problems;
+    }
+    List<DaemonSetSelector> selectors = resource.getSpec().getUninstall().getDaemonSets();
+    for (int i = 0; i < selectors.size(); i++) {
+      LabelSelector selector = selectors.get(i) == null ? null : selectors.get(i).getSelector();
+      boolean empty =
+          selector == null
+              || ((selector.getMatchLabels() == null || selector.getMatchLabels().isEmpty())
+                  && (selector.getMatchExpressions() == null
+                      || selector.getMatchExpressions().isEmpty()));
+      if (empty) {
+        problems.add(
+            "spec.uninstall.daemonSets["
+                + i
+                + "].selector is empty, which would select every DaemonSet of the namespace"
+                + " (the cluster's own agents too): give matchLabels or matchExpressions that"
+                + " only the DaemonSets to delete carry");
+      }
     }
     return problems;
   }

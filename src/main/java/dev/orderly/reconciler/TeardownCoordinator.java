@@ -143,6 +143,9 @@ public class TeardownCoordinator {
       DeleteControl control = look(resource, working, writes, id);
       transientFailures.remove(id);
       return control;
+    } catch (TeardownBlocked blocked) {
+      // Mid-teardown (e.g. the DaemonSets may not be searched for): held where it is.
+      return blocked(working, writes, blocked);
     } catch (KubernetesClientException e) {
       if (!ApiErrors.isTransient(e)) {
         throw e;
@@ -298,7 +301,13 @@ public class TeardownCoordinator {
     new StatusConditions(status, resource.getMetadata().getGeneration(), clock)
         .setFalse(READY, blocked.reason(), blocked.getMessage())
         .setFalse(
-            TEARING_DOWN, blocked.reason(), "the teardown has not started: nothing is deleted")
+            TEARING_DOWN,
+            blocked.reason(),
+            status.getTeardown() == null
+                ? "the teardown has not started: nothing is deleted"
+                : "the teardown is held in phase "
+                    + status.getTeardown().getPhase()
+                    + ": nothing further is deleted")
         .setTrue(STALLED, blocked.reason(), blocked.getMessage())
         .remove(RECONCILING)
         .observeGeneration();

@@ -10,6 +10,7 @@ import dev.orderly.api.UninstallOptions;
 import dev.orderly.helm.HelmHook;
 import dev.orderly.helm.HelmReleaseRecord;
 import dev.orderly.helm.MalformedReleaseException;
+import dev.orderly.helm.PermissionRefusal;
 import dev.orderly.helm.ReleaseObject;
 import dev.orderly.helm.ReleaseOwnership;
 import dev.orderly.helm.ReleaseOwnership.Claim;
@@ -24,6 +25,8 @@ import dev.orderly.kube.ClusterObjects;
 import dev.orderly.kube.EventRecorder;
 import dev.orderly.kube.EventRecorder.Type;
 import dev.orderly.kube.ReleaseClaims;
+import dev.orderly.kube.ReleaseClients;
+import dev.orderly.kube.ServiceAccountIdentity;
 import dev.orderly.kube.StepObserver;
 import dev.orderly.teardown.DaemonSetSelection;
 import dev.orderly.teardown.Observed;
@@ -51,10 +54,15 @@ import java.util.Optional;
 
 /**
  * The teardown's hands: plans from Helm's record, observes steps, carries out actions against the
- * cluster. It makes no decisions of its own; {@code PhaseDecider} does.
+ * cluster. It makes no decisions of its own; {@code PhaseDecider} does. Hooks, deletes, the removal
+ * of Helm's record and the search for DaemonSets go through the release's own client ({@link
+ * ReleaseClients}: its ServiceAccount when it has one); reading Helm's record to plan and observing
+ * steps are the operator's.
  */
 public class TeardownExecutor {
   private final ClusterObjects objects;
+  private final ReleaseClients clients;
+  private final TenancyPolicy tenancy;
   private final ClusterDiscovery discovery;
   private final StepObserver observer;
   private final HelmOperations operations;
@@ -73,6 +81,34 @@ public class TeardownExecutor {
       EventRecorder events,
       Clock clock,
       ReleaseClaims claims) {
+    this(
+        objects,
+        discovery,
+        observer,
+        operations,
+        events,
+        clock,
+        claims,
+        ReleaseClients.operatorOnly(objects, null),
+        TenancyPolicy.NONE);
+  }
+
+  /**
+   * @param clients the clients a release's hooks, deletes and DaemonSet searches are made with
+   * @param tenancy refuses DaemonSet selectors in other namespaces when it says so
+   */
+  public TeardownExecutor(
+      ClusterObjects objects,
+      ClusterDiscovery discovery,
+      StepObserver observer,
+      HelmOperations operations,
+      EventRecorder events,
+      Clock clock,
+      ReleaseClaims claims,
+      ReleaseClients clients,
+      TenancyPolicy tenancy) {
+    this.clients = clients;
+    this.tenancy = tenancy;
     this.claims = claims;
     this.objects = objects;
     this.discovery = discovery;
@@ -245,7 +281,7 @@ public class TeardownExecutor {
     String release = resource.releaseName();
     String namespace = resource.targetNamespace();
     List<ReleaseObject> found =
-        objects.clusterScopedObjectsOf(release, namespace).stream()
+        clients.objects(resource).clusterScopedObjectsOf(release, namespace).stream()
             .map(
                 o ->
                     ReleaseObject.of(
@@ -260,24 +296,72 @@ public class TeardownExecutor {
     return TeardownPlanner.plan(release, namespace, null, found, List.of(), options);
   }
 
-  /** In the DaemonSets phase, adds the operator-managed DaemonSets not yet in the plan. */
+  /**
+   * In the DaemonSets phase, adds the operator-managed DaemonSets not yet in the plan, searched for
+   * as the release's ServiceAccount.
+   *
+   * @throws TeardownBlocked when a selector is empty or names a refused namespace, or the
+   *     ServiceAccount may not list DaemonSets where a selector looks: nothing is added then
+   */
   public void addOperatorDaemonSets(OrderedRelease resource) {
     TeardownStatus teardown = resource.getStatus().getTeardown();
     if (teardown.getPhase() != TeardownPhase.DaemonSets) {
       return;
     }
-    List<DaemonSet> bySelector = new ArrayList<>();
-    for (DaemonSetSelector selector : resource.getSpec().getUninstall().getDaemonSets()) {
-      String namespace =
-          selector.getNamespace() == null ? resource.targetNamespace() : selector.getNamespace();
-      bySelector.addAll(objects.daemonSets(namespace, selector.getSelector()));
+    List<String> refused = new ArrayList<>(SpecValidator.daemonSetProblems(resource));
+    refused.addAll(tenancy.crossNamespaceProblems(resource));
+    if (!refused.isEmpty()) {
+      boolean crossNamespace = SpecValidator.daemonSetProblems(resource).isEmpty();
+      throw TeardownBlocked.refused(
+          crossNamespace ? Reasons.CROSS_NAMESPACE_REFERENCE : Reasons.INVALID_SPEC,
+          "no DaemonSet is searched for or deleted: "
+              + String.join("; ", refused)
+              + ". Fix spec.uninstall.daemonSets and the teardown goes on");
     }
-    List<DaemonSet> inNamespace = objects.daemonSets(resource.targetNamespace(), null);
+    ClusterObjects asRelease = clients.objects(resource);
+    List<DaemonSet> bySelector = new ArrayList<>();
+    List<DaemonSet> inNamespace;
+    try {
+      for (DaemonSetSelector selector : resource.getSpec().getUninstall().getDaemonSets()) {
+        String namespace =
+            selector.getNamespace() == null ? resource.targetNamespace() : selector.getNamespace();
+        bySelector.addAll(asRelease.daemonSets(namespace, selector.getSelector()));
+      }
+      inNamespace = asRelease.daemonSets(resource.targetNamespace(), null);
+    } catch (KubernetesClientException e) {
+      Optional<String> forbidden = forbidden(resource, e);
+      if (forbidden.isPresent()) {
+        throw TeardownBlocked.refused(
+            Reasons.SERVICE_ACCOUNT_FORBIDDEN,
+            "cannot search for the DaemonSets to delete: "
+                + forbidden.get()
+                + "; nothing further is deleted until it may");
+      }
+      throw e;
+    }
     teardown
         .getSteps()
         .addAll(
             DaemonSetSelection.additions(
                 resource.releaseName(), teardown.getSteps(), bySelector, inNamespace));
+  }
+
+  /**
+   * The refusal {@code e}, said as what the release's ServiceAccount may not do, when the call was
+   * made as one and the API server refused it (403); empty otherwise.
+   */
+  private Optional<String> forbidden(OrderedRelease resource, KubernetesClientException e) {
+    Optional<ServiceAccountIdentity> account = clients.identity(resource);
+    if (account.isEmpty() || e.getCode() != 403 || namespaceTerminating(e)) {
+      return Optional.empty();
+    }
+    String server =
+        e.getStatus() != null && e.getStatus().getMessage() != null
+            ? e.getStatus().getMessage()
+            : String.valueOf(e.getMessage());
+    return Optional.of(
+        PermissionRefusal.describeFor(server, account.get().toString())
+            .orElse(account.get() + " was refused: " + server));
   }
 
   /** What the cluster shows for the unfinished steps of {@code phase}. */
@@ -334,7 +418,7 @@ public class TeardownExecutor {
       }
       labels.put(OrderedRelease.TEARDOWN_LABEL, resource.getMetadata().getUid());
       hook.getMetadata().setLabels(labels);
-      step.setUid(objects.create(hook).getMetadata().getUid());
+      step.setUid(clients.objects(resource).create(hook).getMetadata().getUid());
     } catch (KubernetesClientException | IllegalArgumentException e) {
       if (namespaceTerminating(e)) {
         // `kubectl delete namespace` took the release's namespace: nothing can be created in it
@@ -357,16 +441,22 @@ public class TeardownExecutor {
       if (e instanceof KubernetesClientException client && ApiErrors.isTransient(client)) {
         throw client;
       }
-      String why =
+      Optional<String> forbidden =
           e instanceof KubernetesClientException client
-              ? ApiErrors.describe(client)
-              : e.getMessage();
+              ? forbidden(resource, client)
+              : Optional.empty();
+      String why =
+          forbidden.orElseGet(
+              () ->
+                  e instanceof KubernetesClientException client
+                      ? ApiErrors.describe(client)
+                      : e.getMessage());
       step.setState(TeardownStep.State.Failed);
       step.setMessage("could not be created: " + why);
       events.record(
           resource,
           Type.Warning,
-          "HookCreateFailed",
+          forbidden.isPresent() ? Reasons.SERVICE_ACCOUNT_FORBIDDEN : "HookCreateFailed",
           step.describe() + " could not be created: " + why);
     }
   }
@@ -389,21 +479,37 @@ public class TeardownExecutor {
 
   private void delete(OrderedRelease resource, TeardownStep step, TeardownAction.Delete delete) {
     try {
-      objects.delete(
-          step.getApiVersion(),
-          step.getKind(),
-          step.getNamespace(),
-          step.getName(),
-          delete.propagation());
+      clients
+          .objects(resource)
+          .delete(
+              step.getApiVersion(),
+              step.getKind(),
+              step.getNamespace(),
+              step.getName(),
+              delete.propagation());
     } catch (KubernetesClientException e) {
       if (ApiErrors.isTransient(e)) {
         throw e;
       }
       // A definite answer: PhaseDecider says what it means for the step (an object's phase
       // stalls and asks again at the stall's pace; a timed-out hook is left running).
-      Optional<String> warning = PhaseDecider.deleteRefused(step, ApiErrors.describe(e));
-      warning.ifPresent(
-          message -> events.record(resource, Type.Warning, Reasons.DELETE_REFUSED, message));
+      Optional<String> forbidden = forbidden(resource, e);
+      String why = forbidden.orElseGet(() -> ApiErrors.describe(e));
+      boolean repeated = step.getMessage() != null && step.getMessage().endsWith(why);
+      Optional<String> warning = PhaseDecider.deleteRefused(step, why);
+      if (forbidden.isPresent()) {
+        // Said once per refusal, not on every ask at the stall's pace.
+        if (!repeated) {
+          events.record(
+              resource,
+              Type.Warning,
+              Reasons.SERVICE_ACCOUNT_FORBIDDEN,
+              step.describe() + " could not be deleted: " + why);
+        }
+      } else {
+        warning.ifPresent(
+            message -> events.record(resource, Type.Warning, Reasons.DELETE_REFUSED, message));
+      }
     }
   }
 
@@ -415,21 +521,38 @@ public class TeardownExecutor {
       OrderedRelease resource, TeardownStep step, TeardownAction.RemoveRelease remove) {
     String release = step.getName();
     String namespace = step.getNamespace();
+    // Helm's uninstall: as the release's ServiceAccount.
+    ClusterObjects asRelease = clients.objects(resource);
     try {
-      List<Secret> secrets = objects.releaseSecrets(namespace, release);
+      List<Secret> secrets = asRelease.releaseSecrets(namespace, release);
       if (remove.keepHistory()) {
         ReleaseRecordRemoval.toMarkUninstalled(release, secrets, clock.instant())
-            .forEach(objects::updateSecret);
+            .forEach(asRelease::updateSecret);
       } else {
         for (Secret secret : ReleaseRecordRemoval.toDelete(release, secrets)) {
-          objects.deleteSecret(namespace, secret.getMetadata().getName());
+          asRelease.deleteSecret(namespace, secret.getMetadata().getName());
         }
       }
     } catch (KubernetesClientException e) {
       if (ApiErrors.isTransient(e)) {
         throw e;
       }
-      PhaseDecider.deleteRefused(step, ApiErrors.describe(e));
+      Optional<String> forbidden = forbidden(resource, e);
+      String why = forbidden.orElseGet(() -> ApiErrors.describe(e));
+      if (forbidden.isPresent()
+          && (step.getMessage() == null || !step.getMessage().endsWith(why))) {
+        events.record(
+            resource,
+            Type.Warning,
+            Reasons.SERVICE_ACCOUNT_FORBIDDEN,
+            "Helm's record of release "
+                + namespace
+                + "/"
+                + release
+                + " could not be removed: "
+                + why);
+      }
+      PhaseDecider.deleteRefused(step, why);
     } catch (MalformedReleaseException e) {
       PhaseDecider.deleteRefused(step, "Helm's release record cannot be read: " + e.getMessage());
     }

@@ -30,6 +30,13 @@ public final class TeardownBlocked extends RuntimeException {
     return reason;
   }
 
+  /**
+   * The teardown may not go on, for {@code reason} (one of {@link Reasons}), as {@code message}.
+   */
+  public static TeardownBlocked refused(String reason, String message) {
+    return new TeardownBlocked(reason, message, null);
+  }
+
   /** Helm's latest record of {@code release} (namespace/name) cannot be read, for {@code why}. */
   public static TeardownBlocked unreadableRecord(String release, RuntimeException why) {
     return new TeardownBlocked(

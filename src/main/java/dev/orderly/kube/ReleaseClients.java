@@ -1,0 +1,106 @@
+package dev.orderly.kube;
+
+import dev.orderly.api.OrderedRelease;
+import dev.orderly.helm.HelmClient;
+import io.fabric8.kubernetes.client.ConfigBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
+
+/**
+ * The clients that the calls made for one release go through: as its ServiceAccount ({@link
+ * ServiceAccountIdentity#of}) when it has one, else as the operator. One client per ServiceAccount,
+ * made on first use and kept until {@link #close()}.
+ */
+public class ReleaseClients implements AutoCloseable {
+  private final KubernetesClient operator;
+  private final HelmClient operatorHelm;
+  private final Function<ServiceAccountIdentity, HelmClient> helmAs;
+  private final String defaultServiceAccount;
+  private final ClusterObjects operatorObjects;
+  private final Map<ServiceAccountIdentity, KubernetesClient> clients = new ConcurrentHashMap<>();
+  private final Map<ServiceAccountIdentity, HelmClient> helms = new ConcurrentHashMap<>();
+
+  /**
+   * @param helmAs a Helm client acting as the given ServiceAccount
+   * @param defaultServiceAccount the ServiceAccount a release naming none acts as; null: the
+   *     operator
+   */
+  public ReleaseClients(
+      KubernetesClient operator,
+      HelmClient operatorHelm,
+      Function<ServiceAccountIdentity, HelmClient> helmAs,
+      String defaultServiceAccount) {
+    this(operator, new ClusterObjects(operator), operatorHelm, helmAs, defaultServiceAccount);
+  }
+
+  /** As above, the operator's own calls through {@code operatorObjects}. */
+  public ReleaseClients(
+      KubernetesClient operator,
+      ClusterObjects operatorObjects,
+      HelmClient operatorHelm,
+      Function<ServiceAccountIdentity, HelmClient> helmAs,
+      String defaultServiceAccount) {
+    this.operator = operator;
+    this.operatorHelm = operatorHelm;
+    this.helmAs = helmAs;
+    this.defaultServiceAccount = defaultServiceAccount;
+    this.operatorObjects = operatorObjects;
+  }
+
+  /**
+   * Every release acts as the operator, through {@code objects} and {@code helm};
+   * spec.serviceAccountName is ignored. For callers that have no ServiceAccounts to act as.
+   */
+  public static ReleaseClients operatorOnly(ClusterObjects objects, HelmClient helm) {
+    return new ReleaseClients(null, objects, helm, null, null) {
+      @Override
+      public Optional<ServiceAccountIdentity> identity(OrderedRelease resource) {
+        return Optional.empty();
+      }
+    };
+  }
+
+  /** Who the calls for {@code resource} are made as; empty: the operator. */
+  public Optional<ServiceAccountIdentity> identity(OrderedRelease resource) {
+    return ServiceAccountIdentity.of(resource, defaultServiceAccount);
+  }
+
+  /** The teardown's calls for {@code resource}. */
+  public ClusterObjects objects(OrderedRelease resource) {
+    return identity(resource)
+        .map(identity -> new ClusterObjects(clientAs(identity)))
+        .orElse(operatorObjects);
+  }
+
+  /** Helm for {@code resource}. */
+  public HelmClient helm(OrderedRelease resource) {
+    return identity(resource)
+        .map(identity -> helms.computeIfAbsent(identity, helmAs))
+        .orElse(operatorHelm);
+  }
+
+  private KubernetesClient clientAs(ServiceAccountIdentity identity) {
+    return clients.computeIfAbsent(
+        identity,
+        id ->
+            new KubernetesClientBuilder()
+                .withConfig(
+                    new ConfigBuilder(operator.getConfiguration())
+                        .withImpersonateUsername(id.username())
+                        // None named: the API server adds the ServiceAccount's own.
+                        .withImpersonateGroups()
+                        .build())
+                .build());
+  }
+
+  /** Closes the ServiceAccounts' clients; the operator's own stays open. */
+  @Override
+  public void close() {
+    clients.values().forEach(KubernetesClient::close);
+    clients.clear();
+  }
+}

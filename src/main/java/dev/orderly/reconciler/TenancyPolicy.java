@@ -1,0 +1,59 @@
+package dev.orderly.reconciler;
+
+import dev.orderly.api.DaemonSetSelector;
+import dev.orderly.api.OrderedRelease;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The operator's multi-tenancy flags: the ServiceAccount a release naming none acts as ({@code
+ * --default-service-account}) and whether a spec may name another namespace than its own ({@code
+ * --no-cross-namespace-refs}). Pure.
+ *
+ * @param defaultServiceAccount null: a release naming no ServiceAccount acts as the operator
+ */
+public record TenancyPolicy(String defaultServiceAccount, boolean noCrossNamespaceRefs) {
+  /** No lockdown: the operator's identity by default, any namespace may be named. */
+  public static final TenancyPolicy NONE = new TenancyPolicy(null, false);
+
+  /**
+   * The spec's references outside the OrderedRelease's namespace, one message each, when they are
+   * refused; empty when none is or the flag is off. valuesFrom and chart.secretRef name objects of
+   * the object's own namespace only, so they cannot point elsewhere.
+   */
+  public List<String> crossNamespaceProblems(OrderedRelease resource) {
+    List<String> problems = new ArrayList<>();
+    if (!noCrossNamespaceRefs || resource.getSpec() == null) {
+      return problems;
+    }
+    String own = resource.getMetadata().getNamespace();
+    String target = resource.getSpec().getTargetNamespace();
+    if (target != null && !target.isBlank() && !target.equals(own)) {
+      problems.add(
+          "spec.targetNamespace "
+              + target
+              + " is outside this object's namespace "
+              + own
+              + ", and this operator refuses cross-namespace references"
+              + " (--no-cross-namespace-refs): remove it, or create the OrderedRelease in "
+              + target);
+    }
+    List<DaemonSetSelector> selectors = resource.getSpec().getUninstall().getDaemonSets();
+    for (int i = 0; i < selectors.size(); i++) {
+      String namespace = selectors.get(i) == null ? null : selectors.get(i).getNamespace();
+      if (namespace != null && !namespace.isBlank() && !namespace.equals(own)) {
+        problems.add(
+            "spec.uninstall.daemonSets["
+                + i
+                + "].namespace "
+                + namespace
+                + " is outside this object's namespace "
+                + own
+                + ", and this operator refuses cross-namespace references"
+                + " (--no-cross-namespace-refs): remove the namespace to select in "
+                + own);
+      }
+    }
+    return problems;
+  }
+}
