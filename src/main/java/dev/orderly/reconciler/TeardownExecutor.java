@@ -312,11 +312,13 @@ public class TeardownExecutor {
     refused.addAll(tenancy.crossNamespaceProblems(resource));
     if (!refused.isEmpty()) {
       boolean crossNamespace = SpecValidator.daemonSetProblems(resource).isEmpty();
-      throw TeardownBlocked.refused(
+      refuseSearch(
+          resource,
           crossNamespace ? Reasons.CROSS_NAMESPACE_REFERENCE : Reasons.INVALID_SPEC,
           "no DaemonSet is searched for or deleted: "
               + String.join("; ", refused)
               + ". Fix spec.uninstall.daemonSets and the teardown goes on");
+      return;
     }
     ClusterObjects asRelease = clients.objects(resource);
     List<DaemonSet> bySelector = new ArrayList<>();
@@ -331,11 +333,13 @@ public class TeardownExecutor {
     } catch (KubernetesClientException e) {
       Optional<String> forbidden = forbidden(resource, e);
       if (forbidden.isPresent()) {
-        throw TeardownBlocked.refused(
+        refuseSearch(
+            resource,
             Reasons.SERVICE_ACCOUNT_FORBIDDEN,
             "cannot search for the DaemonSets to delete: "
                 + forbidden.get()
                 + "; nothing further is deleted until it may");
+        return;
       }
       throw e;
     }
@@ -344,6 +348,21 @@ public class TeardownExecutor {
         .addAll(
             DaemonSetSelection.additions(
                 resource.releaseName(), teardown.getSteps(), bySelector, inNamespace));
+  }
+
+  /**
+   * Holds the teardown where it is ({@link TeardownBlocked}), unless {@code orderly.dev/force} is
+   * set: then it goes on without the DaemonSets that could not be searched for, saying so.
+   */
+  private void refuseSearch(OrderedRelease resource, String reason, String message) {
+    if (!TeardownCoordinator.annotated(resource, TeardownCoordinator.FORCE)) {
+      throw TeardownBlocked.refused(reason, message);
+    }
+    events.record(
+        resource,
+        Type.Warning,
+        reason,
+        message + "; " + TeardownCoordinator.FORCE + " is set: going on without them");
   }
 
   /**

@@ -36,7 +36,13 @@ final class AuditLog {
       String subresource,
       String namespace,
       String name,
-      int code) {
+      int code,
+      String impersonatedUser) {
+
+    /** Who the server authorised the request as: the impersonated user, else the caller. */
+    String actingUser() {
+      return impersonatedUser.isEmpty() ? user : impersonatedUser;
+    }
 
     boolean isDelete() {
       return "delete".equals(verb);
@@ -65,7 +71,8 @@ final class AuditLog {
           + " -> "
           + code
           + " by "
-          + user;
+          + user
+          + (impersonatedUser.isEmpty() ? "" : " as " + impersonatedUser);
     }
   }
 
@@ -130,7 +137,8 @@ final class AuditLog {
           ref.path("subresource").asText(""),
           ref.path("namespace").asText(""),
           ref.path("name").asText(""),
-          node.path("responseStatus").path("code").asInt());
+          node.path("responseStatus").path("code").asInt(),
+          node.path("impersonatedUser").path("username").asText(""));
     } catch (IOException e) {
       // The server may be writing the last line as we read it.
       return null;
