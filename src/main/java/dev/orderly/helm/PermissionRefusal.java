@@ -93,7 +93,7 @@ public final class PermissionRefusal {
               + ". Grant it to "
               + who
               + (clusterScope ? " with a ClusterRoleBinding" : " with a RoleBinding")
-              + ", or leave it out of the chart");
+              + ", or change the chart or spec so that it is not needed");
     }
     return Optional.empty();
   }

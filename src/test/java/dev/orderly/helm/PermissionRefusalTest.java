@@ -58,4 +58,48 @@ class PermissionRefusalTest {
     assertThat(PermissionRefusal.describe("template: x.yaml:3: nil pointer")).isEmpty();
     assertThat(PermissionRefusal.describe(null)).isEmpty();
   }
+
+  @Test
+  void aServiceAccountsRefusalNamesTheAccountTheVerbAndTheResource() {
+    String helm =
+        "unable to continue with install: could not get information about the resource"
+            + " ClusterRole \"wide-everything\" in namespace \"\": clusterroles.rbac.authorization.k8s.io"
+            + " \"wide-everything\" is forbidden: User \"system:serviceaccount:team-a:deployer\""
+            + " cannot get resource \"clusterroles\" in API group \"rbac.authorization.k8s.io\" at"
+            + " the cluster scope";
+    assertThat(PermissionRefusal.describeFor(helm, "ServiceAccount team-a/deployer"))
+        .hasValue(
+            "ServiceAccount team-a/deployer may not get clusterroles.rbac.authorization.k8s.io"
+                + " at the cluster scope (cluster-scoped). Grant it to ServiceAccount"
+                + " team-a/deployer with a ClusterRoleBinding, or change the chart or spec so that"
+                + " it is not needed");
+  }
+
+  @Test
+  void aServiceAccountsRefusalInAnotherNamespaceNamesIt() {
+    String helm =
+        "query: failed to query with labels: secrets is forbidden: User"
+            + " \"system:serviceaccount:team-a:deployer\" cannot list resource \"secrets\" in API"
+            + " group \"\" in the namespace \"team-b\"";
+    assertThat(PermissionRefusal.describeFor(helm, "ServiceAccount team-a/deployer"))
+        .hasValueSatisfying(
+            message ->
+                assertThat(message)
+                    .startsWith(
+                        "ServiceAccount team-a/deployer may not list secrets in the namespace"
+                            + " team-b.")
+                    .contains("with a RoleBinding"));
+  }
+
+  @Test
+  void aServiceAccountsEscalationNamesWhatItDoesNotHold() {
+    assertThat(PermissionRefusal.describeFor(ESCALATION, "ServiceAccount team-a/deployer"))
+        .hasValueSatisfying(
+            message ->
+                assertThat(message)
+                    .startsWith("ServiceAccount team-a/deployer may not grant permissions")
+                    .contains("get,list,watch on nodes;")
+                    .doesNotContain("rbac.allowEscalation"));
+    assertThat(PermissionRefusal.describeFor("connection refused", "ServiceAccount a/b")).isEmpty();
+  }
 }

@@ -4,11 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.orderly.api.ChartSource;
+import dev.orderly.api.DaemonSetSelector;
 import dev.orderly.api.OrderedRelease;
 import dev.orderly.api.OrderedReleaseSpec;
 import dev.orderly.api.SecretReference;
 import dev.orderly.api.UninstallOptions;
 import dev.orderly.api.ValuesReference;
+import io.fabric8.kubernetes.api.model.LabelSelector;
+import io.fabric8.kubernetes.api.model.LabelSelectorBuilder;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import java.util.List;
 import java.util.function.Consumer;
@@ -150,7 +153,47 @@ class SpecValidatorTest {
             "dependsOn without a name",
             (Consumer<OrderedReleaseSpec>)
                 s -> s.setDependsOn(List.of(new dev.orderly.api.DependencyReference(" ", "x"))),
-            "spec.dependsOn[0] needs the name of an OrderedRelease"));
+            "spec.dependsOn[0] needs the name of an OrderedRelease"),
+        Arguments.of(
+            "a DaemonSet selector without a selector",
+            (Consumer<OrderedReleaseSpec>)
+                s -> s.getUninstall().getDaemonSets().add(new DaemonSetSelector("apps", null)),
+            "spec.uninstall.daemonSets[0].selector is empty, which would select every DaemonSet"),
+        Arguments.of(
+            "an empty DaemonSet selector",
+            (Consumer<OrderedReleaseSpec>)
+                s ->
+                    s.getUninstall()
+                        .getDaemonSets()
+                        .add(new DaemonSetSelector(null, new LabelSelector())),
+            "spec.uninstall.daemonSets[0].selector is empty"),
+        Arguments.of(
+            "a ServiceAccount name that is not one",
+            (Consumer<OrderedReleaseSpec>) s -> s.setServiceAccountName("system:masters"),
+            "spec.serviceAccountName 'system:masters' is not a ServiceAccount name"));
+  }
+
+  @Test
+  void aDaemonSetSelectorWithLabelsOrExpressionsAndAServiceAccountAreValid() {
+    OrderedRelease resource = valid();
+    resource.getSpec().setServiceAccountName("deployer");
+    resource
+        .getSpec()
+        .getUninstall()
+        .getDaemonSets()
+        .addAll(
+            List.of(
+                new DaemonSetSelector(
+                    null, new LabelSelectorBuilder().addToMatchLabels("app", "agent").build()),
+                new DaemonSetSelector(
+                    "apps",
+                    new LabelSelectorBuilder()
+                        .addNewMatchExpression()
+                        .withKey("app")
+                        .withOperator("Exists")
+                        .endMatchExpression()
+                        .build())));
+    assertThat(SpecValidator.problems(resource)).isEmpty();
   }
 
   @ParameterizedTest(name = "{0}")

@@ -8,6 +8,18 @@ package dev.orderly.testsupport;
  * @param contentType the {@code Content-Type} header, or an empty string
  * @param accept the {@code Accept} header, or an empty string
  * @param body the request body as sent (protobuf stays binary), or an empty string
+ * @param impersonateUser the {@code Impersonate-User} header, or an empty string
  */
 public record ApiRequest(
-    String method, String path, String contentType, String accept, String body) {}
+    String method,
+    String path,
+    String contentType,
+    String accept,
+    String body,
+    String impersonateUser) {
+
+  /** A request made as its caller, impersonating no one. */
+  public ApiRequest(String method, String path, String contentType, String accept, String body) {
+    this(method, path, contentType, accept, body, "");
+  }
+}

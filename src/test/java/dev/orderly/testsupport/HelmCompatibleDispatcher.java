@@ -126,7 +126,8 @@ class HelmCompatibleDispatcher extends KubernetesCrudDispatcher {
             request.getPath(),
             header(request, "Content-Type"),
             header(request, "Accept"),
-            Requests.text(request.getBody())));
+            Requests.text(request.getBody()),
+            header(request, "Impersonate-User")));
     Optional<ResourcePath> path = ResourcePath.parse(request.getPath());
     MockResponse response;
     try {

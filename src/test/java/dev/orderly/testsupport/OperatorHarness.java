@@ -7,6 +7,7 @@ import dev.orderly.helm.ChartSourcePolicy;
 import dev.orderly.helm.HelmClient;
 import dev.orderly.helm.HelmJavaClient;
 import dev.orderly.reconciler.OrderlyOperator;
+import dev.orderly.reconciler.TenancyPolicy;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
@@ -40,6 +41,7 @@ public final class OperatorHarness implements AutoCloseable {
   private final Clock clock;
   private final UnaryOperator<HelmClient> helm;
   private final ChartSourcePolicy chartSources;
+  private final TenancyPolicy tenancy;
   private OrderlyOperator operator;
 
   private OperatorHarness(
@@ -47,12 +49,14 @@ public final class OperatorHarness implements AutoCloseable {
       Path workDir,
       Clock clock,
       UnaryOperator<HelmClient> helm,
-      ChartSourcePolicy chartSources) {
+      ChartSourcePolicy chartSources,
+      TenancyPolicy tenancy) {
     this.server = server;
     this.workDir = workDir;
     this.clock = clock;
     this.helm = helm;
     this.chartSources = chartSources;
+    this.tenancy = tenancy;
   }
 
   /** Starts a server with the CRD, and the operator against it. */
@@ -70,22 +74,36 @@ public final class OperatorHarness implements AutoCloseable {
    * install in flight while the test acts.
    */
   public static OperatorHarness start(Clock clock, UnaryOperator<HelmClient> helm) {
-    return start(clock, helm, ChartSourcePolicy.unrestricted());
+    return start(clock, helm, ChartSourcePolicy.unrestricted(), TenancyPolicy.NONE);
   }
 
   /** As {@link #start()}, accepting only the chart sources {@code chartSources} allows. */
   public static OperatorHarness start(ChartSourcePolicy chartSources) {
-    return start(Clock.systemUTC(), UnaryOperator.identity(), chartSources);
+    return start(Clock.systemUTC(), UnaryOperator.identity(), chartSources, TenancyPolicy.NONE);
+  }
+
+  /** As {@link #start()}, the operator run with {@code tenancy}'s flags. */
+  public static OperatorHarness start(TenancyPolicy tenancy) {
+    return start(
+        Clock.systemUTC(), UnaryOperator.identity(), ChartSourcePolicy.unrestricted(), tenancy);
   }
 
   private static OperatorHarness start(
-      Clock clock, UnaryOperator<HelmClient> helm, ChartSourcePolicy chartSources) {
+      Clock clock,
+      UnaryOperator<HelmClient> helm,
+      ChartSourcePolicy chartSources,
+      TenancyPolicy tenancy) {
     TestApiServer server = new TestApiServer().start();
     installCrd(server.client());
     try {
       OperatorHarness harness =
           new OperatorHarness(
-              server, Files.createTempDirectory("orderly-operator"), clock, helm, chartSources);
+              server,
+              Files.createTempDirectory("orderly-operator"),
+              clock,
+              helm,
+              chartSources,
+              tenancy);
       harness.startOperator();
       return harness;
     } catch (IOException e) {
@@ -101,7 +119,8 @@ public final class OperatorHarness implements AutoCloseable {
             server.client(),
             helm.apply(new HelmJavaClient(server.kubeconfig())),
             new OrderlyOperator.Settings(
-                Set.of(), 2, 4, workDir, "test-operator", clock, null, chartSources));
+                    Set.of(), 2, 4, workDir, "test-operator", clock, null, chartSources)
+                .withTenancy(tenancy));
   }
 
   /** Stops the operator as a crash or rollout would; the cluster state is kept. */
