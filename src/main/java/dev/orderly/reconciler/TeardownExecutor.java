@@ -331,7 +331,7 @@ public class TeardownExecutor {
       }
       inNamespace = asRelease.daemonSets(resource.targetNamespace(), null);
     } catch (KubernetesClientException e) {
-      Optional<String> forbidden = forbidden(resource, e);
+      Optional<String> forbidden = forbidden(resource, e, "list DaemonSets");
       if (forbidden.isPresent()) {
         refuseSearch(
             resource,
@@ -367,9 +367,11 @@ public class TeardownExecutor {
 
   /**
    * The refusal {@code e}, said as what the release's ServiceAccount may not do, when the call was
-   * made as one and the API server refused it (403); empty otherwise.
+   * made as one and the API server refused it (403); empty otherwise. {@code attempt} (e.g. "delete
+   * DaemonSet ns/name") names the call when the server's message does not.
    */
-  private Optional<String> forbidden(OrderedRelease resource, KubernetesClientException e) {
+  private Optional<String> forbidden(
+      OrderedRelease resource, KubernetesClientException e, String attempt) {
     Optional<ServiceAccountIdentity> account = clients.identity(resource);
     if (account.isEmpty() || e.getCode() != 403 || namespaceTerminating(e)) {
       return Optional.empty();
@@ -380,7 +382,7 @@ public class TeardownExecutor {
             : String.valueOf(e.getMessage());
     return Optional.of(
         PermissionRefusal.describeFor(server, account.get().toString())
-            .orElse(account.get() + " was refused: " + server));
+            .orElse(account.get() + " may not " + attempt + ": " + server));
   }
 
   /** What the cluster shows for the unfinished steps of {@code phase}. */
@@ -462,7 +464,7 @@ public class TeardownExecutor {
       }
       Optional<String> forbidden =
           e instanceof KubernetesClientException client
-              ? forbidden(resource, client)
+              ? forbidden(resource, client, "create " + step.describe())
               : Optional.empty();
       String why =
           forbidden.orElseGet(
@@ -512,23 +514,18 @@ public class TeardownExecutor {
       }
       // A definite answer: PhaseDecider says what it means for the step (an object's phase
       // stalls and asks again at the stall's pace; a timed-out hook is left running).
-      Optional<String> forbidden = forbidden(resource, e);
-      String why = forbidden.orElseGet(() -> ApiErrors.describe(e));
-      boolean repeated = step.getMessage() != null && step.getMessage().endsWith(why);
-      Optional<String> warning = PhaseDecider.deleteRefused(step, why);
-      if (forbidden.isPresent()) {
-        // Said once per refusal, not on every ask at the stall's pace.
-        if (!repeated) {
-          events.record(
-              resource,
-              Type.Warning,
-              Reasons.SERVICE_ACCOUNT_FORBIDDEN,
-              step.describe() + " could not be deleted: " + why);
-        }
-      } else {
-        warning.ifPresent(
-            message -> events.record(resource, Type.Warning, Reasons.DELETE_REFUSED, message));
-      }
+      Optional<String> forbidden = forbidden(resource, e, "delete " + step.describe());
+      Optional<String> warning =
+          PhaseDecider.deleteRefused(step, forbidden.orElseGet(() -> ApiErrors.describe(e)));
+      warning.ifPresent(
+          message ->
+              events.record(
+                  resource,
+                  Type.Warning,
+                  forbidden.isPresent()
+                      ? Reasons.SERVICE_ACCOUNT_FORBIDDEN
+                      : Reasons.DELETE_REFUSED,
+                  message));
     }
   }
 
@@ -556,22 +553,11 @@ public class TeardownExecutor {
       if (ApiErrors.isTransient(e)) {
         throw e;
       }
-      Optional<String> forbidden = forbidden(resource, e);
-      String why = forbidden.orElseGet(() -> ApiErrors.describe(e));
-      if (forbidden.isPresent()
-          && (step.getMessage() == null || !step.getMessage().endsWith(why))) {
-        events.record(
-            resource,
-            Type.Warning,
-            Reasons.SERVICE_ACCOUNT_FORBIDDEN,
-            "Helm's record of release "
-                + namespace
-                + "/"
-                + release
-                + " could not be removed: "
-                + why);
-      }
-      PhaseDecider.deleteRefused(step, why);
+      // Its phase stalls, and says so in one Warning.
+      PhaseDecider.deleteRefused(
+          step,
+          forbidden(resource, e, "remove Helm's record of release " + namespace + "/" + release)
+              .orElseGet(() -> ApiErrors.describe(e)));
     } catch (MalformedReleaseException e) {
       PhaseDecider.deleteRefused(step, "Helm's release record cannot be read: " + e.getMessage());
     }

@@ -185,7 +185,7 @@ public final class PhaseDecider {
       }
     }
     if (!refused.isEmpty()) {
-      return stalled(actions, notices, Reasons.DELETE_REFUSED, refusal(in.phase(), refused));
+      return stalled(actions, notices, refusalReason(refused), refusal(in.phase(), refused));
     }
     boolean allWatched = waiting.stream().allMatch(step -> WATCHED_KINDS.contains(step.getKind()));
     Duration recheck = allWatched ? SAFETY_NET : POLL;
@@ -232,7 +232,7 @@ public final class PhaseDecider {
       return stalled(
           List.of(new TeardownAction.RemoveRelease(record, in.keepHistory())),
           List.of(),
-          Reasons.DELETE_REFUSED,
+          refusalReason(List.of(refused)),
           refusal(in.phase(), List.of(refused)));
     }
     if (step.getState() == State.Pending) {
@@ -247,6 +247,22 @@ public final class PhaseDecider {
         Reasons.TEARDOWN_IN_PROGRESS,
         "Release: removing Helm's release record");
   }
+
+  /**
+   * ServiceAccountForbidden when every refusal was the release's ServiceAccount's (the executor
+   * words those {@code ServiceAccount <namespace>/<name> may not ...}), else DeleteRefused.
+   */
+  static String refusalReason(List<TeardownStep> refused) {
+    boolean account =
+        refused.stream()
+            .allMatch(
+                step ->
+                    step.getMessage() != null && ACCOUNT_REFUSAL.matcher(step.getMessage()).find());
+    return account ? Reasons.SERVICE_ACCOUNT_FORBIDDEN : Reasons.DELETE_REFUSED;
+  }
+
+  private static final java.util.regex.Pattern ACCOUNT_REFUSAL =
+      java.util.regex.Pattern.compile("could not be deleted: ServiceAccount [^ /]+/[^ ]+ may not ");
 
   private static String refusal(TeardownPhase phase, List<TeardownStep> refused) {
     return phase
