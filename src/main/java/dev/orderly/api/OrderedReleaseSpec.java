@@ -4,7 +4,9 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.fabric8.crd.generator.annotation.PreserveUnknownFields;
+import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
+import io.fabric8.generator.annotation.Size;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -35,9 +37,11 @@ public class OrderedReleaseSpec {
 
   @JsonPropertyDescription(
       "A ServiceAccount of this object's namespace that every API call made for the release is"
-          + " made as (impersonation): Helm's install and upgrade, the teardown's hooks, reads and"
-          + " deletes. Without it the operator's --default-service-account applies, else the"
-          + " operator's own identity.")
+          + " made as (impersonation): Helm's install and upgrade, the teardown's hooks, deletes"
+          + " and DaemonSet searches, and the removal of Helm's record. Without it the operator's"
+          + " --default-service-account applies, else the operator's own identity.")
+  @Pattern("^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$")
+  @Size(max = 253)
   private String serviceAccountName;
 
   @JsonPropertyDescription("Create the target namespace if it does not exist.")
