@@ -79,7 +79,15 @@ public final class PermissionRefusal {
               + " first, or leave them out of the chart");
     }
     Matcher cannot = CANNOT.matcher(message);
-    if (message.contains("forbidden") && cannot.find()) {
+    if (message.contains("forbidden") && cannot.find() && "impersonate".equals(cannot.group(1))) {
+      // The operator itself was refused, before the request was ever the account's.
+      return Optional.of(
+          "the operator may not impersonate "
+              + who
+              + ": its ClusterRole needs impersonate on serviceaccounts (the operator chart and"
+              + " operator/ grant it)");
+    }
+    if (message.contains("forbidden") && cannot.find(0)) {
       String where = cannot.group(4);
       boolean clusterScope = "at the cluster scope".equals(where);
       return Optional.of(

@@ -102,4 +102,17 @@ class PermissionRefusalTest {
                     .doesNotContain("rbac.allowEscalation"));
     assertThat(PermissionRefusal.describeFor("connection refused", "ServiceAccount a/b")).isEmpty();
   }
+
+  @Test
+  void anOperatorThatMayNotImpersonateIsToldSoNotTheAccount() {
+    String server =
+        "users \"system:serviceaccount:team-a:deployer\" is forbidden: User"
+            + " \"system:serviceaccount:orderly-system:orderly\" cannot impersonate resource"
+            + " \"serviceaccounts\" in API group \"\" in the namespace \"team-a\"";
+    assertThat(PermissionRefusal.describeFor(server, "ServiceAccount team-a/deployer"))
+        .hasValue(
+            "the operator may not impersonate ServiceAccount team-a/deployer: its ClusterRole"
+                + " needs impersonate on serviceaccounts (the operator chart and operator/ grant"
+                + " it)");
+  }
 }
