@@ -46,7 +46,7 @@ public final class ConditionTypes {
 
     /**
      * The operator runs with --no-cross-namespace-refs and the spec names another namespace
-     * (targetNamespace, valuesFrom, chart.secretRef, uninstall.daemonSets[].namespace).
+     * (targetNamespace, dependsOn[].namespace, uninstall.daemonSets[].namespace).
      */
     public static final String CROSS_NAMESPACE_REFERENCE = "CrossNamespaceReference";
 

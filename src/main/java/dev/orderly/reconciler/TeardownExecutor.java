@@ -309,7 +309,7 @@ public class TeardownExecutor {
       return;
     }
     List<String> refused = new ArrayList<>(SpecValidator.daemonSetProblems(resource));
-    refused.addAll(tenancy.crossNamespaceProblems(resource));
+    refused.addAll(tenancy.crossNamespaceDaemonSets(resource));
     if (!refused.isEmpty()) {
       boolean crossNamespace = SpecValidator.daemonSetProblems(resource).isEmpty();
       refuseSearch(

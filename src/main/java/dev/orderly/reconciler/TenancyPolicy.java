@@ -1,6 +1,7 @@
 package dev.orderly.reconciler;
 
 import dev.orderly.api.DaemonSetSelector;
+import dev.orderly.api.DependencyReference;
 import dev.orderly.api.OrderedRelease;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,9 +18,10 @@ public record TenancyPolicy(String defaultServiceAccount, boolean noCrossNamespa
   public static final TenancyPolicy NONE = new TenancyPolicy(null, false);
 
   /**
-   * The spec's references outside the OrderedRelease's namespace, one message each, when they are
-   * refused; empty when none is or the flag is off. valuesFrom and chart.secretRef name objects of
-   * the object's own namespace only, so they cannot point elsewhere.
+   * The spec's references outside the OrderedRelease's namespace (targetNamespace, dependsOn,
+   * uninstall.daemonSets), one message each, when they are refused; empty when none is or the flag
+   * is off. valuesFrom and chart.secretRef name objects of the object's own namespace only, so they
+   * cannot point elsewhere.
    */
   public List<String> crossNamespaceProblems(OrderedRelease resource) {
     List<String> problems = new ArrayList<>();
@@ -38,6 +40,33 @@ public record TenancyPolicy(String defaultServiceAccount, boolean noCrossNamespa
               + " (--no-cross-namespace-refs): remove it, or create the OrderedRelease in "
               + target);
     }
+    List<DependencyReference> dependsOn = resource.getSpec().getDependsOn();
+    for (int i = 0; dependsOn != null && i < dependsOn.size(); i++) {
+      String namespace = dependsOn.get(i) == null ? null : dependsOn.get(i).getNamespace();
+      if (namespace != null && !namespace.isBlank() && !namespace.equals(own)) {
+        problems.add(
+            "spec.dependsOn["
+                + i
+                + "].namespace "
+                + namespace
+                + " is outside this object's namespace "
+                + own
+                + ", and this operator refuses cross-namespace references"
+                + " (--no-cross-namespace-refs): depend only on OrderedReleases of "
+                + own);
+      }
+    }
+    problems.addAll(crossNamespaceDaemonSets(resource));
+    return problems;
+  }
+
+  /** The uninstall.daemonSets namespaces outside the object's own, when they are refused. */
+  public List<String> crossNamespaceDaemonSets(OrderedRelease resource) {
+    List<String> problems = new ArrayList<>();
+    if (!noCrossNamespaceRefs || resource.getSpec() == null) {
+      return problems;
+    }
+    String own = resource.getMetadata().getNamespace();
     List<DaemonSetSelector> selectors = resource.getSpec().getUninstall().getDaemonSets();
     for (int i = 0; i < selectors.size(); i++) {
       String namespace = selectors.get(i) == null ? null : selectors.get(i).getNamespace();

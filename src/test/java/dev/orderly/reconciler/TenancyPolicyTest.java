@@ -3,9 +3,11 @@ package dev.orderly.reconciler;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.orderly.api.DaemonSetSelector;
+import dev.orderly.api.DependencyReference;
 import dev.orderly.api.OrderedRelease;
 import dev.orderly.kube.ServiceAccountIdentity;
 import io.fabric8.kubernetes.api.model.LabelSelectorBuilder;
+import java.util.List;
 import java.util.Optional;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -66,12 +68,21 @@ class TenancyPolicyTest {
             new DaemonSetSelector(
                 "apps", new LabelSelectorBuilder().addToMatchLabels("app", "y").build()));
 
+    release
+        .getSpec()
+        .setDependsOn(
+            List.of(
+                new DependencyReference("db", null),
+                new DependencyReference("platform", "shared")));
     assertThat(TenancyPolicy.NONE.crossNamespaceProblems(release)).isEmpty();
     assertThat(new TenancyPolicy(null, true).crossNamespaceProblems(release))
         .containsExactly(
             "spec.targetNamespace kube-system is outside this object's namespace apps, and this"
                 + " operator refuses cross-namespace references (--no-cross-namespace-refs):"
                 + " remove it, or create the OrderedRelease in kube-system",
+            "spec.dependsOn[1].namespace shared is outside this object's namespace apps, and"
+                + " this operator refuses cross-namespace references (--no-cross-namespace-refs):"
+                + " depend only on OrderedReleases of apps",
             "spec.uninstall.daemonSets[0].namespace kube-system is outside this object's"
                 + " namespace apps, and this operator refuses cross-namespace references"
                 + " (--no-cross-namespace-refs): remove the namespace to select in apps");
