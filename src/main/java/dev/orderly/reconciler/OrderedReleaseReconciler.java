@@ -283,6 +283,9 @@ public class OrderedReleaseReconciler
       return null;
     }
     HelmFailure failure = finished.failure().get();
+    // The operation did start, so its intent stands: this look's copy may predate the save of the
+    // look that started it (seen under load: a ForeignRelease stall written without the intent).
+    recordInstallIntent(resource, status);
     Duration wait = Backoff.after(finished.attempt());
     Duration elapsed = Duration.between(finished.endedAt(), clock.instant());
     if (elapsed.compareTo(wait) >= 0) {
