@@ -65,43 +65,7 @@ public final class OrderlyOperator implements AutoCloseable {
       ChartSourcePolicy chartSources,
       TenancyPolicy tenancy) {
 
-    /** Settings without lockdown. */
-    public Settings(
-        Set<String> namespaces,
-        int helmThreads,
-        int reconcileThreads,
-        Path workDir,
-        String instance,
-        Clock clock,
-        String leaseNamespace,
-        ChartSourcePolicy chartSources) {
-      this(
-          namespaces,
-          helmThreads,
-          reconcileThreads,
-          workDir,
-          instance,
-          clock,
-          leaseNamespace,
-          chartSources,
-          TenancyPolicy.NONE);
-    }
-
-    /** These settings with {@code tenancy}. */
-    public Settings withTenancy(TenancyPolicy tenancy) {
-      return new Settings(
-          namespaces,
-          helmThreads,
-          reconcileThreads,
-          workDir,
-          instance,
-          clock,
-          leaseNamespace,
-          chartSources,
-          tenancy);
-    }
-
-    /** Settings accepting every chart source, as tests use. */
+    /** Settings accepting every chart source and without lockdown, as tests use. */
     public Settings(
         Set<String> namespaces,
         int helmThreads,
@@ -118,7 +82,8 @@ public final class OrderlyOperator implements AutoCloseable {
           instance,
           clock,
           leaseNamespace,
-          ChartSourcePolicy.unrestricted());
+          ChartSourcePolicy.unrestricted(),
+          TenancyPolicy.NONE);
     }
 
     /** Settings without leader election, accepting every chart source, as tests use. */
@@ -130,6 +95,34 @@ public final class OrderlyOperator implements AutoCloseable {
         String instance,
         Clock clock) {
       this(namespaces, helmThreads, reconcileThreads, workDir, instance, clock, null);
+    }
+
+    /** These settings with {@code chartSources}. */
+    public Settings withChartSources(ChartSourcePolicy chartSources) {
+      return new Settings(
+          namespaces,
+          helmThreads,
+          reconcileThreads,
+          workDir,
+          instance,
+          clock,
+          leaseNamespace,
+          chartSources,
+          tenancy);
+    }
+
+    /** These settings with {@code tenancy}. */
+    public Settings withTenancy(TenancyPolicy tenancy) {
+      return new Settings(
+          namespaces,
+          helmThreads,
+          reconcileThreads,
+          workDir,
+          instance,
+          clock,
+          leaseNamespace,
+          chartSources,
+          tenancy);
     }
   }
 

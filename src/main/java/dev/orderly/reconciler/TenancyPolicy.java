@@ -30,30 +30,24 @@ public record TenancyPolicy(String defaultServiceAccount, boolean noCrossNamespa
     }
     String own = resource.getMetadata().getNamespace();
     String target = resource.getSpec().getTargetNamespace();
-    if (target != null && !target.isBlank() && !target.equals(own)) {
+    if (outside(target, own)) {
       problems.add(
-          "spec.targetNamespace "
-              + target
-              + " is outside this object's namespace "
-              + own
-              + ", and this operator refuses cross-namespace references"
-              + " (--no-cross-namespace-refs): remove it, or create the OrderedRelease in "
-              + target);
+          refused(
+              "spec.targetNamespace",
+              target,
+              own,
+              "remove it, or create the OrderedRelease in " + target));
     }
     List<DependencyReference> dependsOn = resource.getSpec().getDependsOn();
     for (int i = 0; dependsOn != null && i < dependsOn.size(); i++) {
       String namespace = dependsOn.get(i) == null ? null : dependsOn.get(i).getNamespace();
-      if (namespace != null && !namespace.isBlank() && !namespace.equals(own)) {
+      if (outside(namespace, own)) {
         problems.add(
-            "spec.dependsOn["
-                + i
-                + "].namespace "
-                + namespace
-                + " is outside this object's namespace "
-                + own
-                + ", and this operator refuses cross-namespace references"
-                + " (--no-cross-namespace-refs): depend only on OrderedReleases of "
-                + own);
+            refused(
+                "spec.dependsOn[" + i + "].namespace",
+                namespace,
+                own,
+                "depend only on OrderedReleases of " + own));
       }
     }
     problems.addAll(crossNamespaceDaemonSets(resource));
@@ -70,19 +64,29 @@ public record TenancyPolicy(String defaultServiceAccount, boolean noCrossNamespa
     List<DaemonSetSelector> selectors = resource.getSpec().getUninstall().getDaemonSets();
     for (int i = 0; i < selectors.size(); i++) {
       String namespace = selectors.get(i) == null ? null : selectors.get(i).getNamespace();
-      if (namespace != null && !namespace.isBlank() && !namespace.equals(own)) {
+      if (outside(namespace, own)) {
         problems.add(
-            "spec.uninstall.daemonSets["
-                + i
-                + "].namespace "
-                + namespace
-                + " is outside this object's namespace "
-                + own
-                + ", and this operator refuses cross-namespace references"
-                + " (--no-cross-namespace-refs): remove the namespace to select in "
-                + own);
+            refused(
+                "spec.uninstall.daemonSets[" + i + "].namespace",
+                namespace,
+                own,
+                "remove the namespace to select in " + own));
       }
     }
     return problems;
+  }
+
+  private static boolean outside(String namespace, String own) {
+    return namespace != null && !namespace.isBlank() && !namespace.equals(own);
+  }
+
+  private static String refused(String field, String namespace, String own, String remedy) {
+    return field
+        + " "
+        + namespace
+        + " is outside this object's namespace "
+        + own
+        + ", and this operator refuses cross-namespace references (--no-cross-namespace-refs): "
+        + remedy;
   }
 }

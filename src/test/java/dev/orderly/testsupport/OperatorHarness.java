@@ -118,8 +118,8 @@ public final class OperatorHarness implements AutoCloseable {
         OrderlyOperator.start(
             server.client(),
             helm.apply(new HelmJavaClient(server.kubeconfig())),
-            new OrderlyOperator.Settings(
-                    Set.of(), 2, 4, workDir, "test-operator", clock, null, chartSources)
+            new OrderlyOperator.Settings(Set.of(), 2, 4, workDir, "test-operator", clock)
+                .withChartSources(chartSources)
                 .withTenancy(tenancy));
   }
 
