@@ -24,6 +24,7 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
+import org.yaml.snakeyaml.LoaderOptions;
 
 /**
  * Charts from HTTP(S) Helm repositories: the version is looked up in the repository's index.yaml
@@ -32,7 +33,6 @@ import java.util.regex.Pattern;
  * fetched, redirects included, must be allowed by the {@link ChartSourcePolicy}.
  */
 final class HttpChartRepository {
-  private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
   private static final Set<Integer> REDIRECTS = Set.of(301, 302, 303, 307, 308);
   private static final int MAX_REDIRECTS = 5;
   // What is read of an error answer before the connection is given up.
@@ -43,15 +43,28 @@ final class HttpChartRepository {
   private final Path cacheDir;
   private final ChartSourcePolicy policy;
   private final HttpClient http;
+  private final ObjectMapper yaml;
 
   HttpChartRepository(Path cacheDir, ChartSourcePolicy policy) {
     this.cacheDir = cacheDir;
     this.policy = policy;
+    this.yaml = indexReader(policy.maxIndexBytes());
     this.http =
         HttpClient.newBuilder()
             .connectTimeout(Duration.ofSeconds(10))
             .followRedirects(HttpClient.Redirect.NEVER)
             .build();
+  }
+
+  /**
+   * A YAML reader for indexes up to {@code maxIndexBytes}: SnakeYAML refuses a document of more
+   * than 3 MiB by default (its code point limit), and real indexes (Bitnami's) are larger. A code
+   * point is at least one byte, so a limit equal to the byte bound never refuses what was read.
+   */
+  static ObjectMapper indexReader(long maxIndexBytes) {
+    LoaderOptions options = new LoaderOptions();
+    options.setCodePointLimit((int) Math.min(Integer.MAX_VALUE, Math.max(1, maxIndexBytes)));
+    return new ObjectMapper(YAMLFactory.builder().loaderOptions(options).build());
   }
 
   /** The cached archive of {@code source}, downloaded first if need be. */
@@ -189,7 +202,7 @@ final class HttpChartRepository {
     }
     JsonNode entries;
     try {
-      entries = YAML.readTree(response.body()).path("entries").path(name);
+      entries = yaml.readTree(response.body()).path("entries").path(name);
     } catch (IOException e) {
       throw unavailable(
           repository,

@@ -214,6 +214,47 @@ class ChartRepositoryAttacksTest {
   }
 
   @Test
+  void anIndexLargerThanSnakeYamlsDefaultLimitIsReadUpToTheOperatorsBound() {
+    // Real indexes (Bitnami's) run past 3 MiB, SnakeYAML's default code point limit.
+    StringBuilder index = new StringBuilder("apiVersion: v1\nentries:\n");
+    for (int i = 0; index.length() < 5 * 1024 * 1024; i++) {
+      index
+          .append("  chart-")
+          .append(i)
+          .append(":\n    - version: 1.0.")
+          .append(i)
+          .append("\n      description: a chart that is not the one asked for\n")
+          .append("      digest: ")
+          .append("0".repeat(64))
+          .append("\n      urls: [chart-")
+          .append(i)
+          .append(".tgz]\n");
+    }
+    index.append("  web:\n    - version: 1.0.0\n      digest: ").append(sha256(ARCHIVE));
+    index.append("\n      urls: [web-1.0.0.tgz]\n");
+    byte[] body = index.toString().getBytes(StandardCharsets.UTF_8);
+    assertThat(body.length).isGreaterThan(5 * 1024 * 1024);
+    answers.put("/index.yaml", Answer.ok(body));
+    answers.put("/web-1.0.0.tgz", Answer.ok(ARCHIVE));
+    ChartResolver resolver =
+        new ChartResolver(
+            cache,
+            OciRegistryClient.Hints.OPERATOR,
+            new ChartSourcePolicy(
+                List.of(cache),
+                List.of(repositoryUrl() + "/"),
+                ChartSourcePolicy.DEFAULT_MAX_INDEX_BYTES,
+                1024));
+
+    Path chart =
+        resolver
+            .resolve(ChartSource.fromRepository(repositoryUrl(), "web", "1.0.0"), Optional.empty())
+            .path();
+
+    assertThat(chart).hasBinaryContent(ARCHIVE);
+  }
+
+  @Test
   void anOversizedArchiveIsRefusedWhetherItsLengthIsDeclaredOrNot() {
     answers.put("/index.yaml", Answer.ok(index("web", "web-1.0.0.tgz", null)));
     for (boolean chunked : List.of(false, true)) {
