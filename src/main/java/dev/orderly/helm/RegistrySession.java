@@ -19,9 +19,11 @@ import java.security.DigestOutputStream;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import javax.net.ssl.SSLException;
@@ -35,6 +37,8 @@ import javax.net.ssl.SSLException;
 final class RegistrySession {
   private static final int MAX_MANIFEST_BYTES = 4 * 1024 * 1024;
   private static final int MAX_REDIRECTS = 5;
+  // Pages of a tag list followed; registries page by 100 tags or more, when they page at all.
+  private static final int MAX_TAG_PAGES = 100;
   // What is read of an error answer, for its message.
   private static final int MAX_ERROR_BYTES = 64 * 1024;
   private static final Pattern NEXT_LINK = Pattern.compile("<([^>]+)>\\s*;\\s*rel=\"?next\"?");
@@ -85,15 +89,38 @@ final class RegistrySession {
                 true));
   }
 
+  /**
+   * Every page of the tag list. Each next page (a {@code Link: <...>; rel="next"} header) is
+   * checked as a redirect is: off the registry it must be allowed by the policy, and it gets no
+   * credentials. The pages together are read up to the policy's index bound and to {@link
+   * #MAX_TAG_PAGES}; past either, or when a page links back to one already read, the list is
+   * refused rather than used in part, as a part could select another version than the whole.
+   */
   private List<String> tags() {
     List<String> tags = new ArrayList<>();
+    Set<URI> read = new HashSet<>();
+    long bytes = 0;
     URI next = URI.create(reference.base() + "/v2/" + reference.repository() + "/tags/list");
-    for (int page = 0; next != null && page < 100; page++) {
+    for (int page = 1; next != null; page++) {
+      if (page > MAX_TAG_PAGES) {
+        throw tagListRefused("runs to more than " + MAX_TAG_PAGES + " pages");
+      }
+      if (!read.add(next)) {
+        throw tagListRefused(
+            "links back to page " + RemoteText.excerpt(next.toString()) + ", already read");
+      }
       HttpResponse<byte[]> response = send(next, "application/json");
       if (response.statusCode() == 404) {
         throw notFound();
       }
       expectOk(response, next);
+      bytes += response.body().length;
+      if (bytes > policy.maxIndexBytes()) {
+        throw tagListRefused(
+            "is larger than the operator's limit of "
+                + policy.maxIndexBytes()
+                + " bytes (the limit on an index.yaml)");
+      }
       try {
         for (JsonNode tag : JSON.readTree(response.body()).path("tags")) {
           tags.add(tag.asText());
@@ -102,16 +129,42 @@ final class RegistrySession {
         throw unavailable("its tag list for " + reference.repository() + " is not valid JSON");
       }
       URI current = next;
-      next =
+      Optional<String> link =
           response
               .headers()
               .firstValue("Link")
               .map(NEXT_LINK::matcher)
               .filter(Matcher::find)
-              .map(m -> current.resolve(m.group(1)))
-              .orElse(null);
+              .map(m -> m.group(1));
+      if (link.isEmpty()) {
+        break;
+      }
+      try {
+        next = current.resolve(link.get());
+      } catch (IllegalArgumentException e) {
+        throw unavailable(
+            RemoteText.excerpt(
+                "its tag list page " + current + " links to an invalid URL " + link.get()));
+      }
+      checkOffRegistry(
+          next,
+          "linked its tag list page "
+              + RemoteText.excerpt(current.toString())
+              + " to the next page");
     }
     return tags;
+  }
+
+  private HelmFailure tagListRefused(String why) {
+    return new HelmFailure(
+        Reasons.REPOSITORY_UNAVAILABLE,
+        "the tag list of "
+            + reference
+            + " "
+            + why
+            + "; it was not used: name an exact version (such as 1.2.3) in chart.version, which"
+            + " is pulled without reading the tag list",
+        true);
   }
 
   OciRegistryClient.Manifest manifest(String tag) {
@@ -225,9 +278,7 @@ final class RegistrySession {
     boolean answeredChallenge = false;
     for (int hop = 0; hop <= MAX_REDIRECTS; ) {
       // Credentials go to the registry alone, and never from HTTPS down to plain HTTP.
-      boolean sameRegistry =
-          target.getAuthority().equals(reference.registry())
-              && target.getScheme().equals(uri.getScheme());
+      boolean sameRegistry = onRegistry(target);
       HttpResponse<T> response = get(target, accept, sameRegistry ? authorization : null, handler);
       int status = response.statusCode();
       if (status == 401 && sameRegistry && !answeredChallenge) {
@@ -266,12 +317,15 @@ final class RegistrySession {
    * token service) must be allowed by the operator's repository prefixes in its own right.
    */
   private void checkOffRegistry(URI target, String what) {
-    boolean registry =
-        reference.registry().equals(target.getRawAuthority())
-            && reference.base().getScheme().equals(target.getScheme());
-    if (!registry && !policy.allows(target.toString())) {
+    if (!onRegistry(target) && !policy.allows(target.toString())) {
       throw policy.urlRefused(reference.toString(), target.toString(), what);
     }
+  }
+
+  /** Whether {@code target} is the registry itself, by the scheme it is reached with. */
+  private boolean onRegistry(URI target) {
+    return reference.registry().equals(target.getRawAuthority())
+        && reference.base().getScheme().equals(target.getScheme());
   }
 
   private HelmFailure layerTooLarge(String where, long limit) {

@@ -18,7 +18,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -28,8 +30,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * An HTTP chart repository run by an attacker: each trick (a redirect or an index URL to a host the
  * operator may not fetch, an archive that does not match the index's digest, an index or an archive
- * without end, a redirect loop, hostile error text) is refused with a message that says so, nothing
- * is cached, and the other host is never contacted.
+ * without end, a redirect loop, hostile error text, an OCI tag list whose next page is elsewhere or
+ * that never ends) is refused with a message that says so, nothing is cached, and the other host is
+ * never contacted.
  */
 class ChartRepositoryAttacksTest {
   private static final byte[] ARCHIVE = "a chart archive".getBytes(StandardCharsets.UTF_8);
@@ -41,6 +44,14 @@ class ChartRepositoryAttacksTest {
   private final AtomicInteger otherHostRequests = new AtomicInteger();
   // path -> answer; a missing path is a 404
   private final Map<String, Answer> answers = new ConcurrentHashMap<>();
+  // Authorization headers the other host received ("null" for none)
+  private final List<String> otherHostAuthorizations = new CopyOnWriteArrayList<>();
+  // Every request the repository received, path and query
+  private final List<String> repositoryRequests = new CopyOnWriteArrayList<>();
+  // When set, the repository's tag list pages: the request's query -> answer
+  private volatile Function<String, Answer> tagPages;
+  // When set, the repository asks for Basic auth and accepts only this Authorization
+  private volatile String requiredAuthorization;
 
   private record Answer(int status, byte[] body, Map<String, String> headers, boolean chunked) {
     static Answer ok(byte[] body) {
@@ -63,6 +74,8 @@ class ChartRepositoryAttacksTest {
         "/",
         exchange -> {
           otherHostRequests.incrementAndGet();
+          otherHostAuthorizations.add(
+              String.valueOf(exchange.getRequestHeaders().getFirst("Authorization")));
           answer(exchange, Answer.ok(ARCHIVE));
         });
     otherHost.start();
@@ -70,7 +83,23 @@ class ChartRepositoryAttacksTest {
     repository.createContext(
         "/",
         exchange -> {
-          Answer answer = answers.get(exchange.getRequestURI().getPath());
+          String path = exchange.getRequestURI().getPath();
+          String query = exchange.getRequestURI().getRawQuery();
+          repositoryRequests.add(path + (query == null ? "" : "?" + query));
+          String authorization = requiredAuthorization;
+          if (authorization != null
+              && !authorization.equals(exchange.getRequestHeaders().getFirst("Authorization"))) {
+            answer(
+                exchange,
+                new Answer(
+                    401, new byte[0], Map.of("WWW-Authenticate", "Basic realm=\"r\""), false));
+            return;
+          }
+          Function<String, Answer> pages = tagPages;
+          Answer answer =
+              pages != null && path.endsWith("/tags/list")
+                  ? pages.apply(String.valueOf(query))
+                  : answers.get(path);
           answer(exchange, answer == null ? new Answer(404, new byte[0], Map.of(), false) : answer);
         });
     repository.start();
@@ -362,15 +391,150 @@ class ChartRepositoryAttacksTest {
   }
 
   private HelmFailure ociRefusal() {
+    return ociRefusal(resolver(), "1.0.0", Optional.empty());
+  }
+
+  private HelmFailure ociRefusal(
+      ChartResolver resolver, String version, Optional<RegistryCredentials> credentials) {
     ChartSource source =
         ChartSource.fromRepository(
-            "oci://127.0.0.1:" + repository.getAddress().getPort() + "/charts", "web", "1.0.0");
+            "oci://127.0.0.1:" + repository.getAddress().getPort() + "/charts", "web", version);
     source.setInsecure(true);
     Throwable thrown =
-        org.assertj.core.api.Assertions.catchThrowable(
-            () -> resolver().resolve(source, Optional.empty()));
+        org.assertj.core.api.Assertions.catchThrowable(() -> resolver.resolve(source, credentials));
     assertThat(thrown).isInstanceOf(HelmFailure.class);
     return (HelmFailure) thrown;
+  }
+
+  /** A tag list page of {@code tags} whose Link header names {@code next}, if not null. */
+  private static Answer tagPage(String next, String... tags) {
+    String body =
+        "{\"name\":\"charts/web\",\"tags\":["
+            + String.join(",", Stream.of(tags).map(t -> "\"" + t + "\"").toList())
+            + "]}";
+    return new Answer(
+        200,
+        body.getBytes(StandardCharsets.UTF_8),
+        next == null ? Map.of() : Map.of("Link", "<" + next + ">; rel=\"next\""),
+        false);
+  }
+
+  private long tagListRequests() {
+    return repositoryRequests.stream().filter(r -> r.contains("/tags/list")).count();
+  }
+
+  @Test
+  void anOciRegistrysTagListIsReadAcrossItsPages() {
+    tagPages =
+        query ->
+            query.contains("last=1.0.0")
+                ? tagPage(null, "2.1.0")
+                : tagPage("/v2/charts/web/tags/list?n=1&last=1.0.0", "1.0.0");
+
+    HelmFailure failure = ociRefusal(resolver(), "^2.0.0", Optional.empty());
+
+    // The second page's tag was chosen: the manifest of 2.1.0 is what the registry lacks.
+    assertThat(failure.getMessage()).endsWith("has no tag 2.1.0 (chart version 2.1.0)");
+    assertThat(repositoryRequests)
+        .containsExactly(
+            "/v2/charts/web/tags/list",
+            "/v2/charts/web/tags/list?n=1&last=1.0.0",
+            "/v2/charts/web/manifests/2.1.0");
+  }
+
+  @Test
+  void anOciRegistrysNextTagPageOnAHostThatIsNotAllowedIsRefusedWithoutContactingIt() {
+    String next = otherHostUrl() + "/v2/charts/web/tags/list?last=1.0.0";
+    tagPages = query -> tagPage(next, "1.0.0");
+
+    HelmFailure failure = ociRefusal(resolver(), "^1.0.0", Optional.empty());
+
+    assertThat(failure.reason()).isEqualTo("RepositoryNotAllowed");
+    assertThat(failure.getMessage())
+        .startsWith(
+            "chart repository oci://127.0.0.1:"
+                + repository.getAddress().getPort()
+                + "/charts/web linked its tag list page "
+                + repositoryUrl()
+                + "/v2/charts/web/tags/list to the next page "
+                + next
+                + ", which is not under the operator's allowed repositories");
+    assertThat(otherHostRequests).hasValue(0);
+  }
+
+  @Test
+  void anOciRegistrysCredentialsDoNotFollowANextTagPageToAnAllowedOtherHost() {
+    RegistryCredentials credentials =
+        new RegistryCredentials("team-a", "s3cret", "Secret team-a/registry");
+    requiredAuthorization = credentials.basicAuthorization();
+    tagPages = query -> tagPage(otherHostUrl() + "/v2/charts/web/tags/list?last=1.0.0", "1.0.0");
+    ChartResolver resolver =
+        new ChartResolver(
+            cache,
+            OciRegistryClient.Hints.OPERATOR,
+            new ChartSourcePolicy(
+                List.of(cache), List.of(repositoryUrl() + "/", otherHostUrl() + "/"), 4096, 1024));
+
+    HelmFailure failure = ociRefusal(resolver, "^1.0.0", Optional.of(credentials));
+
+    // The other host answers a chart archive, not a tag list; what matters is what it was sent.
+    assertThat(failure.getMessage()).contains("is not valid JSON");
+    assertThat(repositoryRequests)
+        .containsExactly("/v2/charts/web/tags/list", "/v2/charts/web/tags/list");
+    assertThat(otherHostAuthorizations).as("what the other host was sent").containsExactly("null");
+  }
+
+  @Test
+  void anOciRegistrysEndlessTagListIsCutAfterAHundredPages() {
+    AtomicInteger page = new AtomicInteger();
+    tagPages =
+        query -> {
+          int n = page.incrementAndGet();
+          return tagPage("/v2/charts/web/tags/list?last=" + n, "1.0." + n);
+        };
+
+    HelmFailure failure = ociRefusal(resolver(), "^1.0.0", Optional.empty());
+
+    assertThat(failure.reason()).isEqualTo("RepositoryUnavailable");
+    assertThat(failure.stalled()).isTrue();
+    assertThat(failure.getMessage())
+        .isEqualTo(
+            "the tag list of oci://127.0.0.1:"
+                + repository.getAddress().getPort()
+                + "/charts/web runs to more than 100 pages; it was not used: name an exact"
+                + " version (such as 1.2.3) in chart.version, which is pulled without reading the"
+                + " tag list");
+    assertThat(tagListRequests()).isEqualTo(100);
+  }
+
+  @Test
+  void anOciRegistrysTagListPastTheIndexBoundIsNotUsed() {
+    String padding = "1.0.0-" + "x".repeat(1000);
+    AtomicInteger page = new AtomicInteger();
+    tagPages = query -> tagPage("/v2/charts/web/tags/list?last=" + page.incrementAndGet(), padding);
+
+    HelmFailure failure = ociRefusal(resolver(), "^1.0.0", Optional.empty());
+
+    assertThat(failure.getMessage())
+        .contains(
+            "/charts/web is larger than the operator's limit of 4096 bytes (the limit on an"
+                + " index.yaml); it was not used");
+    // Pages of about 1 KiB: the fourth passes 4096 bytes and no fifth is asked for.
+    assertThat(tagListRequests()).isEqualTo(4);
+  }
+
+  @Test
+  void anOciRegistrysTagListThatLinksBackToAPageReadIsRefused() {
+    tagPages = query -> tagPage("/v2/charts/web/tags/list", "1.0.0");
+
+    HelmFailure failure = ociRefusal(resolver(), "^1.0.0", Optional.empty());
+
+    assertThat(failure.getMessage())
+        .contains(
+            "/charts/web links back to page "
+                + repositoryUrl()
+                + "/v2/charts/web/tags/list, already read");
+    assertThat(tagListRequests()).isEqualTo(1);
   }
 
   @Test
