@@ -4,6 +4,7 @@ import dev.orderly.api.Durations;
 import dev.orderly.api.OrderedRelease;
 import dev.orderly.api.OrderedReleaseSpec;
 import dev.orderly.api.OrderedReleaseStatus;
+import dev.orderly.api.ReleaseStatus;
 import dev.orderly.api.TeardownPhase;
 import dev.orderly.api.TeardownStatus;
 import dev.orderly.api.TeardownStep;
@@ -71,6 +72,8 @@ final class UninstallRun implements AutoCloseable {
   private String id;
   private String savedRecord;
   private String ledgerVersion;
+  // Whether the run began: after this, an API error ends as a failure that can be resumed.
+  private boolean started;
 
   UninstallRun(
       KubernetesClient client,
@@ -108,8 +111,26 @@ final class UninstallRun implements AutoCloseable {
     operations.close();
   }
 
-  /** Runs the teardown to its end, a failure or an interruption; returns the exit status. */
+  /**
+   * Runs the teardown to its end, a failure or an interruption; returns the exit status. An API
+   * error ends it as a failure ({@link UninstallCommand#FAILED}), progress saved and the command
+   * that resumes printed, unless the cluster could not be reached at all before anything started.
+   *
+   * @throws KubernetesClientException when the cluster could not be reached before anything started
+   *     (no HTTP answer), for exit status 2
+   */
   int run() {
+    try {
+      return start();
+    } catch (KubernetesClientException e) {
+      if (!started && (e.getCode() <= 0 || e.getCode() == HttpURLConnection.HTTP_UNAUTHORIZED)) {
+        throw e;
+      }
+      return apiFailure(e, "");
+    }
+  }
+
+  private int start() {
     String release = args.release();
     String namespace = args.namespace();
     Optional<Secret> ledger = ledgers.read(namespace, ledgerName);
@@ -117,6 +138,11 @@ final class UninstallRun implements AutoCloseable {
     Optional<String> refusal = managedByOrderedRelease(records);
     if (refusal.isPresent()) {
       progress.failed(null, "ManagedByOrderedRelease", refusal.get(), List.of(), null);
+      return UninstallCommand.FAILED;
+    }
+    Optional<String> stale = ledger.flatMap(secret -> staleLedger(secret, records));
+    if (stale.isPresent()) {
+      progress.failed(null, STALE_LEDGER, stale.get(), List.of(), null);
       return UninstallCommand.FAILED;
     }
     if (args.dryRun()) {
@@ -178,6 +204,7 @@ final class UninstallRun implements AutoCloseable {
       }
     }
     working.getStatus().setTeardown(teardown);
+    started = true;
     progress.start(release, namespace, target, resumedIn);
     if (args.cascade() != UninstallOptions.Propagation.Foreground) {
       progress.notice(
@@ -220,8 +247,11 @@ final class UninstallRun implements AutoCloseable {
                 environment.crashPoints());
         transientFailures = 0;
       } catch (KubernetesClientException e) {
-        if (!ApiErrors.isTransient(e) || ++transientFailures > MAX_TRANSIENT_FAILURES) {
-          throw e;
+        if (!ApiErrors.isTransient(e)) {
+          return apiFailure(e, "");
+        }
+        if (++transientFailures > MAX_TRANSIENT_FAILURES) {
+          return apiFailure(e, transientFailures + " transient API errors in a row, the last: ");
         }
         progress.notice(true, "TransientApiError", "retrying: " + e.getMessage());
         waiter.await(Backoff.afterTransient(transientFailures));
@@ -315,6 +345,119 @@ final class UninstallRun implements AutoCloseable {
     savedRecord = record;
   }
 
+  /** The reason of a refusal to resume from a ledger of an earlier installation. */
+  static final String STALE_LEDGER = "StaleUninstallProgress";
+
+  /**
+   * Why {@code ledger} must not be resumed: it records the teardown of another Helm record than the
+   * release's latest one (the release was uninstalled and installed again, or upgraded, since the
+   * run that wrote it), so its plan and finished hooks are not this release's. The Release phase
+   * deletes Helm's revisions oldest first, so while any is left the latest is the one the teardown
+   * was planned from. A ledger without the id label, or no record left, cannot be told apart and is
+   * resumed.
+   */
+  private Optional<String> staleLedger(Secret ledger, List<Secret> records) {
+    Map<String, String> labels = ledger.getMetadata().getLabels();
+    String recorded = labels == null ? null : labels.get(TeardownLedger.TEARDOWN_OF);
+    Optional<Secret> latest = ReleaseSecrets.latest(args.release(), records);
+    if (recorded == null
+        || latest.isEmpty()
+        || recorded.equals(ID_PREFIX + latest.get().getMetadata().getUid())) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        "Secret "
+            + args.namespace()
+            + "/"
+            + ledgerName
+            + " holds the progress of an earlier uninstall of release "
+            + args.release()
+            + " ("
+            + recorded
+            + "), but Helm's latest record, "
+            + ReleaseSecrets.describe(latest.get()).replace("Helm release Secret ", "Secret ")
+            + ", is newer: the release was installed again or upgraded since. Nothing was"
+            + " touched. To uninstall the release as it is now, delete the old progress (kubectl"
+            + " delete secret "
+            + ledgerName
+            + " -n "
+            + args.namespace()
+            + ") and run this command again");
+  }
+
+  /**
+   * Ends the run on an API error it cannot go on from: saves the progress if it can, then says in
+   * which phase, which request and why, and the command that resumes.
+   *
+   * @param preface what comes before the server's answer in the message, e.g. how many tries
+   */
+  private int apiFailure(KubernetesClientException e, String preface) {
+    TeardownPhase phase = null;
+    String kept = "";
+    if (started) {
+      phase = working.getStatus().getTeardown().getPhase();
+      try {
+        save();
+        kept = "; progress is saved in Secret " + args.namespace() + "/" + ledgerName;
+      } catch (RuntimeException notSaved) {
+        kept =
+            "; progress could not be saved ("
+                + notSaved.getMessage().lines().findFirst().orElse("")
+                + "), Secret "
+                + args.namespace()
+                + "/"
+                + ledgerName
+                + " keeps the last saved state";
+      }
+    }
+    Optional<String> request = failedRequest(e);
+    String answer;
+    if (e.getCode() > 0) {
+      String server =
+          e.getStatus() != null && e.getStatus().getMessage() != null
+              ? e.getStatus().getMessage()
+              : String.valueOf(e.getMessage());
+      answer =
+          "the API server answered "
+              + e.getCode()
+              + " ("
+              + server.lines().findFirst().orElse("").trim()
+              + ")"
+              + (e.getCode() == HttpURLConnection.HTTP_FORBIDDEN
+                  ? "; the kubeconfig's user lacks that permission"
+                  : "");
+    } else {
+      answer = "the API server could not be reached (" + CommandFailure.rootCause(e) + ")";
+    }
+    String message = preface + request.map(r -> r + ": ").orElse("") + answer + kept;
+    progress.failed(phase, API_ERROR, message, request.stream().toList(), args.command());
+    return UninstallCommand.FAILED;
+  }
+
+  /** The reason of a run ended by an API error. */
+  static final String API_ERROR = "ApiError";
+
+  private static final java.util.regex.Pattern FAILED_REQUEST =
+      java.util.regex.Pattern.compile("Failure executing: (\\S+) at: (\\S+?)\\.(?:\\s|$)");
+
+  /**
+   * The request fabric8 names in its message, as {@code METHOD /path}, without server and query.
+   */
+  static Optional<String> failedRequest(KubernetesClientException e) {
+    for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      java.util.regex.Matcher m = FAILED_REQUEST.matcher(String.valueOf(t.getMessage()));
+      if (m.find()) {
+        try {
+          String path = java.net.URI.create(m.group(2)).getRawPath();
+          return Optional.of(m.group(1) + " " + path);
+        } catch (IllegalArgumentException unparsable) {
+          return Optional.of(m.group(1) + " " + m.group(2));
+        }
+      }
+    }
+    return Optional.empty();
+  }
+
   /** Another run writes the same ledger: this one stops, leaving it to that one. */
   static final class ConcurrentUninstall extends RuntimeException {
     ConcurrentUninstall(String message) {
@@ -323,29 +466,66 @@ final class UninstallRun implements AutoCloseable {
   }
 
   /**
-   * Why the release must be left to its OrderedRelease, when one that still exists manages it
-   * (orderly.dev/owner-uid on Helm's record, see {@link ReleaseOwnership}).
+   * Why the release must be left to its OrderedRelease, when one that still exists manages it:
+   * orderly.dev/owner-uid on Helm's record (see {@link ReleaseOwnership}), or, for a record without
+   * that marker, an OrderedRelease whose status.release names this namespace and release. When
+   * OrderedReleases cannot be listed (403, or 404: no CRD) only the marker counts.
    */
   private Optional<String> managedByOrderedRelease(List<Secret> records) {
     ReleaseOwnership.Claim claim = ReleaseOwnership.claim(release(null), records);
-    if (!(claim instanceof ReleaseOwnership.OtherOwner owner)
-        || new ReleaseClaims(client).ownerGone(owner)) {
-      return Optional.empty();
+    if (claim instanceof ReleaseOwnership.OtherOwner owner
+        && !new ReleaseClaims(client).ownerGone(owner)) {
+      return Optional.of(managedBy(owner.describe(), owner.owner()));
     }
-    return Optional.of(
-        "Helm release "
-            + args.namespace()
-            + "/"
-            + args.release()
-            + " is managed by "
-            + owner.describe()
-            + "; nothing was touched. Delete the OrderedRelease instead ("
-            + deleteCommand(owner)
-            + "): its operator runs the same ordered teardown");
+    return namingOrderedRelease()
+        .map(
+            named ->
+                managedBy(
+                    "OrderedRelease " + named + " (its status.release names this release)", named));
   }
 
-  private static String deleteCommand(ReleaseOwnership.OtherOwner owner) {
-    String[] parts = owner.owner() == null ? new String[0] : owner.owner().split("/", 2);
+  /** The namespace/name of an OrderedRelease whose status.release is this release, if any. */
+  private Optional<String> namingOrderedRelease() {
+    List<OrderedRelease> all;
+    try {
+      all = client.resources(OrderedRelease.class).inAnyNamespace().list().getItems();
+    } catch (KubernetesClientException e) {
+      if (e.getCode() == HttpURLConnection.HTTP_FORBIDDEN
+          || e.getCode() == HttpURLConnection.HTTP_NOT_FOUND) {
+        return Optional.empty();
+      }
+      throw e;
+    }
+    return all.stream()
+        .filter(
+            resource -> {
+              ReleaseStatus named =
+                  resource.getStatus() == null ? null : resource.getStatus().getRelease();
+              if (named == null || !args.release().equals(named.getName())) {
+                return false;
+              }
+              String namespace =
+                  named.getNamespace() == null ? resource.targetNamespace() : named.getNamespace();
+              return args.namespace().equals(namespace);
+            })
+        .map(r -> r.getMetadata().getNamespace() + "/" + r.getMetadata().getName())
+        .findFirst();
+  }
+
+  private String managedBy(String manager, String owner) {
+    return "Helm release "
+        + args.namespace()
+        + "/"
+        + args.release()
+        + " is managed by "
+        + manager
+        + "; nothing was touched. Delete the OrderedRelease instead ("
+        + deleteCommand(owner)
+        + "): its operator runs the same ordered teardown";
+  }
+
+  private static String deleteCommand(String owner) {
+    String[] parts = owner == null ? new String[0] : owner.split("/", 2);
     return parts.length == 2
         ? "kubectl delete orderedrelease " + parts[1] + " -n " + parts[0]
         : "kubectl get orderedreleases -A shows it";

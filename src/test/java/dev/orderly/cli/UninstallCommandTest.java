@@ -7,10 +7,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.orderly.api.OrderedRelease;
+import dev.orderly.api.OrderedReleaseStatus;
+import dev.orderly.api.ReleaseStatus;
 import dev.orderly.helm.ReleaseOwnership;
 import dev.orderly.testsupport.ApiRequest;
 import dev.orderly.testsupport.MutableClock;
 import dev.orderly.testsupport.sim.PodTermination;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.Secret;
 import java.util.ArrayList;
@@ -20,6 +23,8 @@ import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * {@code orderly uninstall} of the node-agent example installed with helm-java, no operator: the
@@ -307,6 +312,219 @@ class UninstallCommandTest {
 
     assertThat(run.exitCode()).as(run.err()).isZero();
     assertThat(run.out()).contains("warning (TransientApiError): retrying: ");
+    assertNothingLeft();
+  }
+
+  @Test
+  void aRefusedReadMidTeardownStopsWith1SavingProgressNamingPhaseRequestAndWhyAndResumes()
+      throws Exception {
+    scenario.simulator.completeJobsAutomatically(true);
+    scenario.simulator.terminatePodsAtOnce(true);
+    var refusal =
+        scenario
+            .server
+            .faults()
+            .answerUntilCleared(
+                "GET", "/apis/apps/v1/namespaces/agents/daemonsets/agent-agent", 403);
+
+    CliRun first = scenario.uninstall(RELEASE, "-n", NS, "-o", "json");
+
+    assertThat(first.exitCode()).as(first.err()).isEqualTo(1);
+    assertThat(first.err()).isEmpty();
+    List<String> lines = first.out().lines().toList();
+    JsonNode failed = JSON.readTree(lines.get(lines.size() - 1));
+    assertThat(failed.get("event").asText()).isEqualTo("failed");
+    assertThat(failed.get("phase").asText()).isEqualTo("DaemonSets");
+    assertThat(failed.get("reason").asText()).isEqualTo("ApiError");
+    assertThat(failed.get("message").asText())
+        .contains("GET /apis/apps/v1/namespaces/agents/daemonsets/agent-agent")
+        .contains("the API server answered 403")
+        .contains("progress is saved in Secret agents/agent.orderly-uninstall");
+    assertThat(failed.get("objects").get(0).asText())
+        .isEqualTo("GET /apis/apps/v1/namespaces/agents/daemonsets/agent-agent");
+    assertThat(failed.get("resume").asText()).startsWith("orderly uninstall agent -n agents");
+    assertThat(failed.get("exitCode").asInt()).isEqualTo(1);
+    assertThat(scenario.ledgerExists()).isTrue();
+    assertThat(scenario.client().serviceAccounts().inNamespace(NS).withName("agent-agent").get())
+        .as("nothing of a later phase is deleted")
+        .isNotNull();
+
+    refusal.clear();
+    CliRun second = scenario.uninstall(RELEASE, "-n", NS);
+
+    assertThat(second.exitCode()).as(second.err()).isZero();
+    assertThat(second.out()).contains("resuming the uninstall of release agent");
+    assertThat(scenario.jobsCreated("agent-drain"))
+        .as("the finished pre-delete hook did not run again")
+        .isEqualTo(1);
+    assertNothingLeft();
+  }
+
+  @Test
+  void aRefusedLedgerUpdateStopsWith1AsTextSayingTheProgressCouldNotBeSaved() {
+    scenario.simulator.completeJobsAutomatically(true);
+    scenario.simulator.terminatePodsAtOnce(true);
+    scenario
+        .server
+        .faults()
+        .answerUntilCleared(
+            "PUT", "/api/v1/namespaces/agents/secrets/agent.orderly-uninstall", 403);
+
+    CliRun run = scenario.uninstall(RELEASE, "-n", NS);
+
+    assertThat(run.exitCode()).isEqualTo(1);
+    assertThat(run.err())
+        .contains("orderly uninstall: failed in phase PreDeleteHooks (ApiError): ")
+        .contains("PUT /api/v1/namespaces/agents/secrets/agent.orderly-uninstall: the API server")
+        .contains("answered 403")
+        .contains("the kubeconfig's user lacks that permission")
+        .contains("progress could not be saved")
+        .contains("fix the cause, then run the same command to go on: orderly uninstall agent");
+    assertThat(scenario.jobsCreated("agent-drain"))
+        .as("no hook runs before its intent is saved")
+        .isZero();
+  }
+
+  @Test
+  void tooManyTransientErrorsInARowStopWith1AndResume() {
+    MutableClock clock = MutableClock.startingNow();
+    scenario.simulator.completeJobsAutomatically(true);
+    scenario.simulator.terminatePodsAtOnce(true);
+    var outage =
+        scenario
+            .server
+            .faults()
+            .answerUntilCleared(
+                "GET", "/apis/apps/v1/namespaces/agents/daemonsets/agent-agent", 503);
+
+    CliRun first = scenario.uninstall(clock, clock, line -> false, RELEASE, "-n", NS);
+
+    assertThat(first.exitCode()).as(first.err()).isEqualTo(1);
+    assertThat(first.out()).contains("warning (TransientApiError): retrying: ");
+    assertThat(first.err())
+        .contains(
+            "orderly uninstall: failed in phase DaemonSets (ApiError): 6 transient API errors")
+        .contains("answered 503")
+        .contains("fix the cause, then run the same command to go on: orderly uninstall agent");
+    assertThat(outage.hits()).isEqualTo(6);
+
+    outage.clear();
+    CliRun second = scenario.uninstall(RELEASE, "-n", NS);
+
+    assertThat(second.exitCode()).as(second.err()).isZero();
+    assertNothingLeft();
+  }
+
+  @Test
+  void aRefusedReadBeforeAnythingStartedEndsWith1NotAsAConnectionError() {
+    scenario
+        .server
+        .faults()
+        .answerUntilCleared(
+            "GET", "/api/v1/namespaces/agents/secrets/agent.orderly-uninstall", 403);
+    int before = scenario.writes().size();
+
+    CliRun run = scenario.uninstall(RELEASE, "-n", NS);
+
+    assertThat(run.exitCode()).isEqualTo(1);
+    assertThat(run.err())
+        .startsWith("orderly uninstall: failed (ApiError): GET /api/v1/namespaces/agents/secrets/")
+        .contains("answered 403");
+    assertThat(scenario.writes()).as("nothing was changed").hasSize(before);
+  }
+
+  @Test
+  void progressOfAnEarlierInstallationIsNotReplayedAndTheMessageSaysWhatToDelete() {
+    scenario.simulator.completeJobsAutomatically(true);
+    scenario.simulator.terminatePodsAtOnce(true);
+    var refusal =
+        scenario
+            .server
+            .faults()
+            .answerUntilCleared(
+                "GET", "/apis/apps/v1/namespaces/agents/daemonsets/agent-agent", 403);
+    assertThat(scenario.uninstall(RELEASE, "-n", NS).exitCode()).isEqualTo(1);
+    refusal.clear();
+    assertThat(scenario.ledgerExists()).isTrue();
+    // helm uninstall, then helm install of the same name: a new record, with a new uid.
+    Secret old = releaseRecord();
+    scenario.client().resource(old).delete();
+    old.getMetadata().setUid(null);
+    old.getMetadata().setResourceVersion(null);
+    old.getMetadata().setCreationTimestamp(null);
+    Secret reinstalled = scenario.client().resource(old).create();
+    assertThat(reinstalled.getMetadata().getUid()).isNotEqualTo(old.getMetadata().getUid());
+    int before = scenario.writes().size();
+
+    CliRun refused = scenario.uninstall(RELEASE, "-n", NS);
+
+    assertThat(refused.exitCode()).isEqualTo(1);
+    assertThat(refused.err())
+        .contains("(StaleUninstallProgress)")
+        .contains(
+            "Secret agents/agent.orderly-uninstall holds the progress of an earlier uninstall")
+        .contains("Secret agents/sh.helm.release.v1.agent.v1, is newer")
+        .contains("kubectl delete secret agent.orderly-uninstall -n agents");
+    assertThat(scenario.writes()).as("nothing was changed").hasSize(before);
+    assertThat(scenario.ledgerExists()).isTrue();
+
+    scenario.client().secrets().inNamespace(NS).withName("agent.orderly-uninstall").delete();
+    CliRun afresh = scenario.uninstall(RELEASE, "-n", NS);
+
+    assertThat(afresh.exitCode()).as(afresh.err()).isZero();
+    assertThat(afresh.out()).contains("uninstalling release agent");
+    assertNothingLeft();
+  }
+
+  @Test
+  void aReleaseAnOrderedReleaseNamesInItsStatusIsRefusedWithoutTheOwnerMarker() {
+    scenario
+        .client()
+        .resource(new NamespaceBuilder().withNewMetadata().withName("ops").endMetadata().build())
+        .create();
+    OrderedRelease owner = new OrderedRelease();
+    owner.setMetadata(new ObjectMetaBuilder().withNamespace("ops").withName("agents").build());
+    owner = scenario.client().resource(owner).create();
+    ReleaseStatus named = new ReleaseStatus();
+    named.setName(RELEASE);
+    named.setNamespace(NS);
+    owner.setStatus(new OrderedReleaseStatus());
+    owner.getStatus().setRelease(named);
+    scenario.client().resource(owner).updateStatus();
+    assertThat(releaseRecord().getMetadata().getLabels())
+        .doesNotContainKey(ReleaseOwnership.OWNER_UID_LABEL);
+    int before = scenario.writes().size();
+
+    CliRun run = scenario.uninstall(RELEASE, "-n", NS);
+
+    assertThat(run.exitCode()).isEqualTo(1);
+    assertThat(run.err())
+        .contains("(ManagedByOrderedRelease)")
+        .contains(
+            "Helm release agents/agent is managed by OrderedRelease ops/agents (its status.release"
+                + " names this release)")
+        .contains("kubectl delete orderedrelease agents -n ops");
+    assertThat(scenario.writes()).as("nothing was changed").hasSize(before);
+  }
+
+  @ParameterizedTest
+  @ValueSource(ints = {403, 404})
+  void orderedReleasesThatCannotBeListedDoNotStopTheUninstall(int code) {
+    scenario.simulator.completeJobsAutomatically(true);
+    scenario.simulator.terminatePodsAtOnce(true);
+    var fault =
+        scenario
+            .server
+            .faults()
+            .answerUntilCleared(
+                "GET",
+                "/apis/" + OrderedRelease.GROUP + "/" + OrderedRelease.VERSION + "/orderedreleases",
+                code);
+
+    CliRun run = scenario.uninstall(RELEASE, "-n", NS);
+
+    assertThat(run.exitCode()).as(run.err()).isZero();
+    assertThat(fault.hits()).isPositive();
     assertNothingLeft();
   }
 
