@@ -20,8 +20,10 @@ import sun.misc.Signal;
  * {@code orderly uninstall RELEASE}: the operator's ordered teardown of a Helm release, run from
  * the command line against the current kubeconfig context, no operator needed; a drop-in for {@code
  * helm uninstall}. Exit status: {@link #DONE} when everything is gone, {@link #FAILED} when the
- * teardown stopped on a failure (or the release is not there, or an OrderedRelease manages it),
- * {@link #USAGE} for a usage or connection error, {@link #INTERRUPTED} after Ctrl-C.
+ * teardown stopped on a failure, an API error included (or the release is not there, an
+ * OrderedRelease manages it, or the kept progress is of an earlier installation), {@link #USAGE}
+ * for a usage error or a cluster not reached before anything started, {@link #INTERRUPTED} after
+ * Ctrl-C.
  */
 final class UninstallCommand {
   static final int DONE = 0;
@@ -114,6 +116,7 @@ final class UninstallCommand {
    *
    * @throws IllegalArgumentException for a usage mistake (exit status 2 from {@link Main})
    * @throws CommandFailure when the kubeconfig cannot be used or the cluster cannot be reached
+   *     before anything started (an API error after that is a failure, {@link #FAILED})
    */
   static int run(
       Arguments arguments, PrintStream out, PrintStream err, Supplier<Environment> environments) {

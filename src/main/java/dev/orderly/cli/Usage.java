@@ -95,9 +95,10 @@ final class Usage {
       kept in Secret RELEASE.orderly-uninstall next to Helm's record, so the same command run
       again goes on where it stopped and never runs a finished hook again.
       A release an OrderedRelease manages is refused: delete the OrderedRelease instead.
-      Exit status: 0 done, 1 stopped on a failure (phase, objects and why are printed; also a
-      release that is not there or that an OrderedRelease manages), 2 usage or connection
-      error, 130 interrupted.
+      Exit status: 0 done, 1 stopped on a failure, an API error included (phase, objects, why
+      and the command that resumes are printed; also a release that is not there, that an
+      OrderedRelease manages, or whose kept progress is of an earlier installation),
+      2 usage or connection error before anything started, 130 interrupted.
 
         --namespace NS, -n   the release's namespace (default: default)
         --kubeconfig FILE    kubeconfig (default: KUBECONFIG, ~/.kube/config, in-cluster)
