@@ -33,11 +33,14 @@ import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.net.HttpURLConnection;
+import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The command line's driver of the teardown engine: the same phases, rules and actions as the
@@ -402,7 +405,7 @@ final class UninstallRun implements AutoCloseable {
       } catch (RuntimeException notSaved) {
         kept =
             "; progress could not be saved ("
-                + notSaved.getMessage().lines().findFirst().orElse("")
+                + String.valueOf(notSaved.getMessage()).lines().findFirst().orElse("")
                 + "), Secret "
                 + args.namespace()
                 + "/"
@@ -437,18 +440,18 @@ final class UninstallRun implements AutoCloseable {
   /** The reason of a run ended by an API error. */
   static final String API_ERROR = "ApiError";
 
-  private static final java.util.regex.Pattern FAILED_REQUEST =
-      java.util.regex.Pattern.compile("Failure executing: (\\S+) at: (\\S+?)\\.(?:\\s|$)");
+  private static final Pattern FAILED_REQUEST =
+      Pattern.compile("Failure executing: (\\S+) at: (\\S+?)\\.(?:\\s|$)");
 
   /**
    * The request fabric8 names in its message, as {@code METHOD /path}, without server and query.
    */
   static Optional<String> failedRequest(KubernetesClientException e) {
     for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
-      java.util.regex.Matcher m = FAILED_REQUEST.matcher(String.valueOf(t.getMessage()));
+      Matcher m = FAILED_REQUEST.matcher(String.valueOf(t.getMessage()));
       if (m.find()) {
         try {
-          String path = java.net.URI.create(m.group(2)).getRawPath();
+          String path = URI.create(m.group(2)).getRawPath();
           return Optional.of(m.group(1) + " " + path);
         } catch (IllegalArgumentException unparsable) {
           return Optional.of(m.group(1) + " " + m.group(2));

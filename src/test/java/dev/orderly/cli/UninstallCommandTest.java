@@ -404,7 +404,9 @@ class UninstallCommandTest {
     assertThat(first.err())
         .contains(
             "orderly uninstall: failed in phase DaemonSets (ApiError): 6 transient API errors")
-        .contains("answered 503")
+        .contains(
+            "in a row, the last: GET /apis/apps/v1/namespaces/agents/daemonsets/agent-agent: the"
+                + " API server answered 503")
         .contains("fix the cause, then run the same command to go on: orderly uninstall agent");
     assertThat(outage.hits())
         .as("the simulator's controllers may ask too; the command asked six times")
