@@ -158,6 +158,15 @@ public class TeardownCoordinator {
       OrderedRelease resource, OrderedRelease working, StatusWrites writes, ResourceID id) {
     OrderedReleaseStatus status = working.getStatus();
     boolean starting = status.getTeardown() == null;
+    if (starting) {
+      // First of all (--no-cross-namespace-refs): a spec naming another namespace never ran, and
+      // its teardown must not read or delete anything there, as the operator or anyone else.
+      List<String> elsewhere = executor.refusedNamespaces(working);
+      if (!elsewhere.isEmpty()) {
+        executor.forget(id);
+        return leaveAloneElsewhere(working, elsewhere);
+      }
+    }
     Optional<String> waiting =
         DeletionGate.waitingFor(!starting, executor.helmState(id), installedBefore(status));
     if (waiting.isPresent()) {
@@ -281,6 +290,25 @@ public class TeardownCoordinator {
         resource.getMetadata().getNamespace(),
         resource.getMetadata().getName(),
         ownership.message());
+    return DeleteControl.defaultDelete();
+  }
+
+  /**
+   * Removes only the finalizer of an object whose spec names a namespace the operator refuses:
+   * nothing was read from or deleted in that namespace, and one Warning Event says so and why.
+   */
+  private DeleteControl leaveAloneElsewhere(OrderedRelease resource, List<String> elsewhere) {
+    String message =
+        "nothing was torn down: "
+            + String.join("; ", elsewhere)
+            + ". No hook was run and nothing was read or deleted in another namespace for this"
+            + " object; whatever is installed there is left as it is; removing the finalizer";
+    events.record(resource, Type.Warning, Reasons.CROSS_NAMESPACE_REFERENCE, message);
+    LOG.warn(
+        "{}/{}: {}",
+        resource.getMetadata().getNamespace(),
+        resource.getMetadata().getName(),
+        message);
     return DeleteControl.defaultDelete();
   }
 

@@ -119,6 +119,14 @@ public class TeardownExecutor {
   }
 
   /**
+   * What the teardown of {@code resource} would read or change in namespaces the operator refuses
+   * ({@link TenancyPolicy#teardownProblems}), one message each; empty when it may go ahead.
+   */
+  public List<String> refusedNamespaces(OrderedRelease resource) {
+    return tenancy.teardownProblems(resource);
+  }
+
+  /**
    * Whether the release is this object's to tear down, decided once, before the teardown begins
    * (see {@link ReleaseOwnership#toTearDown}). While a Helm operation of this object still runs,
    * the release is being written by it, so the teardown goes ahead as before.
@@ -309,7 +317,8 @@ public class TeardownExecutor {
       return;
     }
     List<String> refused = new ArrayList<>(SpecValidator.daemonSetProblems(resource));
-    refused.addAll(tenancy.crossNamespaceDaemonSets(resource));
+    // A selector naming no namespace looks in targetNamespace, so that is checked too.
+    refused.addAll(tenancy.teardownProblems(resource));
     if (!refused.isEmpty()) {
       boolean crossNamespace = SpecValidator.daemonSetProblems(resource).isEmpty();
       refuseSearch(
@@ -317,7 +326,8 @@ public class TeardownExecutor {
           crossNamespace ? Reasons.CROSS_NAMESPACE_REFERENCE : Reasons.INVALID_SPEC,
           "no DaemonSet is searched for or deleted: "
               + String.join("; ", refused)
-              + ". Fix spec.uninstall.daemonSets and the teardown goes on");
+              + ". Fix spec.uninstall.daemonSets (or spec.targetNamespace) and the teardown goes"
+              + " on");
       return;
     }
     ClusterObjects asRelease = clients.objects(resource);

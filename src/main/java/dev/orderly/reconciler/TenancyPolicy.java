@@ -54,6 +54,32 @@ public record TenancyPolicy(String defaultServiceAccount, boolean noCrossNamespa
     return problems;
   }
 
+  /**
+   * What a teardown would read or change outside the object's namespace, when that is refused: the
+   * targetNamespace (where the plan is read from and deleted in, and where a uninstall.daemonSets
+   * selector naming no namespace looks) and the uninstall.daemonSets namespaces. Empty when none is
+   * or the flag is off. dependsOn is not among them: the teardown only reads the informer's cache
+   * for it.
+   */
+  public List<String> teardownProblems(OrderedRelease resource) {
+    List<String> problems = new ArrayList<>();
+    if (!noCrossNamespaceRefs || resource.getSpec() == null) {
+      return problems;
+    }
+    String own = resource.getMetadata().getNamespace();
+    String target = resource.getSpec().getTargetNamespace();
+    if (outside(target, own)) {
+      problems.add(
+          refused(
+              "spec.targetNamespace (and every uninstall.daemonSets selector naming no namespace)",
+              target,
+              own,
+              "nothing there is read or deleted for this object"));
+    }
+    problems.addAll(crossNamespaceDaemonSets(resource));
+    return problems;
+  }
+
   /** The uninstall.daemonSets namespaces outside the object's own, when they are refused. */
   public List<String> crossNamespaceDaemonSets(OrderedRelease resource) {
     List<String> problems = new ArrayList<>();

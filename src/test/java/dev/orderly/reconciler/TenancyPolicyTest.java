@@ -89,6 +89,46 @@ class TenancyPolicyTest {
   }
 
   @Test
+  void aTeardownIsRefusedForTheTargetNamespaceAndTheDaemonSetNamespacesButNotForDependsOn() {
+    OrderedRelease release = SpecValidatorTest.valid();
+    release.getSpec().setDependsOn(List.of(new DependencyReference("platform", "shared")));
+    TenancyPolicy lockdown = new TenancyPolicy(null, true);
+    assertThat(lockdown.teardownProblems(release))
+        .as("dependsOn is only read from the informer's cache")
+        .isEmpty();
+
+    release.getSpec().setTargetNamespace("kube-system");
+    // Naming no namespace, this selector looks in targetNamespace: refused with it.
+    release
+        .getSpec()
+        .getUninstall()
+        .getDaemonSets()
+        .add(
+            new DaemonSetSelector(
+                null, new LabelSelectorBuilder().addToMatchLabels("app", "y").build()));
+    assertThat(lockdown.teardownProblems(release))
+        .singleElement()
+        .asString()
+        .startsWith(
+            "spec.targetNamespace (and every uninstall.daemonSets selector naming no namespace)"
+                + " kube-system is outside this object's namespace apps");
+    assertThat(TenancyPolicy.NONE.teardownProblems(release)).isEmpty();
+
+    release.getSpec().setTargetNamespace(null);
+    release
+        .getSpec()
+        .getUninstall()
+        .getDaemonSets()
+        .add(
+            new DaemonSetSelector(
+                "monitoring", new LabelSelectorBuilder().addToMatchLabels("app", "z").build()));
+    assertThat(lockdown.teardownProblems(release))
+        .singleElement()
+        .asString()
+        .startsWith("spec.uninstall.daemonSets[1].namespace monitoring is outside");
+  }
+
+  @Test
   void theOwnNamespaceNamedOutrightIsNoCrossReference() {
     OrderedRelease release = SpecValidatorTest.valid();
     release.getSpec().setTargetNamespace("apps");
