@@ -21,10 +21,27 @@ import java.util.Optional;
  * owner, and marks the newest record as an OrderedRelease's. Each call is one or two requests.
  */
 public class ReleaseClaims {
+  // Helm's record Secrets are read and marked with this one.
   private final KubernetesClient client;
+  // Other owners (OrderedReleases) are looked up with this one: the operator's bookkeeping.
+  private final KubernetesClient owners;
 
   public ReleaseClaims(KubernetesClient client) {
+    this(client, client);
+  }
+
+  private ReleaseClaims(KubernetesClient client, KubernetesClient owners) {
     this.client = client;
+    this.owners = owners;
+  }
+
+  /**
+   * These claims with Helm's record Secrets read and marked through {@code records} (e.g. a client
+   * impersonating the release's ServiceAccount, so that its RBAC decides); another owner is still
+   * looked up as before.
+   */
+  public ReleaseClaims readingRecordsAs(KubernetesClient records) {
+    return new ReleaseClaims(records, owners);
   }
 
   /** Whose {@code resource}'s release is, from its record Secrets as they are now. */
@@ -47,7 +64,7 @@ public class ReleaseClaims {
     }
     try {
       OrderedRelease owner =
-          client.resources(OrderedRelease.class).inNamespace(parts[0]).withName(parts[1]).get();
+          owners.resources(OrderedRelease.class).inNamespace(parts[0]).withName(parts[1]).get();
       return owner == null || !other.uid().equals(owner.getMetadata().getUid());
     } catch (KubernetesClientException e) {
       if (e.getCode() == HttpURLConnection.HTTP_NOT_FOUND) {

@@ -76,6 +76,14 @@ public class ReleaseClients implements AutoCloseable {
         .orElse(operatorObjects);
   }
 
+  /**
+   * A Kubernetes client acting as {@code resource}'s ServiceAccount; empty when its calls are the
+   * operator's.
+   */
+  public Optional<KubernetesClient> impersonated(OrderedRelease resource) {
+    return identity(resource).map(this::clientAs);
+  }
+
   /** Helm for {@code resource}. */
   public HelmClient helm(OrderedRelease resource) {
     return identity(resource)

@@ -179,8 +179,7 @@ public final class OrderlyOperator implements AutoCloseable {
             settings.tenancy().defaultServiceAccount());
     ReleaseInstaller installer =
         new ReleaseInstaller(
-            clients::helm,
-            clients::identity,
+            clients,
             new ChartResolver(
                 settings.workDir().resolve("charts"),
                 OciRegistryClient.Hints.OPERATOR,
@@ -188,9 +187,8 @@ public final class OrderlyOperator implements AutoCloseable {
             new ChartRenderer(new HelmJavaTemplater(), settings.workDir()),
             discovery::capabilities,
             settings.workDir().resolve("values"),
-            new StaleLockRecovery(objects, events, settings.clock()),
-            claims,
-            objects::releaseSecrets);
+            new StaleLockRecovery(events, settings.clock()),
+            claims);
     TeardownExecutor executor =
         new TeardownExecutor(
             objects,

@@ -29,6 +29,7 @@ import dev.orderly.helm.ReleaseOwnership.Proceed;
 import dev.orderly.helm.ReleaseOwnership.Refuse;
 import dev.orderly.helm.ReleaseRecordCodec;
 import dev.orderly.kube.ReleaseClaims;
+import dev.orderly.kube.ReleaseClients;
 import dev.orderly.kube.ServiceAccountIdentity;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClientException;
@@ -39,7 +40,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
-import java.util.function.Function;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -74,72 +74,37 @@ public class ReleaseInstaller {
     }
   }
 
-  private final Function<OrderedRelease, HelmClient> helm;
-  private final Function<OrderedRelease, Optional<ServiceAccountIdentity>> identity;
+  private final ReleaseClients clients;
   private final ChartResolver charts;
   private final ChartRenderer renderer;
   private final Supplier<KubeCapabilities> capabilities;
   private final Path workDir;
   private final StaleLockRecovery locks;
   private final ReleaseClaims claims;
-  private final RecordSecrets records;
-
-  /** Helm's record Secrets of a release ({@code owner=helm,name=<release>}), as Helm finds them. */
-  @FunctionalInterface
-  public interface RecordSecrets {
-    List<Secret> of(String namespace, String release);
-  }
 
   /**
+   * @param clients Helm and the Kubernetes calls for a release: as its ServiceAccount when it has
+   *     one, else as the operator
    * @param capabilities the connected cluster's version and API versions, e.g. from {@code
    *     ClusterDiscovery}; it may throw {@link KubernetesClientException}
    * @param locks frees the release from a crashed operation's pending record first
-   * @param records the release's record Secrets, checked for size before Helm reads them
+   * @param claims whose a release is; its records are read and marked through {@code clients}
    */
   public ReleaseInstaller(
-      HelmClient helm,
+      ReleaseClients clients,
       ChartResolver charts,
       ChartRenderer renderer,
       Supplier<KubeCapabilities> capabilities,
       Path workDir,
       StaleLockRecovery locks,
-      ReleaseClaims claims,
-      RecordSecrets records) {
-    this(
-        resource -> helm,
-        resource -> Optional.empty(),
-        charts,
-        renderer,
-        capabilities,
-        workDir,
-        locks,
-        claims,
-        records);
-  }
-
-  /**
-   * As the other constructor, with Helm chosen per release: {@code helm} acts as the release's
-   * ServiceAccount, which {@code identity} names (empty: the operator), for messages.
-   */
-  public ReleaseInstaller(
-      Function<OrderedRelease, HelmClient> helm,
-      Function<OrderedRelease, Optional<ServiceAccountIdentity>> identity,
-      ChartResolver charts,
-      ChartRenderer renderer,
-      Supplier<KubeCapabilities> capabilities,
-      Path workDir,
-      StaleLockRecovery locks,
-      ReleaseClaims claims,
-      RecordSecrets records) {
+      ReleaseClaims claims) {
+    this.clients = clients;
     this.claims = claims;
-    this.helm = helm;
-    this.identity = identity;
     this.charts = charts;
     this.renderer = renderer;
     this.capabilities = capabilities;
     this.workDir = workDir;
     this.locks = locks;
-    this.records = records;
   }
 
   /**
@@ -162,11 +127,18 @@ public class ReleaseInstaller {
    */
   public Result apply(
       OrderedRelease resource, ObjectNode values, Optional<RegistryCredentials> credentials) {
-    // Ownership and the pending lock read Helm's records too: sizes first.
+    // Ownership and the pending lock read Helm's records too: sizes first. Helm's records are
+    // read, marked and unlocked as the release's ServiceAccount when it has one, as Helm's own
+    // calls are: its RBAC decides, not the operator's.
     checkRecordSizes(resource);
     boolean adopting = claim(resource);
     // After the ownership check: only this object's own crashed operation is unlocked.
-    locks.clear(resource);
+    try {
+      locks.clear(resource, clients.objects(resource));
+    } catch (KubernetesClientException e) {
+      forbidden(resource, e, "recovering a stale pending record");
+      throw e;
+    }
     Result result;
     try {
       result = applyChart(resource, values, credentials);
@@ -195,6 +167,7 @@ public class ReleaseInstaller {
    * @return whether this run takes over a release that was not Orderly's
    */
   private boolean claim(OrderedRelease resource) {
+    ReleaseClaims claims = claimsFor(resource);
     try {
       Claim claim = claims.claim(resource);
       boolean ownerGone = claim instanceof OtherOwner && claims.ownerGone(claim);
@@ -208,6 +181,7 @@ public class ReleaseInstaller {
       }
       return adopting;
     } catch (KubernetesClientException e) {
+      forbidden(resource, e, "reading or marking Helm's record of the release");
       throw new HelmFailure(
           Reasons.INSTALL_FAILED,
           "cannot read or mark Helm's record of release "
@@ -224,7 +198,7 @@ public class ReleaseInstaller {
   /** Marks the newest record; Helm's description already names the owner if this fails. */
   private void markQuietly(OrderedRelease resource) {
     try {
-      claims.mark(resource);
+      claimsFor(resource).mark(resource);
     } catch (KubernetesClientException e) {
       LOG.warn(
           "Could not label Helm's record of release {}/{} as this OrderedRelease's: {}",
@@ -234,14 +208,42 @@ public class ReleaseInstaller {
     }
   }
 
+  /** Whose the release is, its records read and marked as the release's own calls are made. */
+  private ReleaseClaims claimsFor(OrderedRelease resource) {
+    return clients.impersonated(resource).map(claims::readingRecordsAs).orElse(claims);
+  }
+
+  /**
+   * Throws the stalling {@code ServiceAccountForbidden} failure when {@code e} is the API server
+   * refusing the release's ServiceAccount (403) {@code what}, e.g. reading Helm's records.
+   */
+  private void forbidden(OrderedRelease resource, KubernetesClientException e, String what) {
+    Optional<ServiceAccountIdentity> account = clients.identity(resource);
+    if (account.isEmpty() || e.getCode() != 403) {
+      return;
+    }
+    String server =
+        e.getStatus() != null && e.getStatus().getMessage() != null
+            ? e.getStatus().getMessage()
+            : String.valueOf(e.getMessage());
+    throw new HelmFailure(
+        Reasons.SERVICE_ACCOUNT_FORBIDDEN,
+        what
+            + " refused: "
+            + PermissionRefusal.describeFor(server, account.get().toString())
+                .orElse(account.get() + " was refused (403): " + server),
+        true,
+        e);
+  }
+
   private Result applyChart(
       OrderedRelease resource, ObjectNode values, Optional<RegistryCredentials> credentials) {
     ChartResolver.ResolvedChart resolved =
         charts.resolve(resource.getSpec().getChart(), credentials);
     Path chart = resolved.path();
     Path valuesFile = writeValues(values);
-    HelmClient helm = this.helm.apply(resource);
-    Optional<ServiceAccountIdentity> actingAs = identity.apply(resource);
+    HelmClient helm = clients.helm(resource);
+    Optional<ServiceAccountIdentity> actingAs = clients.identity(resource);
     try {
       Optional<HelmReleaseInfo> existing = status(helm, resource, actingAs);
       boolean upgrade = existing.isPresent();
@@ -310,8 +312,12 @@ public class ReleaseInstaller {
   private void checkRecordSizes(OrderedRelease resource) {
     List<Secret> secrets;
     try {
-      secrets = records.of(resource.targetNamespace(), resource.releaseName());
+      secrets =
+          clients
+              .objects(resource)
+              .releaseSecrets(resource.targetNamespace(), resource.releaseName());
     } catch (KubernetesClientException e) {
+      forbidden(resource, e, "reading Helm's records of the release");
       throw new HelmFailure(
           Reasons.INSTALL_FAILED,
           "cannot list Helm's records of the release: " + e.getMessage(),

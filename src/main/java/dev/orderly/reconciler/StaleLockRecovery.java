@@ -29,23 +29,23 @@ public class StaleLockRecovery {
   private static final Logger LOG = LoggerFactory.getLogger(StaleLockRecovery.class);
   static final Duration DEFAULT_TIMEOUT = Duration.ofMinutes(5);
 
-  private final ClusterObjects objects;
   private final EventRecorder events;
   private final Clock clock;
 
-  public StaleLockRecovery(ClusterObjects objects, EventRecorder events, Clock clock) {
-    this.objects = objects;
+  public StaleLockRecovery(EventRecorder events, Clock clock) {
     this.events = events;
     this.clock = clock;
   }
 
   /**
-   * Removes a stale pending record of {@code resource}'s release, recording a Warning Event.
+   * Removes a stale pending record of {@code resource}'s release, recording a Warning Event. The
+   * records are read and the stale one deleted through {@code objects}: the release's own calls
+   * (its ServiceAccount's when it has one), as Helm's would be.
    *
    * @throws HelmFailure (retriable) when the record is pending but not yet stale, saying when it
    *     will be; (stalled) when it carries no time at all
    */
-  public void clear(OrderedRelease resource) {
+  public void clear(OrderedRelease resource, ClusterObjects objects) {
     String release = resource.releaseName();
     String namespace = resource.targetNamespace();
     Duration install =
