@@ -36,10 +36,16 @@ public class OrderedReleaseSpec {
   private String targetNamespace;
 
   @JsonPropertyDescription(
-      "A ServiceAccount of this object's namespace that every API call made for the release is"
-          + " made as (impersonation): Helm's install and upgrade, the teardown's hooks, deletes"
-          + " and DaemonSet searches, and the removal of Helm's record. Without it the operator's"
-          + " --default-service-account applies, else the operator's own identity.")
+      "A ServiceAccount of this object's namespace that the release's calls are made as"
+          + " (impersonation): Helm's install and upgrade, and before them listing, labelling and"
+          + " unlocking (a stale pending record) Helm's record Secrets; the teardown's hooks,"
+          + " deletes and DaemonSet searches, and the removal of Helm's record. The operator's own"
+          + " identity keeps the rest: status, finalizer, Events, the teardown ledger, discovery,"
+          + " reading Helm's records to decide ownership, plan and observe a teardown, looking up"
+          + " another owning OrderedRelease, readiness reads, and valuesFrom and chart.secretRef."
+          + " Without it the operator's --default-service-account applies, else the operator's"
+          + " own identity. Whoever may create an OrderedRelease here may name any ServiceAccount"
+          + " of this namespace.")
   @Pattern("^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$")
   @Size(max = 253)
   private String serviceAccountName;

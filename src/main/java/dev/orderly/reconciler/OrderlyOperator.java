@@ -168,8 +168,9 @@ public final class OrderlyOperator implements AutoCloseable {
     ReleaseEventSources sources = new ReleaseEventSources();
     ClusterObjects objects = new ClusterObjects(client);
     ReleaseClaims claims = new ReleaseClaims(client);
-    // Impersonation: every call made for a release that names a ServiceAccount (or gets the
-    // default one) is that ServiceAccount's; the operator's own identity keeps the bookkeeping.
+    // Impersonation: for a release that names a ServiceAccount (or gets the default one), Helm,
+    // the record reads, marks and stale-lock removal before it, and the teardown's hooks, deletes
+    // and searches are that ServiceAccount's; the operator's own identity keeps the bookkeeping.
     ReleaseClients clients =
         new ReleaseClients(
             client,

@@ -46,6 +46,17 @@ class CrdDescriptionsTest {
         .contains("from CustomResources through Rbac");
   }
 
+  @Test
+  void theServiceAccountSaysWhichCallsAreItsAndWhichTheOperators() {
+    assertThat(property("spec.serviceAccountName").getDescription())
+        .doesNotContain("every API call")
+        .contains("Helm's install and upgrade")
+        .contains("listing, labelling and unlocking")
+        .contains("The operator's own identity keeps the rest")
+        .contains("reading Helm's records to decide ownership, plan and observe a teardown")
+        .contains("may name any ServiceAccount of this namespace");
+  }
+
   private static void walk(
       String path, JSONSchemaProps schema, List<String> visited, List<String> undescribed) {
     if (schema == null) {
