@@ -9,6 +9,7 @@ import dev.orderly.dependencies.DependencyGraph;
 import dev.orderly.dependencies.DependencyGraph.Key;
 import dev.orderly.dependencies.DependencyGraph.TeardownOrder;
 import dev.orderly.dependencies.ReleaseNodes;
+import dev.orderly.reconciler.TeardownCoordinator;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.io.PrintStream;
@@ -18,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 
 /**
  * {@code orderly plan --from-cluster --order}: the waves in which the OrderedReleases of a
@@ -94,16 +96,39 @@ final class TeardownOrderCommand {
             .filter(k -> scope == null || k.namespace().equals(scope))
             .sorted()
             .toList();
-    TeardownOrder order = graph.teardownOrder(set);
+    // As the operator: a forced release, or one not waiting for dependents, goes at once.
+    Map<Key, String> notWaiting = new TreeMap<>();
+    for (OrderedRelease release : everywhere) {
+      notWaiting(release).ifPresent(why -> notWaiting.put(ReleaseNodes.key(release), why));
+    }
+    TeardownOrder order = graph.teardownOrder(set, notWaiting.keySet());
     out.print(
         format.equals("json")
-            ? json(order, scope, note)
-            : table(order, graph, set.size(), scope, note));
+            ? json(order, scope, note, notWaiting)
+            : table(order, graph, set.size(), scope, note, notWaiting));
     return order.waiting().isEmpty() ? PlanCommand.CLEAN : PlanCommand.FINDINGS;
   }
 
+  /** Why {@code release} would not wait for its dependents, as the operator words it; or empty. */
+  static Optional<String> notWaiting(OrderedRelease release) {
+    Map<String, String> annotations = release.getMetadata().getAnnotations();
+    if (annotations != null
+        && "true".equalsIgnoreCase(annotations.get(TeardownCoordinator.FORCE))) {
+      return Optional.of(TeardownCoordinator.FORCE + " is set");
+    }
+    if (release.getSpec() != null && !release.getSpec().getUninstall().isWaitForDependents()) {
+      return Optional.of("uninstall.waitForDependents is false");
+    }
+    return Optional.empty();
+  }
+
   static String table(
-      TeardownOrder order, DependencyGraph graph, int count, String scope, String note) {
+      TeardownOrder order,
+      DependencyGraph graph,
+      int count,
+      String scope,
+      String note,
+      Map<Key, String> notWaiting) {
     StringBuilder text = new StringBuilder();
     text.append("Teardown order of ")
         .append(count)
@@ -121,11 +146,16 @@ final class TeardownOrderCommand {
     for (int i = 0; i < order.waves().size(); i++) {
       for (Key key : order.waves().get(i)) {
         List<Key> after = graph.dependentsOf(key);
+        String why = notWaiting.get(key);
         rows.add(
             List.of(
                 String.valueOf(i + 1),
                 key.toString(),
-                after.isEmpty() ? "-" : DependencyGraph.join(after)));
+                after.isEmpty()
+                    ? "-"
+                    : why != null
+                        ? "- (not waiting for " + DependencyGraph.join(after) + ": " + why + ")"
+                        : DependencyGraph.join(after)));
       }
     }
     for (Map.Entry<Key, String> waiting : order.waiting().entrySet()) {
@@ -161,7 +191,7 @@ final class TeardownOrderCommand {
     return text.toString();
   }
 
-  static String json(TeardownOrder order, String scope, String note) {
+  static String json(TeardownOrder order, String scope, String note, Map<Key, String> notWaiting) {
     ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
     ObjectNode root = mapper.createObjectNode();
     if (scope == null) {
@@ -179,6 +209,18 @@ final class TeardownOrderCommand {
     }
     ObjectNode waiting = root.putObject("never");
     order.waiting().forEach((key, why) -> waiting.put(key.toString(), why));
+    // Those of the set that start at once whatever their dependents, and why.
+    List<Key> planned = order.waves().stream().flatMap(List::stream).toList();
+    ObjectNode forced = mapper.createObjectNode();
+    notWaiting.forEach(
+        (key, why) -> {
+          if (planned.contains(key)) {
+            forced.put(key.toString(), why);
+          }
+        });
+    if (!forced.isEmpty()) {
+      root.set("notWaiting", forced);
+    }
     try {
       return mapper.writeValueAsString(root) + "\n";
     } catch (com.fasterxml.jackson.core.JsonProcessingException e) {

@@ -252,12 +252,24 @@ public final class DependencyGraph {
    * once every release that depends on it is gone. Releases outside the set are taken to stay.
    */
   public TeardownOrder teardownOrder(Collection<Key> set) {
+    return teardownOrder(set, Set.of());
+  }
+
+  /**
+   * As {@link #teardownOrder(Collection)}, where the releases {@code notWaiting} do not wait for
+   * their dependents (orderly.dev/force, uninstall.waitForDependents: false), so those of the set
+   * start in the first wave.
+   */
+  public TeardownOrder teardownOrder(Collection<Key> set, Collection<Key> notWaiting) {
     Set<Key> remaining = new TreeSet<>(set);
     List<List<Key>> waves = new ArrayList<>();
     while (true) {
       List<Key> wave =
           remaining.stream()
-              .filter(k -> dependentsOf(k).stream().noneMatch(d -> stays(d, remaining, set)))
+              .filter(
+                  k ->
+                      notWaiting.contains(k)
+                          || dependentsOf(k).stream().noneMatch(d -> stays(d, remaining, set)))
               .toList();
       if (wave.isEmpty()) {
         break;

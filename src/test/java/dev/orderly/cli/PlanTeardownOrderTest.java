@@ -18,6 +18,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -112,6 +114,46 @@ class PlanTeardownOrderTest {
   }
 
   @Test
+  void aReleaseThatDoesNotWaitForItsDependentsGoesInTheFirstWave() {
+    create("deps", "op", r -> r.getSpec().getUninstall().setWaitForDependents(false));
+    create(
+        "deps",
+        "crs",
+        r -> r.getMetadata().setAnnotations(Map.of("orderly.dev/force", "true")),
+        "op");
+    create("deps", "app", "crs");
+    create("web", "front", "deps/op");
+
+    CliRun run = plan("--namespace", "deps");
+    assertThat(run.err()).isEmpty();
+    assertThat(run.exitCode()).as("nothing would never start").isZero();
+    assertThat(run.out())
+        .contains(
+            "WAVE  ORDEREDRELEASE  AFTER\n"
+                + "1     deps/app        -\n"
+                + "1     deps/crs        - (not waiting for deps/app: orderly.dev/force is set)\n"
+                + "1     deps/op         - (not waiting for deps/crs, web/front:"
+                + " uninstall.waitForDependents is false)\n")
+        .doesNotContain("never");
+
+    CliRun json = plan("--namespace", "deps", "-o", "json");
+    assertThat(json.exitCode()).isZero();
+    assertThat(json.out())
+        .isEqualTo(
+            """
+            {
+              "namespace" : "deps",
+              "waves" : [ [ "deps/app", "deps/crs", "deps/op" ] ],
+              "never" : { },
+              "notWaiting" : {
+                "deps/crs" : "orderly.dev/force is set",
+                "deps/op" : "uninstall.waitForDependents is false"
+              }
+            }
+            """);
+  }
+
+  @Test
   void aCycleNeverStarts() {
     create("default", "a", "b");
     create("default", "b", "a");
@@ -141,6 +183,11 @@ class PlanTeardownOrderTest {
   }
 
   private void create(String namespace, String name, String... dependsOn) {
+    create(namespace, name, r -> {}, dependsOn);
+  }
+
+  private void create(
+      String namespace, String name, Consumer<OrderedRelease> customize, String... dependsOn) {
     OrderedRelease release = new OrderedRelease();
     release.setMetadata(new ObjectMetaBuilder().withNamespace(namespace).withName(name).build());
     OrderedReleaseSpec spec = new OrderedReleaseSpec();
@@ -154,6 +201,7 @@ class PlanTeardownOrderTest {
                   : new DependencyReference(parts[0], null));
     }
     release.setSpec(spec);
+    customize.accept(release);
     client.resource(release).create();
   }
 }
