@@ -173,15 +173,17 @@ public class TeardownCoordinator {
       return waitForHelm(working, writes, waiting.get());
     }
     if (starting) {
-      // Before anything is planned: the dependents' teardowns come first (spec.dependsOn).
-      Optional<DeleteControl> held = dependents.hold(working, writes);
-      if (held.isPresent()) {
-        return held.get();
-      }
+      // Ownership first: with nothing of its own to tear down (never installed, or another
+      // owner's release) there is nothing the dependents could need to outlive.
       TeardownExecutor.Ownership ownership = executor.ownership(working);
       if (ownership.verdict() != TeardownVerdict.TearDown) {
         executor.forget(id);
         return leaveAlone(working, ownership);
+      }
+      // Before anything is planned: the dependents' teardowns come first (spec.dependsOn).
+      Optional<DeleteControl> held = dependents.hold(working, writes);
+      if (held.isPresent()) {
+        return held.get();
       }
       try {
         status.setTeardown(executor.begin(working, now()));
