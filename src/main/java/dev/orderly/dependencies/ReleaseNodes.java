@@ -13,14 +13,35 @@ import java.util.Objects;
 public final class ReleaseNodes {
   private ReleaseNodes() {}
 
-  /** The graph of {@code releases}. */
+  /** The graph of {@code releases}, with every dependsOn edge. */
   public static DependencyGraph graph(Collection<OrderedRelease> releases) {
-    return DependencyGraph.of(releases.stream().map(ReleaseNodes::node).toList());
+    return graph(releases, true);
+  }
+
+  /**
+   * The graph of {@code releases}.
+   *
+   * @param crossNamespace false leaves out the dependsOn edges into another namespace, as an
+   *     operator run with --no-cross-namespace-refs refuses them: such an edge must neither order
+   *     an install nor hold another namespace's teardown (the release naming it is stalled)
+   */
+  public static DependencyGraph graph(Collection<OrderedRelease> releases, boolean crossNamespace) {
+    return DependencyGraph.of(releases.stream().map(r -> node(r, crossNamespace)).toList());
   }
 
   /** {@code release} as a node: its dependencies, namespaces defaulted, and whether it is Ready. */
   public static Node node(OrderedRelease release) {
-    return new Node(key(release), dependsOn(release), ready(release));
+    return node(release, true);
+  }
+
+  /** As {@link #node(OrderedRelease)}; without {@code crossNamespace}, its own namespace's only. */
+  public static Node node(OrderedRelease release, boolean crossNamespace) {
+    String own = release.getMetadata().getNamespace();
+    List<Key> edges =
+        dependsOn(release).stream()
+            .filter(k -> crossNamespace || k.namespace().equals(own))
+            .toList();
+    return new Node(key(release), edges, ready(release));
   }
 
   public static Key key(OrderedRelease release) {

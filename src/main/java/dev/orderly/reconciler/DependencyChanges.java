@@ -1,8 +1,11 @@
 package dev.orderly.reconciler;
 
 import dev.orderly.api.OrderedRelease;
+import dev.orderly.dependencies.DependencyGraph.Key;
 import dev.orderly.dependencies.ReleaseNodes;
 import io.javaoperatorsdk.operator.processing.event.source.filter.OnUpdateFilter;
+import java.util.List;
+import java.util.Set;
 
 /**
  * Which updates of an OrderedRelease concern the releases related to it by spec.dependsOn: its
@@ -16,5 +19,14 @@ final class DependencyChanges implements OnUpdateFilter<OrderedRelease> {
     return ReleaseNodes.ready(updated) != ReleaseNodes.ready(previous)
         || updated.isMarkedForDeletion() != previous.isMarkedForDeletion()
         || !ReleaseNodes.dependsOn(updated).equals(ReleaseNodes.dependsOn(previous));
+  }
+
+  /**
+   * The dependencies {@code previous} named and {@code updated} no longer does: they are woken as
+   * well as the current ones, since one may be waiting for this dependent before its teardown.
+   */
+  static List<Key> dropped(OrderedRelease updated, OrderedRelease previous) {
+    Set<Key> now = Set.copyOf(ReleaseNodes.dependsOn(updated));
+    return ReleaseNodes.dependsOn(previous).stream().filter(k -> !now.contains(k)).toList();
   }
 }

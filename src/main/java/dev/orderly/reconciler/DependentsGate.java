@@ -20,7 +20,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
-import java.util.function.Supplier;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,11 +35,15 @@ final class DependentsGate {
   private static final Logger LOG = LoggerFactory.getLogger(DependentsGate.class);
   static final Duration DEFAULT_TIMEOUT = Duration.ofMinutes(30);
 
-  private final Supplier<DependencyGraph> graph;
+  private final Function<OrderedRelease, DependencyGraph> graph;
   private final EventRecorder events;
   private final Clock clock;
 
-  DependentsGate(Supplier<DependencyGraph> graph, EventRecorder events, Clock clock) {
+  /**
+   * @param graph the graph with the given release's fresher copy in it
+   */
+  DependentsGate(
+      Function<OrderedRelease, DependencyGraph> graph, EventRecorder events, Clock clock) {
     this.graph = graph;
     this.events = events;
     this.clock = clock;
@@ -52,7 +56,7 @@ final class DependentsGate {
   Optional<DeleteControl> hold(OrderedRelease release, StatusWrites writes) {
     OrderedReleaseStatus status = release.getStatus();
     UninstallOptions options = release.getSpec().getUninstall();
-    DependencyGraph current = graph.get().with(ReleaseNodes.node(release));
+    DependencyGraph current = graph.apply(release);
     Decision decision =
         DependentsWait.decide(
             new DependentsWait.Input(

@@ -22,6 +22,7 @@ import dev.orderly.kube.EventRecorder.Type;
 import dev.orderly.metrics.OrderlyMetrics;
 import dev.orderly.reconciler.HelmOperations.Finished;
 import dev.orderly.reconciler.HelmOperations.Running;
+import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
@@ -192,22 +193,25 @@ public class OrderedReleaseReconciler
             || (finished.failure().isEmpty() && sameInputs(finished.digest(), digest)))) {
       return record(resource, status, conditions, id, finished, digest, values, credentials);
     }
-    // Without dependsOn there is nothing to wait for and no cycle through it: no graph is built.
+    if (digest.equals(appliedDigest(status)) && state instanceof HelmOperations.Idle) {
+      if (ReadinessGate.awaiting(status)) {
+        return readiness.look(resource, conditions);
+      }
+      recovered(resource, status, conditions);
+      return null;
+    }
+    // Only an install or upgrade waits for dependencies: an installed, up-to-date release stays
+    // Ready whatever happens to them. Without dependsOn there is nothing to wait for and no cycle
+    // through it: no graph is built.
     InstallVerdict dependencies =
         ReleaseNodes.dependsOn(resource).isEmpty()
             ? new InstallVerdict.Proceed()
-            : sources
-                .dependencyGraph()
-                .with(ReleaseNodes.node(resource))
-                .beforeInstall(ReleaseNodes.key(resource));
+            : sources.dependencyGraph(resource).beforeInstall(ReleaseNodes.key(resource));
     if (dependencies instanceof InstallVerdict.Cycle
         || dependencies instanceof InstallVerdict.Missing) {
       // The OrderedRelease informer wakes this resource when the dependency appears or changes.
       stall(resource, status, conditions, dependencies.reason(), dependencies.message());
       return null;
-    }
-    if (digest.equals(appliedDigest(status)) && state instanceof HelmOperations.Idle) {
-      return ReadinessGate.awaiting(status) ? readiness.look(resource, conditions) : null;
     }
     if (dependencies instanceof InstallVerdict.NotReady) {
       awaitDependency(resource, status, conditions, dependencies);
@@ -345,6 +349,40 @@ public class OrderedReleaseReconciler
     if (!alreadyReported) {
       events.record(resource, Type.Warning, reason, message);
     }
+  }
+
+  /**
+   * An installed, up-to-date release that is not waiting for readiness, yet still Stalled by an
+   * earlier look: whatever stalled it (a missing ConfigMap, a chart-source or cross-namespace
+   * refusal since lifted, a dependency cycle) no longer holds, since this look got past every
+   * check. It is Deployed and Ready again, as Released says, and one Event says so. A readiness
+   * timeout never gets here: its wait is still {@link ReadinessGate#awaiting}.
+   */
+  private void recovered(
+      OrderedRelease resource, OrderedReleaseStatus status, StatusConditions conditions) {
+    Optional<Condition> stalled =
+        StatusConditions.find(status, STALLED).filter(c -> "True".equals(c.getStatus()));
+    if (stalled.isEmpty()) {
+      return;
+    }
+    Optional<Condition> released =
+        StatusConditions.find(status, RELEASED).filter(c -> "True".equals(c.getStatus()));
+    String reason =
+        released
+            .map(Condition::getReason)
+            .orElse(upgrading(status) ? Reasons.UPGRADE_SUCCEEDED : Reasons.INSTALL_SUCCEEDED);
+    String message =
+        released.map(Condition::getMessage).orElse(ReadinessGate.helmDone(status.getRelease()));
+    status.setPhase("Deployed");
+    conditions.setTrue(READY, reason, message).remove(RECONCILING).remove(STALLED);
+    events.record(
+        resource,
+        Type.Normal,
+        reason,
+        message
+            + "; no longer stalled ("
+            + stalled.get().getReason()
+            + "): the release is up to date");
   }
 
   /** Nothing is installed or upgraded until the dependency is Ready; its change wakes this one. */

@@ -165,7 +165,7 @@ public final class OrderlyOperator implements AutoCloseable {
     ClusterDiscovery discovery =
         new ClusterDiscovery(client, settings.clock(), ClusterDiscovery.DEFAULT_MAX_AGE);
     EventRecorder events = new EventRecorder(client, settings.clock(), settings.instance());
-    ReleaseEventSources sources = new ReleaseEventSources();
+    ReleaseEventSources sources = new ReleaseEventSources(settings.tenancy());
     ClusterObjects objects = new ClusterObjects(client);
     ReleaseClaims claims = new ReleaseClaims(client);
     // Impersonation: for a release that names a ServiceAccount (or gets the default one), Helm,

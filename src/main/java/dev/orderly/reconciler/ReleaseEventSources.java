@@ -52,12 +52,27 @@ public class ReleaseEventSources implements StepObserver.PodCounter {
           StatefulSet.class,
           ReplicaSet.class);
 
+  private final TenancyPolicy tenancy;
   private final SimpleInboundEventSource<OrderedRelease> helmFinished =
       new SimpleInboundEventSource<>("helm-operations");
+  private final SimpleInboundEventSource<OrderedRelease> droppedDependencies =
+      new SimpleInboundEventSource<>("dropped-dependencies");
   private InformerEventSource<ConfigMap, OrderedRelease> configMaps;
   private InformerEventSource<Secret, OrderedRelease> secrets;
   private volatile InformerEventSource<Pod, OrderedRelease> pods;
   private volatile InformerEventSource<OrderedRelease, OrderedRelease> dependencies;
+
+  public ReleaseEventSources() {
+    this(TenancyPolicy.NONE);
+  }
+
+  /**
+   * @param tenancy whether dependsOn edges into other namespaces count (see {@link
+   *     #dependencyGraph})
+   */
+  public ReleaseEventSources(TenancyPolicy tenancy) {
+    this.tenancy = tenancy;
+  }
 
   /** Creates the sources; JOSDK calls this once through the reconciler. */
   public List<EventSource<?, OrderedRelease>> create(EventSourceContext<OrderedRelease> context) {
@@ -67,9 +82,21 @@ public class ReleaseEventSources implements StepObserver.PodCounter {
     configMaps = new InformerEventSource<>(valuesSource(ConfigMap.class, context), context);
     secrets = new InformerEventSource<>(valuesSource(Secret.class, context), context);
     context.getPrimaryCache().addIndexer(DEPENDS_INDEX, ReleaseEventSources::dependencyKeys);
-    dependencies = new InformerEventSource<>(dependencySource(context), context);
+    dependencies =
+        new InformerEventSource<>(dependencySource(context), context) {
+          @Override
+          public void onUpdate(OrderedRelease previous, OrderedRelease updated) {
+            super.onUpdate(previous, updated);
+            // The mapper sees only the new object: a dependency just dropped from dependsOn
+            // (waiting, maybe, for this dependent to go) is woken here.
+            DependencyChanges.dropped(updated, previous).stream()
+                .map(key -> new ResourceID(key.name(), key.namespace()))
+                .forEach(droppedDependencies::propagateEvent);
+          }
+        };
     List<EventSource<?, OrderedRelease>> sources =
-        new ArrayList<>(List.of(configMaps, secrets, helmFinished, dependencies));
+        new ArrayList<>(
+            List.of(configMaps, secrets, helmFinished, dependencies, droppedDependencies));
     for (Class<? extends HasMetadata> kind : TEARDOWN_KINDS) {
       InformerEventSource<? extends HasMetadata, OrderedRelease> source =
           teardownSource(kind, context);
@@ -208,10 +235,14 @@ public class ReleaseEventSources implements StepObserver.PodCounter {
 
   /**
    * Every OrderedRelease in the watched namespaces with its dependencies, as the informer cache has
-   * them, never read from the API server.
+   * them, never read from the API server, and {@code fresher} in place of the cache's copy. Edges
+   * the operator refuses (dependsOn into another namespace with --no-cross-namespace-refs) are left
+   * out: they neither order installs nor hold teardowns.
    */
-  DependencyGraph dependencyGraph() {
-    return ReleaseNodes.graph(dependencies.list().toList());
+  DependencyGraph dependencyGraph(OrderedRelease fresher) {
+    boolean crossNamespace = !tenancy.noCrossNamespaceRefs();
+    return ReleaseNodes.graph(dependencies.list().toList(), crossNamespace)
+        .with(ReleaseNodes.node(fresher, crossNamespace));
   }
 
   /** Wakes {@code id} from a Helm thread when its operation has finished. */

@@ -5,10 +5,15 @@ import static dev.orderly.dependencies.Graphs.keys;
 import static dev.orderly.dependencies.Graphs.parse;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.orderly.api.DependencyReference;
+import dev.orderly.api.OrderedRelease;
+import dev.orderly.api.OrderedReleaseSpec;
 import dev.orderly.dependencies.DependencyGraph.InstallVerdict;
+import dev.orderly.dependencies.DependencyGraph.Key;
 import dev.orderly.dependencies.DependencyGraph.Node;
 import dev.orderly.dependencies.DependencyGraph.TeardownOrder;
 import dev.orderly.dependencies.DependencyGraph.TeardownVerdict;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import java.util.List;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -105,6 +110,53 @@ class DependencyGraphTest {
                 .map(e -> e.getKey() + ": " + e.getValue())
                 .collect(Collectors.joining("; ")))
         .isEqualTo(waiting);
+  }
+
+  @Test
+  void aReleaseThatDoesNotWaitForItsDependentsStartsInTheFirstWave() {
+    // op is forced (or uninstall.waitForDependents: false): it goes with app, and crs, which
+    // still waits for app, goes after; a dependent outside the set holds it no more either.
+    TeardownOrder order = parse("app:crs crs:op op").teardownOrder(keys("app,crs,op"), keys("op"));
+    assertThat(order.waves().stream().map(DependencyGraph::join).toList())
+        .containsExactly("ns/app, ns/op", "ns/crs");
+    assertThat(order.waiting()).isEmpty();
+    TeardownOrder alone = parse("app:op op").teardownOrder(keys("op"), keys("op"));
+    assertThat(alone.waves()).containsExactly(keys("op"));
+    assertThat(alone.waiting()).isEmpty();
+  }
+
+  @Test
+  void refusedCrossNamespaceEdgesAreLeftOutOfTheGraph() {
+    OrderedRelease app = release("team-a", "app");
+    app.getSpec()
+        .setDependsOn(
+            List.of(
+                new DependencyReference("db", "team-b"), new DependencyReference("cache", null)));
+    OrderedRelease db = release("team-b", "db");
+    OrderedRelease cache = release("team-a", "cache");
+
+    DependencyGraph refused = ReleaseNodes.graph(List.of(app, db, cache), false);
+    assertThat(refused.beforeTeardown(new Key("team-b", "db")))
+        .as("team-a's edge cannot hold team-b's teardown")
+        .isEqualTo(new TeardownVerdict.Proceed());
+    assertThat(refused.beforeTeardown(new Key("team-a", "cache")))
+        .isEqualTo(new TeardownVerdict.WaitForDependents(List.of(new Key("team-a", "app"))));
+    assertThat(ReleaseNodes.node(app, false).dependsOn())
+        .containsExactly(new Key("team-a", "cache"));
+
+    DependencyGraph allowed = ReleaseNodes.graph(List.of(app, db, cache), true);
+    assertThat(allowed.beforeTeardown(new Key("team-b", "db")))
+        .isEqualTo(new TeardownVerdict.WaitForDependents(List.of(new Key("team-a", "app"))));
+    assertThat(ReleaseNodes.graph(List.of(app, db, cache)).dependentsOf(key("team-b/db")))
+        .as("by default every edge counts")
+        .containsExactly(new Key("team-a", "app"));
+  }
+
+  private static OrderedRelease release(String namespace, String name) {
+    OrderedRelease release = new OrderedRelease();
+    release.setMetadata(new ObjectMetaBuilder().withNamespace(namespace).withName(name).build());
+    release.setSpec(new OrderedReleaseSpec());
+    return release;
   }
 
   @Test

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.orderly.api.DependencyReference;
 import dev.orderly.api.OrderedRelease;
+import dev.orderly.dependencies.DependencyGraph.Key;
 import io.fabric8.kubernetes.api.model.ConditionBuilder;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import java.nio.file.Path;
@@ -51,6 +52,30 @@ class DependencyChangesTest {
     OrderedRelease after = Serialization.clone(before);
     edit.accept(after);
     assertThat(new DependencyChanges().accept(after, before)).isEqualTo(wakes);
+  }
+
+  @Test
+  void aDroppedDependencyIsWokenAsWellAsTheCurrentOnes() {
+    OrderedRelease before = Releases.ofChart("shop", "app", Path.of("/c"));
+    before
+        .getSpec()
+        .setDependsOn(
+            List.of(
+                new DependencyReference("db", null),
+                new DependencyReference("op", "operators"),
+                new DependencyReference("cache", null)));
+    OrderedRelease after = Serialization.clone(before);
+    after
+        .getSpec()
+        .setDependsOn(
+            List.of(new DependencyReference("cache", "shop"), new DependencyReference("mq", null)));
+    assertThat(new DependencyChanges().accept(after, before)).isTrue();
+    assertThat(DependencyChanges.dropped(after, before))
+        .containsExactly(new Key("shop", "db"), new Key("operators", "op"));
+    assertThat(DependencyChanges.dropped(before, before)).isEmpty();
+    assertThat(DependencyChanges.dropped(before, after))
+        .as("the reverse edit drops mq")
+        .containsExactly(new Key("shop", "mq"));
   }
 
   @Test
