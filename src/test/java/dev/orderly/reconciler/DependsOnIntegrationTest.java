@@ -7,15 +7,19 @@ import static org.awaitility.Awaitility.await;
 import dev.orderly.api.DependencyReference;
 import dev.orderly.api.OrderedRelease;
 import dev.orderly.api.UninstallOptions.OnTimeout;
+import dev.orderly.api.ValuesReference;
 import dev.orderly.testsupport.ApiRequest;
 import dev.orderly.testsupport.MutableClock;
 import dev.orderly.testsupport.OperatorHarness;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -110,8 +114,22 @@ class DependsOnIntegrationTest {
         .contains("deps/a → deps/b → deps/a");
     assertThat(harness.client().configMaps().inNamespace(NS).list().getItems()).isEmpty();
 
-    // Deleting the cycle: each has the other as a dependent, so each says so (Stalled) until one
-    // is let go; then the other follows.
+    // Neither was ever installed: there is nothing their dependents could need, so deleting the
+    // cycle removes both at once, without the force annotation.
+    harness.client().resources(OrderedRelease.class).inNamespace(NS).delete();
+    awaitGone(NS, "a");
+    awaitGone(NS, "b");
+    assertThat(reasons(NS, "a")).contains("NothingToTearDown");
+  }
+
+  @Test
+  void anInstalledCycleWaitsOnDeletionUntilOneIsLetGo() {
+    create(NS, "a", r -> {});
+    create(NS, "b", dependsOn("a", null));
+    awaitReady(NS, "b");
+    // dependsOn is not deployed: a stays Ready with the cycle, and its deletion says it.
+    patchSpec(NS, "a", "{\"dependsOn\":[{\"name\":\"b\"}]}");
+    awaitObserved(NS, "a", 2);
     harness.client().resources(OrderedRelease.class).inNamespace(NS).delete();
     harness.awaitRelease(
         NS, "a", r -> hasCondition(r, "TearingDown", "True", "DependencyCycle") && stalledOn(r));
@@ -246,9 +264,14 @@ class DependsOnIntegrationTest {
         .contains("waited 1m")
         .contains("deps/app")
         .contains("orderly.dev/force");
-    assertThat(warnings(NS, "op"))
-        .extracting(Event::getReason)
-        .containsExactly("DependentsTimedOut");
+    // The Event follows the status write that the wait above saw.
+    await()
+        .atMost(OperatorHarness.TIMEOUT)
+        .untilAsserted(
+            () ->
+                assertThat(warnings(NS, "op"))
+                    .extracting(Event::getReason)
+                    .containsExactly("DependentsTimedOut"));
     assertThat(configMap("op-settings")).isTrue();
 
     awaitGone(NS, "lib");
@@ -260,6 +283,142 @@ class DependsOnIntegrationTest {
     // onTimeout: Fail keeps waiting: the dependent's removal still lets it go.
     delete(NS, "app");
     awaitGone(NS, "op");
+  }
+
+  @Test
+  void aNeverInstalledReleaseIsDeletedAtOnceThoughADependentStays() {
+    create(NS, "op", r -> r.getSpec().setSuspend(true));
+    create(NS, "app", dependsOn("op", null));
+    harness.awaitRelease(NS, "app", r -> hasCondition(r, "Ready", "False", "DependencyNotReady"));
+    delete(NS, "op");
+    awaitGone(NS, "op");
+    assertThat(reasons(NS, "op"))
+        .contains("NothingToTearDown")
+        .doesNotContain("WaitingForDependents");
+    assertThat(harness.get(NS, "app")).as("the dependent stays").isNotNull();
+  }
+
+  @Test
+  void anInstalledReleaseStaysReadyWhileItsDependencyIsForcedAwayAndRecreated() {
+    create(NS, "op", r -> {});
+    create(NS, "app", dependsOn("op", null));
+    awaitReady(NS, "app");
+    annotate(NS, "op", "orderly.dev/force", "true");
+    delete(NS, "op");
+    awaitGone(NS, "op");
+    // A spec change Helm does not see (dependsOn is not deployed): once the operator has looked
+    // at it, app has been looked at with its dependency missing.
+    patchSpec(NS, "app", "{\"uninstall\":{\"dependentsTimeout\":\"31m\"}}");
+    OrderedRelease looked = awaitObserved(NS, "app", 2);
+    assertThat(hasCondition(looked, "Ready", "True", null)).isTrue();
+    assertThat(hasCondition(looked, "Stalled", "True", null)).isFalse();
+    assertThat(looked.getStatus().getPhase()).isEqualTo("Deployed");
+
+    create(NS, "op", r -> {});
+    awaitReady(NS, "op");
+    assertThat(hasCondition(harness.get(NS, "app"), "Ready", "True", null)).isTrue();
+    assertThat(reasons(NS, "app")).doesNotContain("DependencyNotFound");
+  }
+
+  @Test
+  void aCycleAddedToAnInstalledReleaseAndRemovedLeavesItReady() {
+    create(NS, "op", r -> {});
+    create(NS, "app", dependsOn("op", null));
+    awaitReady(NS, "app");
+    patchSpec(NS, "op", "{\"dependsOn\":[{\"name\":\"app\"}]}");
+    OrderedRelease cyclic = awaitObserved(NS, "op", 2);
+    assertThat(hasCondition(cyclic, "Ready", "True", null)).isTrue();
+    assertThat(hasCondition(cyclic, "Stalled", "True", null)).isFalse();
+    patchSpec(NS, "op", "{\"dependsOn\":null}");
+    OrderedRelease fixed = awaitObserved(NS, "op", 3);
+    assertThat(hasCondition(fixed, "Ready", "True", null)).isTrue();
+    assertThat(reasons(NS, "op")).doesNotContain("DependencyCycle");
+    assertThat(hasCondition(harness.get(NS, "app"), "Ready", "True", null)).isTrue();
+  }
+
+  @Test
+  void aStallWhoseCauseIsGoneEndsOnceTheReleaseIsFoundUpToDate() {
+    harness.client().resource(valuesConfigMap()).create();
+    create(
+        NS,
+        "op",
+        r ->
+            r.getSpec()
+                .setValuesFrom(
+                    List.of(
+                        new ValuesReference(ValuesReference.Kind.ConfigMap, "op-values", null))));
+    awaitReady(NS, "op");
+    harness.client().configMaps().inNamespace(NS).withName("op-values").delete();
+    harness.awaitRelease(NS, "op", r -> hasCondition(r, "Stalled", "True", "ValuesNotFound"));
+
+    // The same values again: nothing to upgrade, and nothing wrong any more.
+    harness.client().resource(valuesConfigMap()).create();
+    OrderedRelease recovered =
+        harness.awaitRelease(NS, "op", r -> hasCondition(r, "Ready", "True", "InstallSucceeded"));
+    assertThat(recovered.getStatus().getPhase()).isEqualTo("Deployed");
+    assertThat(OperatorHarness.condition(recovered, "Stalled")).isEmpty();
+    assertThat(recovered.getStatus().getRelease().getRevision()).as("no upgrade").isEqualTo(1);
+    assertThat(harness.events(NS, "op"))
+        .filteredOn(e -> e.getMessage().contains("no longer stalled (ValuesNotFound)"))
+        .singleElement()
+        .satisfies(e -> assertThat(e.getType()).isEqualTo("Normal"));
+  }
+
+  @Test
+  void aDependencyDroppedFromDependsOnStopsHoldingItsTeardown() {
+    installChain();
+    delete(NS, "op");
+    harness.awaitRelease(
+        NS, "op", r -> hasCondition(r, "TearingDown", "True", "WaitingForDependents"));
+    // Only the update that drops the edge can wake op now: its own recheck is the 30m timeout.
+    patchSpec(NS, "crs", "{\"dependsOn\":null}");
+    awaitGone(NS, "op");
+    assertThat(harness.get(NS, "crs")).isNotNull();
+  }
+
+  @Test
+  void refusedCrossNamespaceDependenciesHoldNoTeardown() {
+    harness.close();
+    harness = OperatorHarness.start(new TenancyPolicy(null, true));
+    create("infra", "op", r -> {});
+    create(NS, "app", dependsOn("op", "infra"));
+    harness.awaitRelease(
+        NS, "app", r -> hasCondition(r, "Stalled", "True", "CrossNamespaceReference"));
+    awaitReady("infra", "op");
+    delete("infra", "op");
+    awaitGone("infra", "op");
+    assertThat(reasons("infra", "op")).doesNotContain("WaitingForDependents");
+    assertThat(harness.get(NS, "app")).isNotNull();
+  }
+
+  private ConfigMap valuesConfigMap() {
+    return new ConfigMapBuilder()
+        .withNewMetadata()
+        .withNamespace(NS)
+        .withName("op-values")
+        .endMetadata()
+        .withData(Map.of("values.yaml", "level: warn\n"))
+        .build();
+  }
+
+  private void patchSpec(String namespace, String name, String spec) {
+    harness
+        .client()
+        .resources(OrderedRelease.class)
+        .inNamespace(namespace)
+        .withName(name)
+        .patch(PatchContext.of(PatchType.JSON_MERGE), "{\"spec\":" + spec + "}");
+  }
+
+  /** The release once the operator has looked at its generation {@code generation}. */
+  private OrderedRelease awaitObserved(String namespace, String name, long generation) {
+    return harness.awaitRelease(
+        namespace,
+        name,
+        r ->
+            r.getStatus() != null
+                && r.getStatus().getObservedGeneration() != null
+                && r.getStatus().getObservedGeneration() >= generation);
   }
 
   private void installChain() {
