@@ -4,12 +4,10 @@ import dev.orderly.api.Durations;
 import dev.orderly.api.OrderedRelease;
 import dev.orderly.api.OrderedReleaseSpec;
 import dev.orderly.api.OrderedReleaseStatus;
-import dev.orderly.api.ReleaseStatus;
 import dev.orderly.api.TeardownPhase;
 import dev.orderly.api.TeardownStatus;
 import dev.orderly.api.TeardownStep;
 import dev.orderly.api.UninstallOptions;
-import dev.orderly.helm.ReleaseOwnership;
 import dev.orderly.helm.ReleaseSecrets;
 import dev.orderly.kube.ApiErrors;
 import dev.orderly.kube.ClusterDiscovery;
@@ -138,14 +136,15 @@ final class UninstallRun implements AutoCloseable {
     String namespace = args.namespace();
     Optional<Secret> ledger = ledgers.read(namespace, ledgerName);
     List<Secret> records = objects.releaseSecrets(namespace, release);
-    Optional<String> refusal = managedByOrderedRelease(records);
+    UninstallRefusals refusals = new UninstallRefusals(client, args, ledgerName);
+    Optional<String> refusal = refusals.managedByOrderedRelease(release(null), records);
     if (refusal.isPresent()) {
       progress.failed(null, "ManagedByOrderedRelease", refusal.get(), List.of(), null);
       return UninstallCommand.FAILED;
     }
-    Optional<String> stale = ledger.flatMap(secret -> staleLedger(secret, records));
+    Optional<String> stale = ledger.flatMap(secret -> refusals.staleLedger(secret, records));
     if (stale.isPresent()) {
-      progress.failed(null, STALE_LEDGER, stale.get(), List.of(), null);
+      progress.failed(null, UninstallRefusals.STALE_LEDGER, stale.get(), List.of(), null);
       return UninstallCommand.FAILED;
     }
     if (args.dryRun()) {
@@ -348,46 +347,6 @@ final class UninstallRun implements AutoCloseable {
     savedRecord = record;
   }
 
-  /** The reason of a refusal to resume from a ledger of an earlier installation. */
-  static final String STALE_LEDGER = "StaleUninstallProgress";
-
-  /**
-   * Why {@code ledger} must not be resumed: it records the teardown of another Helm record than the
-   * release's latest one (the release was uninstalled and installed again, or upgraded, since the
-   * run that wrote it), so its plan and finished hooks are not this release's. The Release phase
-   * deletes Helm's revisions oldest first, so while any is left the latest is the one the teardown
-   * was planned from. A ledger without the id label, or no record left, cannot be told apart and is
-   * resumed.
-   */
-  private Optional<String> staleLedger(Secret ledger, List<Secret> records) {
-    Map<String, String> labels = ledger.getMetadata().getLabels();
-    String recorded = labels == null ? null : labels.get(TeardownLedger.TEARDOWN_OF);
-    Optional<Secret> latest = ReleaseSecrets.latest(args.release(), records);
-    if (recorded == null
-        || latest.isEmpty()
-        || recorded.equals(ID_PREFIX + latest.get().getMetadata().getUid())) {
-      return Optional.empty();
-    }
-    return Optional.of(
-        "Secret "
-            + args.namespace()
-            + "/"
-            + ledgerName
-            + " holds the progress of an earlier uninstall of release "
-            + args.release()
-            + " ("
-            + recorded
-            + "), but Helm's latest record, "
-            + ReleaseSecrets.describe(latest.get()).replace("Helm release Secret ", "Secret ")
-            + ", is newer: the release was installed again or upgraded since. Nothing was"
-            + " touched. To uninstall the release as it is now, delete the old progress (kubectl"
-            + " delete secret "
-            + ledgerName
-            + " -n "
-            + args.namespace()
-            + ") and run this command again");
-  }
-
   /**
    * Ends the run on an API error it cannot go on from: saves the progress if it can, then says in
    * which phase, which request and why, and the command that resumes.
@@ -466,72 +425,6 @@ final class UninstallRun implements AutoCloseable {
     ConcurrentUninstall(String message) {
       super(message);
     }
-  }
-
-  /**
-   * Why the release must be left to its OrderedRelease, when one that still exists manages it:
-   * orderly.dev/owner-uid on Helm's record (see {@link ReleaseOwnership}), or, for a record without
-   * that marker, an OrderedRelease whose status.release names this namespace and release. When
-   * OrderedReleases cannot be listed (403, or 404: no CRD) only the marker counts.
-   */
-  private Optional<String> managedByOrderedRelease(List<Secret> records) {
-    ReleaseOwnership.Claim claim = ReleaseOwnership.claim(release(null), records);
-    if (claim instanceof ReleaseOwnership.OtherOwner owner
-        && !new ReleaseClaims(client).ownerGone(owner)) {
-      return Optional.of(managedBy(owner.describe(), owner.owner()));
-    }
-    return namingOrderedRelease()
-        .map(
-            named ->
-                managedBy(
-                    "OrderedRelease " + named + " (its status.release names this release)", named));
-  }
-
-  /** The namespace/name of an OrderedRelease whose status.release is this release, if any. */
-  private Optional<String> namingOrderedRelease() {
-    List<OrderedRelease> all;
-    try {
-      all = client.resources(OrderedRelease.class).inAnyNamespace().list().getItems();
-    } catch (KubernetesClientException e) {
-      if (e.getCode() == HttpURLConnection.HTTP_FORBIDDEN
-          || e.getCode() == HttpURLConnection.HTTP_NOT_FOUND) {
-        return Optional.empty();
-      }
-      throw e;
-    }
-    return all.stream()
-        .filter(
-            resource -> {
-              ReleaseStatus named =
-                  resource.getStatus() == null ? null : resource.getStatus().getRelease();
-              if (named == null || !args.release().equals(named.getName())) {
-                return false;
-              }
-              String namespace =
-                  named.getNamespace() == null ? resource.targetNamespace() : named.getNamespace();
-              return args.namespace().equals(namespace);
-            })
-        .map(r -> r.getMetadata().getNamespace() + "/" + r.getMetadata().getName())
-        .findFirst();
-  }
-
-  private String managedBy(String manager, String owner) {
-    return "Helm release "
-        + args.namespace()
-        + "/"
-        + args.release()
-        + " is managed by "
-        + manager
-        + "; nothing was touched. Delete the OrderedRelease instead ("
-        + deleteCommand(owner)
-        + "): its operator runs the same ordered teardown";
-  }
-
-  private static String deleteCommand(String owner) {
-    String[] parts = owner == null ? new String[0] : owner.split("/", 2);
-    return parts.length == 2
-        ? "kubectl delete orderedrelease " + parts[1] + " -n " + parts[0]
-        : "kubectl get orderedreleases -A shows it";
   }
 
   /**
