@@ -80,6 +80,7 @@ public class TeardownCoordinator {
   private final Map<ResourceID, Integer> transientFailures = new ConcurrentHashMap<>();
   private final TeardownLedgerStore ledgers;
   private final DependentsGate dependents;
+  private final FinishedTeardowns finished = new FinishedTeardowns();
 
   public TeardownCoordinator(
       TeardownExecutor executor,
@@ -108,6 +109,10 @@ public class TeardownCoordinator {
         resource.getStatus() == null || resource.getStatus().getTeardown() == null
             ? "none"
             : resource.getStatus().getTeardown().getPhase());
+    if (finished.isFinished(resource.getMetadata().getUid())) {
+      // A stale cached copy of an object whose finalizer is already gone: nothing is left to do.
+      return DeleteControl.noFinalizerRemoval();
+    }
     OrderedRelease working = Serialization.clone(resource);
     if (working.getStatus() == null) {
       working.setStatus(new OrderedReleaseStatus());
@@ -239,6 +244,7 @@ public class TeardownCoordinator {
         LOG.info("{}: teardown complete, removing the finalizer", id);
       }
       writes.removeFinalizer();
+      finished.finished(resource.getMetadata().getUid());
       return DeleteControl.noFinalizerRemoval();
     }
     describe(working, last);
