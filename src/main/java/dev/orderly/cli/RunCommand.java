@@ -2,6 +2,7 @@ package dev.orderly.cli;
 
 import dev.orderly.helm.HelmJavaClient;
 import dev.orderly.helm.ImpersonatedKubeconfig;
+import dev.orderly.kube.InstalledCrd;
 import dev.orderly.logging.LogOutput;
 import dev.orderly.metrics.MetricsRegistry;
 import dev.orderly.metrics.OperatorEndpoints;
@@ -47,6 +48,7 @@ final class RunCommand {
     try {
       target.checkReachable();
       client = target.client();
+      checkCrd(client);
       String leaseNamespace = options.leaderElection() ? leaseNamespace(client) : null;
       OrderlyOperator.Settings settings =
           new OrderlyOperator.Settings(
@@ -143,6 +145,38 @@ final class RunCommand {
               + "); check that the OrderedRelease CRD is installed (crds/) and that the"
               + " kubeconfig's user has the operator's permissions",
           e);
+    }
+  }
+
+  /**
+   * Refuses to start against an OrderedRelease CRD older than this operator: the API server would
+   * drop the fields it lacks, spec.serviceAccountName among them, so a release meant to act as its
+   * ServiceAccount would act as the operator. A CRD the operator may not read is only warned about.
+   */
+  private static void checkCrd(KubernetesClient client) {
+    InstalledCrd.Verdict verdict = InstalledCrd.check(client);
+    if (verdict instanceof InstalledCrd.NotInstalled) {
+      throw new CommandFailure(
+          "the OrderedRelease CRD "
+              + InstalledCrd.NAME
+              + " is not installed; install it: "
+              + InstalledCrd.applyHint());
+    }
+    if (verdict instanceof InstalledCrd.Outdated outdated) {
+      throw new CommandFailure(
+          "the OrderedRelease CRD in the cluster is older than this operator: it lacks "
+              + String.join(", ", outdated.missing())
+              + ", which the API server would drop from every OrderedRelease (a dropped"
+              + " spec.serviceAccountName makes a release act as the operator); upgrade it: "
+              + InstalledCrd.applyHint());
+    }
+    if (verdict instanceof InstalledCrd.Unreadable unreadable) {
+      LOG.warn(
+          "Cannot read the OrderedRelease CRD to check that it is as new as this operator ({});"
+              + " fields it lacks would be dropped by the API server. Grant get on"
+              + " customresourcedefinitions, or make sure it is current: {}",
+          unreadable.why(),
+          InstalledCrd.applyHint());
     }
   }
 
