@@ -38,7 +38,8 @@ final class TeardownOrderCommand {
           "A",
           "output",
           "o",
-          "kubeconfig");
+          "kubeconfig",
+          "no-cross-namespace-refs");
 
   private TeardownOrderCommand() {}
 
@@ -52,7 +53,8 @@ final class TeardownOrderCommand {
     if (!args.flag("from-cluster") || args.value("from-cluster").orElse("").equals("false")) {
       throw new IllegalArgumentException("--order reads the OrderedReleases: add --from-cluster");
     }
-    for (String flag : List.of("order", "from-cluster", "all-namespaces", "A")) {
+    for (String flag :
+        List.of("order", "from-cluster", "all-namespaces", "A", "no-cross-namespace-refs")) {
       String value = args.value(flag).orElse("true");
       if (!value.equals("true") && !value.equals("false")) {
         throw new IllegalArgumentException(
@@ -89,7 +91,9 @@ final class TeardownOrderCommand {
     } catch (KubernetesClientException e) {
       throw target.failure("list the OrderedReleases", e);
     }
-    DependencyGraph graph = ReleaseNodes.graph(everywhere);
+    // As an operator run with --no-cross-namespace-refs: edges into other namespaces order nothing.
+    boolean crossNamespace = !args.bool("no-cross-namespace-refs", false);
+    DependencyGraph graph = ReleaseNodes.graph(everywhere, crossNamespace);
     List<Key> set =
         everywhere.stream()
             .map(ReleaseNodes::key)

@@ -14,6 +14,7 @@ final class Usage {
              orderly plan <chart> --from-cluster [options] [--kubeconfig FILE]
              orderly plan --from-cluster --release NAME [--namespace NS] [--kubeconfig FILE]
              orderly plan --from-cluster --order [--namespace NS | --all-namespaces]
+                          [--no-cross-namespace-refs]
 
       Print the teardown Orderly would perform for a chart, then its hook findings.
       Contacts no cluster unless --from-cluster is given (lookup returns nothing, as in
@@ -38,7 +39,9 @@ final class Usage {
                              waves in which the OrderedReleases of --namespace (or of
                              --all-namespaces, -A) would come down if all were deleted
                              at once (spec.dependsOn: dependents first); -o table|json.
-                             Exit status 1 when some would never start (a cycle)
+                             Exit status 1 when some would never start (a cycle).
+                             With --no-cross-namespace-refs, as an operator run with it:
+                             dependsOn into another namespace orders nothing
         --help, -h           print this help
 
       A chart from an OCI registry is pulled first, as helm pull would:

@@ -154,6 +154,30 @@ class PlanTeardownOrderTest {
   }
 
   @Test
+  void withNoCrossNamespaceRefsAnEdgeIntoAnotherNamespaceOrdersNothing() {
+    create("deps", "op");
+    create("deps", "crs", "op");
+    create("web", "front", "deps/op");
+
+    CliRun run = plan("--namespace", "deps", "--no-cross-namespace-refs", "-o", "json");
+
+    assertThat(run.err()).isEmpty();
+    assertThat(run.exitCode()).as("web/front no longer holds deps/op").isZero();
+    assertThat(run.out())
+        .isEqualTo(
+            """
+            {
+              "namespace" : "deps",
+              "waves" : [ [ "deps/crs" ], [ "deps/op" ] ],
+              "never" : { }
+            }
+            """);
+    assertThat(plan("--namespace", "deps", "-o", "json").exitCode())
+        .as("without the flag web/front holds it")
+        .isEqualTo(1);
+  }
+
+  @Test
   void aCycleNeverStarts() {
     create("default", "a", "b");
     create("default", "b", "a");
