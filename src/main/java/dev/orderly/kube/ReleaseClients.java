@@ -5,15 +5,22 @@ import dev.orderly.helm.HelmClient;
 import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 
 /**
  * The clients that the calls made for one release go through: as its ServiceAccount ({@link
- * ServiceAccountIdentity#of}) when it has one, else as the operator. One client per ServiceAccount,
- * made on first use and kept until {@link #close()}.
+ * ServiceAccountIdentity#of}) when it has one, else as the operator. One Kubernetes client per
+ * ServiceAccount, made on first use; one unused for {@link #IDLE_LIMIT} is closed when the next is
+ * handed out (each holds an HTTP client with its own threads and connections, so a cluster with
+ * many tenants would otherwise keep one per tenant forever), and all are closed by {@link
+ * #close()}.
  */
 public class ReleaseClients implements AutoCloseable {
   private final KubernetesClient operator;
@@ -21,7 +28,17 @@ public class ReleaseClients implements AutoCloseable {
   private final Function<ServiceAccountIdentity, HelmClient> helmAs;
   private final String defaultServiceAccount;
   private final ClusterObjects operatorObjects;
-  private final Map<ServiceAccountIdentity, KubernetesClient> clients = new ConcurrentHashMap<>();
+
+  /**
+   * How long a ServiceAccount's client may go unused before it is closed: far longer than any one
+   * look or Helm operation holds it.
+   */
+  public static final Duration IDLE_LIMIT = Duration.ofMinutes(15);
+
+  private record Impersonating(KubernetesClient client, AtomicReference<Instant> lastUsed) {}
+
+  private final Map<ServiceAccountIdentity, Impersonating> clients = new ConcurrentHashMap<>();
+  private final Clock clock;
   private final Map<ServiceAccountIdentity, HelmClient> helms = new ConcurrentHashMap<>();
 
   /**
@@ -44,6 +61,18 @@ public class ReleaseClients implements AutoCloseable {
       HelmClient operatorHelm,
       Function<ServiceAccountIdentity, HelmClient> helmAs,
       String defaultServiceAccount) {
+    this(operator, operatorObjects, operatorHelm, helmAs, defaultServiceAccount, Clock.systemUTC());
+  }
+
+  /** As above, idle clients measured by {@code clock}. */
+  public ReleaseClients(
+      KubernetesClient operator,
+      ClusterObjects operatorObjects,
+      HelmClient operatorHelm,
+      Function<ServiceAccountIdentity, HelmClient> helmAs,
+      String defaultServiceAccount,
+      Clock clock) {
+    this.clock = clock;
     this.operator = operator;
     this.operatorHelm = operatorHelm;
     this.helmAs = helmAs;
@@ -92,23 +121,45 @@ public class ReleaseClients implements AutoCloseable {
   }
 
   private KubernetesClient clientAs(ServiceAccountIdentity identity) {
-    return clients.computeIfAbsent(
-        identity,
-        id ->
-            new KubernetesClientBuilder()
-                .withConfig(
-                    new ConfigBuilder(operator.getConfiguration())
-                        .withImpersonateUsername(id.username())
-                        // None named: the API server adds the ServiceAccount's own.
-                        .withImpersonateGroups()
-                        .build())
-                .build());
+    Instant now = clock.instant();
+    closeIdle(now);
+    Impersonating entry =
+        clients.computeIfAbsent(
+            identity, id -> new Impersonating(impersonating(id), new AtomicReference<>(now)));
+    entry.lastUsed().set(now);
+    return entry.client();
+  }
+
+  private KubernetesClient impersonating(ServiceAccountIdentity id) {
+    return new KubernetesClientBuilder()
+        .withConfig(
+            new ConfigBuilder(operator.getConfiguration())
+                .withImpersonateUsername(id.username())
+                // None named: the API server adds the ServiceAccount's own.
+                .withImpersonateGroups()
+                .build())
+        .build();
+  }
+
+  private void closeIdle(Instant now) {
+    Instant cutoff = now.minus(IDLE_LIMIT);
+    clients.forEach(
+        (identity, entry) -> {
+          if (entry.lastUsed().get().isBefore(cutoff) && clients.remove(identity, entry)) {
+            entry.client().close();
+          }
+        });
+  }
+
+  /** How many ServiceAccounts' clients are open. */
+  public int openClients() {
+    return clients.size();
   }
 
   /** Closes the ServiceAccounts' clients; the operator's own stays open. */
   @Override
   public void close() {
-    clients.values().forEach(KubernetesClient::close);
+    clients.values().forEach(entry -> entry.client().close());
     clients.clear();
   }
 }

@@ -177,7 +177,8 @@ public final class OrderlyOperator implements AutoCloseable {
             objects,
             helm,
             account -> helm.actingAs(account.username()),
-            settings.tenancy().defaultServiceAccount());
+            settings.tenancy().defaultServiceAccount(),
+            settings.clock());
     ReleaseInstaller installer =
         new ReleaseInstaller(
             clients,
