@@ -234,7 +234,7 @@ final class UninstallRun implements AutoCloseable {
     boolean askedAgain = false;
     while (teardown.getPhase() != TeardownPhase.Done) {
       if (environment.interruption().requested()) {
-        save();
+        saveRetrying(waiter);
         progress.interrupted(teardown.getPhase(), args.command());
         return UninstallCommand.INTERRUPTED;
       }
@@ -269,14 +269,14 @@ final class UninstallRun implements AutoCloseable {
       if (pass.complete()) {
         Duration took =
             TeardownEngine.advance(teardown, args.uninstall(), environment.clock().instant());
-        save();
+        saveRetrying(waiter);
         progress.phaseFinished(pass.phase(), took);
         if (teardown.getPhase() != TeardownPhase.Done) {
           progress.phaseStarted(teardown.getPhase());
         }
         continue;
       }
-      save();
+      saveRetrying(waiter);
       boolean stalled = decision.outcome() == PhaseDecision.Outcome.Stalled;
       if (stalled && pass.acted() && !askedAgain) {
         // A stall asks again (a refused delete is sent again): whether that worked is seen in
@@ -309,6 +309,25 @@ final class UninstallRun implements AutoCloseable {
         args.release(),
         Duration.between(Instant.parse(teardown.getStartedAt()), environment.clock().instant()));
     return UninstallCommand.DONE;
+  }
+
+  /**
+   * {@link #save()}, a transient API error tried again after the usual backoff, up to {@link
+   * #MAX_TRANSIENT_FAILURES} times; the saves before acting are retried with their look.
+   */
+  private void saveRetrying(UninstallCommand.Waiter waiter) {
+    for (int failures = 1; ; failures++) {
+      try {
+        save();
+        return;
+      } catch (KubernetesClientException e) {
+        if (!ApiErrors.isTransient(e) || failures > MAX_TRANSIENT_FAILURES) {
+          throw e;
+        }
+        progress.notice(true, "TransientApiError", "retrying the save: " + e.getMessage());
+        waiter.await(Backoff.afterTransient(failures));
+      }
+    }
   }
 
   /**

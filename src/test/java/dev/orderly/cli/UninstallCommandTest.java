@@ -316,6 +316,27 @@ class UninstallCommandTest {
   }
 
   @Test
+  void transientErrorsSavingProgressAreRetried() {
+    scenario.simulator.completeJobsAutomatically(true);
+    scenario.simulator.terminatePodsAtOnce(true);
+    // The first try of every update of the progress Secret fails: saves before acting within a
+    // look and saves between phases alike.
+    String ledger =
+        "/api/v1/namespaces/"
+            + NS
+            + "/secrets/"
+            + dev.orderly.teardown.TeardownLedger.uninstallSecretName(RELEASE);
+    var fault = scenario.server.faults().answerEveryOther("PUT", ledger, 503, 1000);
+
+    CliRun run = scenario.uninstall(RELEASE, "-n", NS);
+
+    assertThat(run.exitCode()).as(run.out() + run.err()).isZero();
+    assertThat(fault.hits()).as("saves that failed once").isGreaterThan(5);
+    assertThat(run.out()).contains("warning (TransientApiError): retrying");
+    assertNothingLeft();
+  }
+
+  @Test
   void aRefusedReadMidTeardownStopsWith1SavingProgressNamingPhaseRequestAndWhyAndResumes()
       throws Exception {
     scenario.simulator.completeJobsAutomatically(true);

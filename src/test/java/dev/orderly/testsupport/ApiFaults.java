@@ -22,7 +22,17 @@ public final class ApiFaults {
 
   /** Answers the next {@code times} requests matching {@code method} and {@code path} with code. */
   public Fault answer(String method, String path, int code, int times) {
-    Fault fault = new Fault(method.toUpperCase(Locale.ROOT), path, code, times);
+    Fault fault = new Fault(method.toUpperCase(Locale.ROOT), path, code, times, 1);
+    faults.add(fault);
+    return fault;
+  }
+
+  /**
+   * Answers every other request matching {@code method} and {@code path} with code, the first one
+   * included, {@code times} times in all: each first try fails and its retry is served.
+   */
+  public Fault answerEveryOther(String method, String path, int code, int times) {
+    Fault fault = new Fault(method.toUpperCase(Locale.ROOT), path, code, times, 2);
     faults.add(fault);
     return fault;
   }
@@ -55,12 +65,15 @@ public final class ApiFaults {
     private final int code;
     private final AtomicInteger remaining;
     private final AtomicInteger hits = new AtomicInteger();
+    private final AtomicInteger seen = new AtomicInteger();
+    private final int period;
 
-    private Fault(String method, String path, int code, int times) {
+    private Fault(String method, String path, int code, int times, int period) {
       this.method = method;
       this.path = path;
       this.code = code;
       this.remaining = new AtomicInteger(times);
+      this.period = period;
     }
 
     /** Stops answering: the next matching request is served as usual. */
@@ -77,7 +90,10 @@ public final class ApiFaults {
       return this.method.equals(method) && this.path.equals(path);
     }
 
-    private boolean take() {
+    private synchronized boolean take() {
+      if (seen.getAndIncrement() % period != 0) {
+        return false;
+      }
       if (remaining.getAndUpdate(n -> n > 0 ? n - 1 : 0) > 0) {
         hits.incrementAndGet();
         return true;

@@ -75,4 +75,30 @@ class ApiFaultsTest {
           .hasSize(2);
     }
   }
+
+  @Test
+  void aFaultOnEveryOtherRequestFailsEachFirstTryAndServesItsRetry() {
+    try (TestApiServer server = new TestApiServer().start()) {
+      KubernetesClient client = server.client();
+      ConfigMap settings =
+          client
+              .resource(
+                  new ConfigMapBuilder()
+                      .withNewMetadata()
+                      .withName("settings")
+                      .withNamespace("apps")
+                      .endMetadata()
+                      .build())
+              .create();
+      ApiFaults.Fault fault = server.faults().answerEveryOther("GET", PATH, 503, 2);
+
+      for (int i = 0; i < 2; i++) {
+        assertThatThrownBy(() -> client.resource(settings).get())
+            .isInstanceOf(KubernetesClientException.class);
+        assertThat(client.resource(settings).get()).as("the retry").isNotNull();
+      }
+      assertThat(client.resource(settings).get()).as("no answers left").isNotNull();
+      assertThat(fault.hits()).isEqualTo(2);
+    }
+  }
 }
