@@ -28,12 +28,27 @@ public class StepObserver {
     int podsOwnedBy(String namespace, String ownerUid);
   }
 
+  /** Helm's release Secrets of a release, every revision; their labels and UID are read. */
+  public interface RecordLookup {
+    List<Secret> releaseSecrets(String namespace, String release);
+  }
+
   private final ClusterObjects objects;
   private final PodCounter pods;
+  private final RecordLookup records;
 
+  /** Reads the release record from the API server on every look (the one-shot CLI). */
   public StepObserver(ClusterObjects objects, PodCounter pods) {
+    this(objects, pods, objects::releaseSecrets);
+  }
+
+  /**
+   * @param records where the record's Secrets are seen, e.g. an informer cache of their metadata
+   */
+  public StepObserver(ClusterObjects objects, PodCounter pods, RecordLookup records) {
     this.objects = objects;
     this.pods = pods;
+    this.records = records;
   }
 
   /**
@@ -81,13 +96,14 @@ public class StepObserver {
   }
 
   private Observed observeRecord(String namespace, String release) {
-    return ReleaseSecrets.latest(release, objects.releaseSecrets(namespace, release))
+    return ReleaseSecrets.latest(release, records.releaseSecrets(namespace, release))
         .map(latest -> Observed.releaseRecord(latest.getMetadata().getUid(), statusOf(latest)))
         .orElse(Observed.absent());
   }
 
-  // Helm labels every revision with its status; the payload is only read when a label is missing,
-  // and one that cannot be read has no status to tell (removing the record needs none).
+  // Helm labels every revision with its status; the payload is only read when a label is missing
+  // (a cached record has none), and one that cannot be read has no status to tell (removing the
+  // record needs none).
   private static String statusOf(Secret secret) {
     Map<String, String> labels = secret.getMetadata().getLabels();
     String status = labels == null ? null : labels.get("status");

@@ -195,7 +195,10 @@ public final class OrderlyOperator implements AutoCloseable {
         new TeardownExecutor(
             objects,
             discovery,
-            new StepObserver(objects, sources),
+            new StepObserver(
+                objects,
+                sources,
+                (namespace, release) -> sources.releaseSecrets(objects, namespace, release)),
             operations,
             events,
             settings.clock(),

@@ -6,8 +6,11 @@ import dev.orderly.api.OrderedRelease;
 import dev.orderly.api.TeardownStatus;
 import dev.orderly.api.TeardownStep;
 import dev.orderly.api.ValuesReference;
+import dev.orderly.cache.Trimmed;
+import dev.orderly.cache.TrimmedStore;
 import dev.orderly.dependencies.DependencyGraph;
 import dev.orderly.dependencies.ReleaseNodes;
+import dev.orderly.kube.ClusterObjects;
 import dev.orderly.kube.StepObserver;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -18,6 +21,7 @@ import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.javaoperatorsdk.operator.api.config.informer.InformerConfiguration;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
@@ -57,10 +61,12 @@ public class ReleaseEventSources implements StepObserver.PodCounter {
       new SimpleInboundEventSource<>("helm-operations");
   private final SimpleInboundEventSource<OrderedRelease> droppedDependencies =
       new SimpleInboundEventSource<>("dropped-dependencies");
-  private InformerEventSource<ConfigMap, OrderedRelease> configMaps;
-  private InformerEventSource<Secret, OrderedRelease> secrets;
+  private ReferencedObjects<ConfigMap> configMaps;
+  private ReferencedObjects<Secret> secrets;
+  private volatile ReleaseRecords records;
   private volatile InformerEventSource<Pod, OrderedRelease> pods;
-  private volatile InformerEventSource<OrderedRelease, OrderedRelease> dependencies;
+  private volatile List<InformerEventSource<OrderedRelease, OrderedRelease>> dependencies =
+      List.of();
 
   public ReleaseEventSources() {
     this(TenancyPolicy.NONE);
@@ -79,24 +85,49 @@ public class ReleaseEventSources implements StepObserver.PodCounter {
     context.getPrimaryCache().addIndexer(VALUES_INDEX, ReleaseEventSources::referencedKeys);
     context.getPrimaryCache().addIndexer(TEARDOWN_INDEX, ReleaseEventSources::awaitedKeys);
     context.getPrimaryCache().addIndexer(READINESS_INDEX, ReleaseEventSources::rolloutKeys);
-    configMaps = new InformerEventSource<>(valuesSource(ConfigMap.class, context), context);
-    secrets = new InformerEventSource<>(valuesSource(Secret.class, context), context);
+    configMaps =
+        new ReferencedObjects<>(
+            ConfigMap.class,
+            ConfigMap::new,
+            context,
+            (namespace, name) -> referencing(context, "ConfigMap", namespace, name));
+    secrets =
+        new ReferencedObjects<>(
+            Secret.class,
+            Secret::new,
+            context,
+            (namespace, name) -> referencing(context, "Secret", namespace, name));
+    records = new ReleaseRecords(context, new ClusterObjects(context.getClient()));
     context.getPrimaryCache().addIndexer(DEPENDS_INDEX, ReleaseEventSources::dependencyKeys);
-    dependencies =
-        new InformerEventSource<>(dependencySource(context), context) {
-          @Override
-          public void onUpdate(OrderedRelease previous, OrderedRelease updated) {
-            super.onUpdate(previous, updated);
-            // The mapper sees only the new object: a dependency just dropped from dependsOn
-            // (waiting, maybe, for this dependent to go) is woken here.
-            DependencyChanges.dropped(updated, previous).stream()
-                .map(key -> new ResourceID(key.name(), key.namespace()))
-                .forEach(droppedDependencies::propagateEvent);
-          }
-        };
+    // One informer per watched namespace (one for all when all are), each with its own trimmed
+    // store: JOSDK would give several namespaces' informers one store.
+    Set<String> namespaces = context.getControllerConfiguration().getEffectiveNamespaces();
+    List<String> dependencyNamespaces =
+        namespaces.size() <= 1 || InformerConfiguration.allNamespacesWatched(namespaces)
+            ? List.of("")
+            : List.copyOf(namespaces);
+    List<InformerEventSource<OrderedRelease, OrderedRelease>> dependencySources = new ArrayList<>();
+    for (String namespace : dependencyNamespaces) {
+      dependencySources.add(
+          new InformerEventSource<>(dependencySource(context, namespace), context) {
+            @Override
+            public void onUpdate(OrderedRelease previous, OrderedRelease updated) {
+              super.onUpdate(previous, updated);
+              // The mapper sees only the new object: a dependency just dropped from dependsOn
+              // (waiting, maybe, for this dependent to go) is woken here.
+              DependencyChanges.dropped(updated, previous).stream()
+                  .map(key -> new ResourceID(key.name(), key.namespace()))
+                  .forEach(droppedDependencies::propagateEvent);
+            }
+          });
+    }
+    dependencies = List.copyOf(dependencySources);
     List<EventSource<?, OrderedRelease>> sources =
-        new ArrayList<>(
-            List.of(configMaps, secrets, helmFinished, dependencies, droppedDependencies));
+        new ArrayList<>(List.of(helmFinished, droppedDependencies));
+    sources.addAll(dependencies);
+    sources.addAll(configMaps.sources());
+    sources.addAll(secrets.sources());
+    sources.addAll(records.sources());
     for (Class<? extends HasMetadata> kind : TEARDOWN_KINDS) {
       InformerEventSource<? extends HasMetadata, OrderedRelease> source =
           teardownSource(kind, context);
@@ -204,12 +235,17 @@ public class ReleaseEventSources implements StepObserver.PodCounter {
    * start). Its cache is the snapshot {@link #dependencyGraph()} reads.
    */
   private static InformerEventSourceConfiguration<OrderedRelease> dependencySource(
-      EventSourceContext<OrderedRelease> context) {
-    return InformerEventSourceConfiguration.from(OrderedRelease.class, OrderedRelease.class)
-        .withName("orderedrelease-dependencies")
-        .withNamespacesInheritedFromController()
-        .withOnUpdateFilter(new DependencyChanges())
-        .withSecondaryToPrimaryMapper(changed -> related(context, changed))
+      EventSourceContext<OrderedRelease> context, String namespace) {
+    var builder =
+        InformerEventSourceConfiguration.from(OrderedRelease.class, OrderedRelease.class)
+            .withName("orderedrelease-dependencies" + (namespace.isEmpty() ? "" : "-" + namespace))
+            // A second copy of every OrderedRelease, so only what the graph reads is kept.
+            .withItemStore(new TrimmedStore<>(Trimmed::dependencyNode))
+            .withOnUpdateFilter(new DependencyChanges())
+            .withSecondaryToPrimaryMapper(changed -> related(context, changed));
+    return (namespace.isEmpty()
+            ? builder.withNamespacesInheritedFromController()
+            : builder.withNamespaces(namespace))
         .build();
   }
 
@@ -241,7 +277,9 @@ public class ReleaseEventSources implements StepObserver.PodCounter {
    */
   DependencyGraph dependencyGraph(OrderedRelease fresher) {
     boolean crossNamespace = !tenancy.noCrossNamespaceRefs();
-    return ReleaseNodes.graph(dependencies.list().toList(), crossNamespace)
+    List<OrderedRelease> releases =
+        dependencies.stream().flatMap(InformerEventSource::list).toList();
+    return ReleaseNodes.graph(releases, crossNamespace)
         .with(ReleaseNodes.node(fresher, crossNamespace));
   }
 
@@ -262,7 +300,7 @@ public class ReleaseEventSources implements StepObserver.PodCounter {
       return Optional.empty();
     }
     return secrets
-        .get(new ResourceID(chart.getSecretRef().getName(), release.getMetadata().getNamespace()))
+        .get(release.getMetadata().getNamespace(), chart.getSecretRef().getName())
         .map(secret -> secret.getMetadata().getResourceVersion());
   }
 
@@ -275,32 +313,45 @@ public class ReleaseEventSources implements StepObserver.PodCounter {
     return new ValuesResolver.ObjectLookup() {
       @Override
       public Optional<ConfigMap> configMap(String namespace, String name) {
-        return configMaps.get(new ResourceID(name, namespace));
+        return configMaps.get(namespace, name);
       }
 
       @Override
       public Optional<Secret> secret(String namespace, String name) {
-        return secrets.get(new ResourceID(name, namespace));
+        return secrets.get(namespace, name);
       }
     };
   }
 
-  private static <R extends HasMetadata> InformerEventSourceConfiguration<R> valuesSource(
-      Class<R> type, EventSourceContext<OrderedRelease> context) {
-    return InformerEventSourceConfiguration.from(type, OrderedRelease.class)
-        .withName(type.getSimpleName().toLowerCase() + "-values")
-        .withNamespacesInheritedFromController()
-        .withSecondaryToPrimaryMapper(object -> referencing(context, type.getSimpleName(), object))
-        .build();
-  }
-
   private static Set<ResourceID> referencing(
-      EventSourceContext<OrderedRelease> context, String kind, HasMetadata object) {
-    String key =
-        kind + "/" + object.getMetadata().getNamespace() + "/" + object.getMetadata().getName();
-    return context.getPrimaryCache().byIndex(VALUES_INDEX, key).stream()
+      EventSourceContext<OrderedRelease> context, String kind, String namespace, String name) {
+    return context
+        .getPrimaryCache()
+        .byIndex(VALUES_INDEX, kind + "/" + namespace + "/" + name)
+        .stream()
         .map(ResourceID::fromResource)
         .collect(Collectors.toSet());
+  }
+
+  /**
+   * Helm's release Secrets of {@code release}, metadata only, from the record informer's cache
+   * (listed from the API server before the informers exist or where none watches).
+   */
+  public List<Secret> releaseSecrets(ClusterObjects api, String namespace, String release) {
+    ReleaseRecords cached = records;
+    return cached == null
+        ? api.releaseSecrets(namespace, release)
+        : cached.releaseSecrets(namespace, release);
+  }
+
+  /** How many ConfigMaps and Secrets the values caches keep in full (tests, diagnostics). */
+  int keptValuesObjects() {
+    return configMaps.keptCount() + secrets.keptCount();
+  }
+
+  /** How many Helm records the record cache holds (tests, diagnostics). */
+  int cachedRecords() {
+    return records.size();
   }
 
   /** The ConfigMaps and Secrets a release reads: valuesFrom, and chart.secretRef. */

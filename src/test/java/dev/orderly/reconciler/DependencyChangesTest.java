@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.orderly.api.DependencyReference;
 import dev.orderly.api.OrderedRelease;
+import dev.orderly.cache.Trimmed;
 import dev.orderly.dependencies.DependencyGraph.Key;
 import io.fabric8.kubernetes.api.model.ConditionBuilder;
 import io.fabric8.kubernetes.client.utils.Serialization;
@@ -52,6 +53,12 @@ class DependencyChangesTest {
     OrderedRelease after = Serialization.clone(before);
     edit.accept(after);
     assertThat(new DependencyChanges().accept(after, before)).isEqualTo(wakes);
+    // The dependency informer keeps trimmed copies: the previous one it hands over is trimmed.
+    assertThat(new DependencyChanges().accept(after, Trimmed.dependencyNode(before)))
+        .as("against the trimmed copy the cache keeps")
+        .isEqualTo(wakes);
+    assertThat(DependencyChanges.dropped(after, Trimmed.dependencyNode(before)))
+        .isEqualTo(DependencyChanges.dropped(after, before));
   }
 
   @Test
