@@ -132,6 +132,7 @@ public final class OrderlyOperator implements AutoCloseable {
   private final OrderlyMetrics metrics;
   private final Leadership leadership;
   private final AtomicBoolean informersStopped;
+  private final ReleaseEventSources sources;
   private boolean closed;
 
   private OrderlyOperator(
@@ -140,7 +141,9 @@ public final class OrderlyOperator implements AutoCloseable {
       OrderlyMetrics metrics,
       Leadership leadership,
       AtomicBoolean informersStopped,
-      ReleaseClients clients) {
+      ReleaseClients clients,
+      ReleaseEventSources sources) {
+    this.sources = sources;
     this.clients = clients;
     this.operator = operator;
     this.operations = operations;
@@ -282,7 +285,8 @@ public final class OrderlyOperator implements AutoCloseable {
       throw e;
     }
     OrderlyOperator started =
-        new OrderlyOperator(operator, operations, metrics, leadership, informersStopped, clients);
+        new OrderlyOperator(
+            operator, operations, metrics, leadership, informersStopped, clients, sources);
     leadership.onLost(started::stopAfterLostLease);
     return started;
   }
@@ -325,6 +329,11 @@ public final class OrderlyOperator implements AutoCloseable {
             },
             "orderly-lost-lease");
     stopper.start();
+  }
+
+  /** What the secondary caches hold, for tests and diagnostics. */
+  public ReleaseEventSources.CachedCounts cached() {
+    return sources.cached();
   }
 
   /** The operator's metrics. */

@@ -344,14 +344,24 @@ public class ReleaseEventSources implements StepObserver.PodCounter {
         : cached.releaseSecrets(namespace, release);
   }
 
-  /** How many ConfigMaps and Secrets the values caches keep in full (tests, diagnostics). */
-  int keptValuesObjects() {
-    return configMaps.keptCount() + secrets.keptCount();
-  }
+  /**
+   * What the secondary caches hold.
+   *
+   * @param valuesConfigMaps ConfigMaps kept in full for valuesFrom
+   * @param valuesSecrets Secrets kept in full for valuesFrom and chart.secretRef
+   * @param releaseRecords Helm record Secrets, metadata only
+   * @param dependencyNodes OrderedReleases, trimmed to what the dependency graph reads
+   */
+  public record CachedCounts(
+      int valuesConfigMaps, int valuesSecrets, int releaseRecords, int dependencyNodes) {}
 
-  /** How many Helm records the record cache holds (tests, diagnostics). */
-  int cachedRecords() {
-    return records.size();
+  /** What the secondary caches hold now (tests, diagnostics). */
+  public CachedCounts cached() {
+    return new CachedCounts(
+        configMaps.keptCount(),
+        secrets.keptCount(),
+        records.size(),
+        (int) dependencies.stream().flatMap(InformerEventSource::list).count());
   }
 
   /** The ConfigMaps and Secrets a release reads: valuesFrom, and chart.secretRef. */
