@@ -3,7 +3,6 @@ package dev.orderly.reconciler;
 import dev.orderly.api.OrderedRelease;
 import dev.orderly.cache.ReferencedOnlyStore;
 import io.fabric8.kubernetes.api.model.HasMetadata;
-import io.javaoperatorsdk.operator.api.config.informer.InformerConfiguration;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
@@ -24,13 +23,10 @@ import java.util.function.Supplier;
  * the referenced objects, so unrelated ones cost a stub each. A change of a referenced object wakes
  * the releases naming it. A lookup the cache misses (a reference newer than the object's last
  * change) reads the object once from the API server and keeps it if the informer has seen that very
- * version.
- *
- * <p>One informer per namespace because JOSDK gives every namespace's informer the same store, and
- * one namespace's relist would then drop the others' objects.
+ * version. Several watched namespaces get an informer each (see {@link InformerNamespaces}).
  */
 final class ReferencedObjects<R extends HasMetadata> {
-  private static final String ALL = "";
+  private static final String ALL = InformerNamespaces.INHERITED;
 
   private final Class<R> type;
   private final EventSourceContext<OrderedRelease> context;
@@ -48,12 +44,7 @@ final class ReferencedObjects<R extends HasMetadata> {
       BiFunction<String, String, Set<ResourceID>> referencing) {
     this.type = type;
     this.context = context;
-    Set<String> namespaces = context.getControllerConfiguration().getEffectiveNamespaces();
-    List<String> keys =
-        namespaces.size() <= 1 || InformerConfiguration.allNamespacesWatched(namespaces)
-            ? List.of(ALL)
-            : List.copyOf(namespaces);
-    for (String namespace : keys) {
+    for (String namespace : InformerNamespaces.of(context)) {
       ReferencedOnlyStore<R> store =
           new ReferencedOnlyStore<>((ns, name) -> !referencing.apply(ns, name).isEmpty(), empty);
       var builder =

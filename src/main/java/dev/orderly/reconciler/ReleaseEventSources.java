@@ -21,7 +21,6 @@ import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
-import io.javaoperatorsdk.operator.api.config.informer.InformerConfiguration;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
@@ -99,15 +98,8 @@ public class ReleaseEventSources implements StepObserver.PodCounter {
             (namespace, name) -> referencing(context, "Secret", namespace, name));
     records = new ReleaseRecords(context, new ClusterObjects(context.getClient()));
     context.getPrimaryCache().addIndexer(DEPENDS_INDEX, ReleaseEventSources::dependencyKeys);
-    // One informer per watched namespace (one for all when all are), each with its own trimmed
-    // store: JOSDK would give several namespaces' informers one store.
-    Set<String> namespaces = context.getControllerConfiguration().getEffectiveNamespaces();
-    List<String> dependencyNamespaces =
-        namespaces.size() <= 1 || InformerConfiguration.allNamespacesWatched(namespaces)
-            ? List.of("")
-            : List.copyOf(namespaces);
     List<InformerEventSource<OrderedRelease, OrderedRelease>> dependencySources = new ArrayList<>();
-    for (String namespace : dependencyNamespaces) {
+    for (String namespace : InformerNamespaces.of(context)) {
       dependencySources.add(
           new InformerEventSource<>(dependencySource(context, namespace), context) {
             @Override

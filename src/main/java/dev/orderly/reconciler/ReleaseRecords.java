@@ -31,7 +31,7 @@ import java.util.stream.Collectors;
  */
 final class ReleaseRecords implements StepObserver.RecordLookup {
   static final String RECORD_INDEX = "orderly.dev/releaseRecord";
-  private static final String ALL = "";
+  private static final String ALL = InformerNamespaces.INHERITED;
 
   private final ClusterObjects objects;
   private final Map<String, InformerEventSource<Secret, OrderedRelease>> sources =
@@ -44,12 +44,7 @@ final class ReleaseRecords implements StepObserver.RecordLookup {
     this.objects = objects;
     context.getPrimaryCache().addIndexer(RECORD_INDEX, ReleaseRecords::recordKeys);
     Set<String> namespaces = context.getControllerConfiguration().getEffectiveNamespaces();
-    // One informer per namespace: JOSDK would give several namespaces' informers one store.
-    List<String> keys =
-        namespaces.size() <= 1 || InformerConfiguration.allNamespacesWatched(namespaces)
-            ? List.of(ALL)
-            : List.copyOf(namespaces);
-    for (String namespace : keys) {
+    for (String namespace : InformerNamespaces.of(context)) {
       TrimmedStore<Secret> store = new TrimmedStore<>(Trimmed::releaseRecord);
       var builder =
           InformerEventSourceConfiguration.from(Secret.class, OrderedRelease.class)

@@ -27,6 +27,8 @@ import org.junit.jupiter.api.Test;
  */
 class NamespacedCachesIntegrationTest {
   private static final List<String> WATCHED = List.of("apps", "tools");
+  // Release names differ: the chart's ClusterRole is named after the release.
+  private static final Map<String, String> RELEASE = Map.of("apps", "agent", "tools", "tool");
 
   private TestApiServer server;
   private KubernetesClient test;
@@ -63,7 +65,7 @@ class NamespacedCachesIntegrationTest {
     for (String namespace : WATCHED) {
       test.resource(configMap(namespace, "agent-values", "logLevel: warn\n")).create();
       test.resource(configMap(namespace, "unrelated", "logLevel: error\n")).create();
-      OrderedRelease release = Releases.nodeAgent(namespace, "agent");
+      OrderedRelease release = Releases.nodeAgent(namespace, RELEASE.get(namespace));
       release
           .getSpec()
           .setValuesFrom(
@@ -71,7 +73,7 @@ class NamespacedCachesIntegrationTest {
       test.resource(release).create();
     }
     for (String namespace : WATCHED) {
-      Releases.awaitReady(test, namespace, "agent", null);
+      Releases.awaitReady(test, namespace, RELEASE.get(namespace), null);
     }
     // A Helm record where the operator does not look.
     test.resource(
@@ -111,7 +113,8 @@ class NamespacedCachesIntegrationTest {
   }
 
   private String logLevel(String namespace) {
-    ConfigMap config = test.configMaps().inNamespace(namespace).withName("agent-config").get();
+    ConfigMap config =
+        test.configMaps().inNamespace(namespace).withName(RELEASE.get(namespace) + "-config").get();
     return config == null ? null : config.getData().get("logLevel");
   }
 
