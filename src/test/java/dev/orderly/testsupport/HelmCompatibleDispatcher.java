@@ -8,6 +8,7 @@ import io.fabric8.kubernetes.client.utils.Serialization;
 import io.fabric8.mockwebserver.dsl.HttpMethod;
 import io.fabric8.mockwebserver.http.MockResponse;
 import io.fabric8.mockwebserver.http.RecordedRequest;
+import io.fabric8.zjsonpatch.JsonPatchException;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -44,7 +45,9 @@ import org.slf4j.LoggerFactory;
  *       storage) is decoded; any other protobuf body gets 415.
  *   <li>A SelfSubjectRulesReview (JOSDK's check of its Lease permissions) is answered by {@link
  *       RulesReviews}: every verb on every resource, unless the review already carries a status.
- *   <li>Every request is journaled for {@link TestApiServer#requests()}.
+ *   <li>Every request is journaled for {@link TestApiServer#requests()}, with its answer's code.
+ *   <li>A JSON patch that does not apply (a failed {@code test}, a path that is not there) is 422
+ *       {@code Invalid}, as kube-apiserver answers it (the stock store answers 500).
  *   <li>A test can inject errors ({@link ApiFaults}): a matching request gets the fault's status
  *       code instead of being served.
  * </ul>
@@ -120,14 +123,19 @@ class HelmCompatibleDispatcher extends KubernetesCrudDispatcher {
 
   @Override
   public MockResponse dispatch(RecordedRequest request) {
-    journal.add(
+    ApiRequest received =
         new ApiRequest(
             request.getMethod().toUpperCase(Locale.ROOT),
             request.getPath(),
             header(request, "Content-Type"),
             header(request, "Accept"),
             Requests.text(request.getBody()),
-            header(request, "Impersonate-User")));
+            header(request, "Impersonate-User"));
+    int entry;
+    synchronized (journal) {
+      entry = journal.size();
+      journal.add(received);
+    }
     Optional<ResourcePath> path = ResourcePath.parse(request.getPath());
     MockResponse response;
     try {
@@ -142,7 +150,11 @@ class HelmCompatibleDispatcher extends KubernetesCrudDispatcher {
     }
     LOG.debug("{} -> {}", request, response.code());
     // A WebSocket upgrade (fabric8 watch) must reach the mock server untouched.
-    return response.getWebSocketListener() != null ? response : finish(request, path, response);
+    MockResponse answer =
+        response.getWebSocketListener() != null ? response : finish(request, path, response);
+    journal.set(
+        entry, received.answered(answer.getWebSocketListener() != null ? 101 : answer.code()));
+    return answer;
   }
 
   @Override
@@ -170,7 +182,12 @@ class HelmCompatibleDispatcher extends KubernetesCrudDispatcher {
   }
 
   MockResponse jsonPatch(RecordedRequest request) {
-    return super.handlePatch(request);
+    try {
+      return super.handlePatch(request);
+    } catch (JsonPatchException failed) {
+      // kube-apiserver answers a patch that does not apply (a failed test, a missing path) so.
+      return ApiStatus.failure(422, "Invalid", failed.getMessage());
+    }
   }
 
   MockResponse plainDelete(RecordedRequest request) {

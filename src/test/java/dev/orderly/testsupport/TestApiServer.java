@@ -13,9 +13,11 @@ import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 
 /**
@@ -33,12 +35,14 @@ import java.util.stream.Stream;
 public final class TestApiServer implements AutoCloseable {
 
   private static final String CONTEXT = "orderly-test";
+  private static final String TAG = "orderly-test-client=";
 
   private final HelmCompatibleDispatcher dispatcher = new HelmCompatibleDispatcher();
   private final KubernetesMockServer server;
   private int port;
   private boolean closed;
   private KubernetesClient client;
+  private final List<KubernetesClient> taggedClients = new ArrayList<>();
 
   /** A server that is not listening yet; call {@link #start()}. */
   public TestApiServer() {
@@ -88,6 +92,34 @@ public final class TestApiServer implements AutoCloseable {
     return client;
   }
 
+  /**
+   * A fabric8 client for this server whose every request carries {@code orderly-test-client=<who>}
+   * in its Accept header, so the journal tells a test's or a simulator's requests from the
+   * operator's ({@link #fromTaggedClient}). Closed with the server.
+   */
+  public synchronized KubernetesClient taggedClient(String who) {
+    Config config =
+        new ConfigBuilder(Config.empty())
+            .withMasterUrl(url())
+            .withNamespace("default")
+            .withHttp2Disable(true)
+            .withRequestRetryBackoffLimit(0)
+            .withCustomHeaders(Map.of("Accept", "application/json;" + TAG + who))
+            .build();
+    KubernetesClient tagged =
+        new KubernetesClientBuilder()
+            .withConfig(config)
+            .withHttpClientFactory(new JdkHttpClientFactory())
+            .build();
+    taggedClients.add(tagged);
+    return tagged;
+  }
+
+  /** Whether {@code request} came from a {@link #taggedClient}. */
+  public static boolean fromTaggedClient(ApiRequest request) {
+    return request.accept().contains(TAG);
+  }
+
   /** Every request the server received so far, in arrival order (discovery included). */
   public List<ApiRequest> requests() {
     return dispatcher.journal();
@@ -131,6 +163,7 @@ public final class TestApiServer implements AutoCloseable {
     if (client != null) {
       client.close();
     }
+    taggedClients.forEach(KubernetesClient::close);
     if (port != 0) {
       server.shutdown();
       deleteDiscoveryCache(port);
