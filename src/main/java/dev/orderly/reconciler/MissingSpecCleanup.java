@@ -5,6 +5,7 @@ import dev.orderly.api.OrderedRelease;
 import dev.orderly.api.ReleaseStatus;
 import dev.orderly.kube.EventRecorder;
 import dev.orderly.kube.EventRecorder.Type;
+import dev.orderly.kube.FinalizerRemoval;
 import io.javaoperatorsdk.operator.api.reconciler.DeleteControl;
 
 /** The deletion of an OrderedRelease that has no {@code spec}: nothing is torn down. */
@@ -17,7 +18,8 @@ final class MissingSpecCleanup {
    * nothing down. Should status name a release it did install before the spec was removed, that
    * release is left in place too, since how to tear it down was in the spec.
    */
-  static DeleteControl cleanup(OrderedRelease resource, EventRecorder events) {
+  static DeleteControl cleanup(
+      OrderedRelease resource, EventRecorder events, FinalizerRemoval finalizer) {
     ReleaseStatus installed =
         resource.getStatus() == null ? null : resource.getStatus().getRelease();
     if (installed == null || installed.getRevision() == null) {
@@ -40,6 +42,9 @@ final class MissingSpecCleanup {
               + installed.getRevision()
               + "); it is left in place, remove it with helm uninstall; removing the finalizer");
     }
-    return DeleteControl.defaultDelete();
+    // One patch without a resourceVersion, where JOSDK's removal is pinned to it (see
+    // FinalizerRemoval).
+    finalizer.remove(resource);
+    return DeleteControl.noFinalizerRemoval();
   }
 }

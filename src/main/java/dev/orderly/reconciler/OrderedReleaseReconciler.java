@@ -19,6 +19,7 @@ import dev.orderly.helm.HelmReleaseInfo;
 import dev.orderly.helm.RegistryCredentials;
 import dev.orderly.kube.EventRecorder;
 import dev.orderly.kube.EventRecorder.Type;
+import dev.orderly.kube.FinalizerRemoval;
 import dev.orderly.metrics.OrderlyMetrics;
 import dev.orderly.reconciler.HelmOperations.Finished;
 import dev.orderly.reconciler.HelmOperations.Running;
@@ -424,7 +425,8 @@ public class OrderedReleaseReconciler
   @Override
   public DeleteControl cleanup(OrderedRelease resource, Context<OrderedRelease> context) {
     if (resource.getSpec() == null) {
-      return MissingSpecCleanup.cleanup(resource, events);
+      return MissingSpecCleanup.cleanup(
+          resource, events, new FinalizerRemoval(context.getClient()));
     }
     return teardown.cleanup(resource, context);
   }

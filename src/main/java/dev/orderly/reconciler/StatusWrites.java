@@ -4,6 +4,7 @@ import dev.orderly.api.OrderedRelease;
 import dev.orderly.api.OrderedReleaseStatus;
 import dev.orderly.api.TeardownPhase;
 import dev.orderly.api.TeardownStatus;
+import dev.orderly.kube.FinalizerRemoval;
 import dev.orderly.kube.TeardownLedgerStore;
 import dev.orderly.teardown.TeardownLedger;
 import io.fabric8.kubernetes.api.model.Condition;
@@ -147,26 +148,13 @@ final class StatusWrites {
   }
 
   /**
-   * Removes the finalizer from the object as the API server has it now. JOSDK's own removal patches
-   * with a diff from the object as this look first read it; after this look's status writes that
-   * diff no longer applies on a real API server (a 422 for status keys gone since), and JOSDK gives
-   * up after ten tries with the same diff.
+   * Removes the finalizer in one request ({@link FinalizerRemoval}), from the object as this look's
+   * last status write returned it. JOSDK's own removal patches with a diff from the object as this
+   * look first read it, pinned to that resourceVersion: after this look's status writes it meets a
+   * 409 and reads the object again (on a real API server the diff may not even apply, a 422).
    */
   void removeFinalizer() {
-    var object =
-        context
-            .getClient()
-            .resources(OrderedRelease.class)
-            .inNamespace(current.getMetadata().getNamespace())
-            .withName(current.getMetadata().getName());
-    if (object.get() == null) {
-      return;
-    }
-    object.edit(
-        fresh -> {
-          fresh.removeFinalizer(OrderedRelease.FINALIZER);
-          return fresh;
-        });
+    new FinalizerRemoval(context.getClient()).remove(current);
   }
 
   /** Deletes the ledger once the teardown is over and status says so. */

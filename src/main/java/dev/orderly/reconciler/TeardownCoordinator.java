@@ -169,7 +169,7 @@ public class TeardownCoordinator {
       List<String> elsewhere = executor.refusedNamespaces(working);
       if (!elsewhere.isEmpty()) {
         executor.forget(id);
-        return leaveAloneElsewhere(working, elsewhere);
+        return leaveAloneElsewhere(working, writes, elsewhere);
       }
     }
     Optional<String> waiting =
@@ -183,7 +183,7 @@ public class TeardownCoordinator {
       TeardownExecutor.Ownership ownership = executor.ownership(working);
       if (ownership.verdict() != TeardownVerdict.TearDown) {
         executor.forget(id);
-        return leaveAlone(working, ownership);
+        return leaveAlone(working, writes, ownership);
       }
       // Before anything is planned: the dependents' teardowns come first (spec.dependsOn).
       Optional<DeleteControl> held = dependents.hold(working, writes);
@@ -286,7 +286,8 @@ public class TeardownCoordinator {
    * Removes only the finalizer: the release is not this object's, or there is none it installed.
    * Decided before any hook or delete, so nothing of another owner's is touched.
    */
-  private DeleteControl leaveAlone(OrderedRelease resource, TeardownExecutor.Ownership ownership) {
+  private DeleteControl leaveAlone(
+      OrderedRelease resource, StatusWrites writes, TeardownExecutor.Ownership ownership) {
     boolean foreign = ownership.verdict() == TeardownVerdict.LeaveAlone;
     events.record(
         resource,
@@ -298,14 +299,16 @@ public class TeardownCoordinator {
         resource.getMetadata().getNamespace(),
         resource.getMetadata().getName(),
         ownership.message());
-    return DeleteControl.defaultDelete();
+    writes.removeFinalizer();
+    return DeleteControl.noFinalizerRemoval();
   }
 
   /**
    * Removes only the finalizer of an object whose spec names a namespace the operator refuses:
    * nothing was read from or deleted in that namespace, and one Warning Event says so and why.
    */
-  private DeleteControl leaveAloneElsewhere(OrderedRelease resource, List<String> elsewhere) {
+  private DeleteControl leaveAloneElsewhere(
+      OrderedRelease resource, StatusWrites writes, List<String> elsewhere) {
     String message =
         "nothing was torn down: "
             + String.join("; ", elsewhere)
@@ -317,7 +320,8 @@ public class TeardownCoordinator {
         resource.getMetadata().getNamespace(),
         resource.getMetadata().getName(),
         message);
-    return DeleteControl.defaultDelete();
+    writes.removeFinalizer();
+    return DeleteControl.noFinalizerRemoval();
   }
 
   /**
