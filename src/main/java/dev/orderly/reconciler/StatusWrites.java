@@ -50,6 +50,8 @@ final class StatusWrites {
   private String saved;
   // The teardown summary as status held it when the look began, and whether saves must keep it.
   private final TeardownStatus teardownAsRead;
+  // The teardown phase status shows, as last saved or read.
+  private TeardownPhase savedPhase;
   private boolean teardownFrozen;
   // The ledger record last read or written, and the Secret's resourceVersion then (null: none).
   private String ledgerRecord;
@@ -68,6 +70,7 @@ final class StatusWrites {
     this.saved = Serialization.asJson(initial);
     this.teardownAsRead =
         initial.getTeardown() == null ? null : Serialization.clone(initial.getTeardown());
+    this.savedPhase = initial.getTeardown() == null ? null : initial.getTeardown().getPhase();
   }
 
   /**
@@ -81,13 +84,15 @@ final class StatusWrites {
   /**
    * Puts the teardown recorded in the ledger into {@code status}, when there is a ledger of this
    * OrderedRelease: it is ahead of, or equal to, what status says. Reads nothing when status says
-   * the steps are kept there.
+   * the steps are kept there, or that the teardown is done.
    *
    * @throws IllegalArgumentException when the ledger cannot be read
    */
   Loaded loadTeardown(OrderedReleaseStatus status) {
     TeardownStatus inStatus = status.getTeardown();
-    if (inStatus != null && inStatus.getStepsNote() != null) {
+    if (inStatus != null
+        && (inStatus.getStepsNote() != null || inStatus.getPhase() == TeardownPhase.Done)) {
+      // Done is written to status only once every phase is over, and never to the ledger.
       return Loaded.NONE;
     }
     Optional<Secret> ledger = ledgers.read(current);
@@ -103,6 +108,34 @@ final class StatusWrites {
       }
     }
     return inStatus != null && inStatus.getLedger() != null ? Loaded.LOST : Loaded.NONE;
+  }
+
+  /**
+   * Saves what is about to be done before it is done. The ledger is the truth about the steps
+   * ({@link #loadTeardown} reads it back even when status is behind or names none yet), so the
+   * ledger is written, and status only when it does not show this phase yet ({@link
+   * #statusBehind}); otherwise status catches up at the look's end. Where the steps are kept in
+   * status (no ledger can be created), status is the intent and is saved.
+   */
+  void saveIntent(OrderedReleaseStatus status) {
+    TeardownStatus teardown = status.getTeardown();
+    if (teardownFrozen || teardown == null) {
+      saveIfChanged(status);
+      return;
+    }
+    writeLedger(teardown);
+    if (teardown.getStepsNote() != null || statusBehind(teardown.getPhase())) {
+      saveIfChanged(status);
+    }
+  }
+
+  /**
+   * Whether status, as last saved or read, shows another phase than {@code phase}: then the intent
+   * save writes status too, so status names each phase as it acts (one write per phase change), and
+   * a long look through many phases is not silent until it ends.
+   */
+  boolean statusBehind(TeardownPhase phase) {
+    return savedPhase != phase;
   }
 
   /**
@@ -133,7 +166,9 @@ final class StatusWrites {
       }
       json = Serialization.asJson(copy);
     }
+    TeardownPhase phase = copy.getTeardown() == null ? null : copy.getTeardown().getPhase();
     if (json.equals(saved)) {
+      savedPhase = phase;
       return;
     }
     current =
@@ -145,6 +180,7 @@ final class StatusWrites {
               return fresh;
             });
     saved = json;
+    savedPhase = phase;
   }
 
   /**
@@ -157,9 +193,13 @@ final class StatusWrites {
     new FinalizerRemoval(context.getClient()).remove(current);
   }
 
-  /** Deletes the ledger once the teardown is over and status says so. */
-  void dropLedger(TeardownStatus teardown) {
-    if (teardown.getLedger() != null) {
+  /**
+   * Deletes the ledger once the teardown is over and status says so, when this look read or wrote
+   * one. A look that found status Done reads no ledger: one left by a crash between the two writes
+   * goes with the OrderedRelease (it is owned by it), and names its UID, so no namesake reads it.
+   */
+  void dropLedger() {
+    if (ledgerVersion != null) {
       ledgers.delete(current);
       ledgerVersion = null;
       ledgerRecord = null;
@@ -170,8 +210,9 @@ final class StatusWrites {
     if (teardown.getStepsNote() != null) {
       return;
     }
-    if (teardown.getPhase() == TeardownPhase.Done && ledgerVersion == null) {
-      // Over before anything needed saving (nothing to tear down): no ledger to create and drop.
+    if (teardown.getPhase() == TeardownPhase.Done) {
+      // Status says Done and is final (loadTeardown reads no ledger then); the ledger is dropped
+      // next, so writing Done into it first would be a write for nothing.
       return;
     }
     String record = TeardownLedger.recordJson(teardown);

@@ -198,6 +198,9 @@ public class TeardownCoordinator {
       announce(working, TeardownPhase.PreDeleteHooks, null);
     }
     TeardownStatus teardown = status.getTeardown();
+    // A look at an object whose status already says Done: a late event before the informer saw
+    // the object go, or a restart after the finalizer's removal failed. Nothing is left to save.
+    boolean doneBefore = teardown.getPhase() == TeardownPhase.Done;
     String key = resource.getMetadata().getNamespace() + "/" + resource.getMetadata().getName();
     if (teardown.getPhase() != TeardownPhase.Done) {
       metrics.teardownActive(key, overallDeadline(working), starting);
@@ -211,7 +214,17 @@ public class TeardownCoordinator {
       // between acting and the next save never makes the restart do it a second time.
       TeardownEngine.Pass looked =
           engine.pass(
-              working, settings(working), now(), () -> writes.saveIfChanged(status), crashPoints);
+              working,
+              settings(working),
+              now(),
+              () -> {
+                if (writes.statusBehind(teardown.getPhase())) {
+                  // Status is written with the intent: let its conditions name the phase too.
+                  describe(working, null);
+                }
+                writes.saveIntent(status);
+              },
+              crashPoints);
       last = looked.decision();
       boolean acted = looked.acted();
       record(working, last);
@@ -229,10 +242,12 @@ public class TeardownCoordinator {
       break;
     }
     if (teardown.getPhase() == TeardownPhase.Done) {
-      status.setPhase("TearingDown:" + TeardownPhase.Done);
-      // Persisted before the finalizer goes, so a retried removal never re-runs a phase.
-      writes.saveIfChanged(status);
-      writes.dropLedger(teardown);
+      if (!doneBefore) {
+        status.setPhase("TearingDown:" + TeardownPhase.Done);
+        // Persisted before the finalizer goes, so a retried removal never re-runs a phase.
+        writes.saveIfChanged(status);
+      }
+      writes.dropLedger();
       executor.forget(id);
       Duration took = Duration.between(Instant.parse(teardown.getStartedAt()), now());
       if (metrics.teardownFinished(key, took)) {
