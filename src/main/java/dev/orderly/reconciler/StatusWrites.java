@@ -37,6 +37,15 @@ final class StatusWrites {
     LOST
   }
 
+  /**
+   * The ledger as this process last wrote or read it, for the next look at the same object: valid
+   * only while the object is still at {@code objectVersion} (the resourceVersion this process's own
+   * last status write returned, or the look read). The ledger is written by the leader alone, and a
+   * process that loses the Lease stops reconciling, so an unchanged object means an unchanged
+   * ledger; any change to the object, a restart, or a look that ended in an error reads it again.
+   */
+  record Remembered(String uid, String objectVersion, String ledgerVersion, String record) {}
+
   /** How long a condition's message may be in status; the Events carry the whole of it. */
   static final int MAX_CONDITION_MESSAGE = 1024;
 
@@ -56,12 +65,27 @@ final class StatusWrites {
   // The ledger record last read or written, and the Secret's resourceVersion then (null: none).
   private String ledgerRecord;
   private String ledgerVersion;
+  private final Remembered remembered;
 
   StatusWrites(
       OrderedRelease resource,
       Context<OrderedRelease> context,
       OrderedReleaseStatus initial,
       TeardownLedgerStore ledgers) {
+    this(resource, context, initial, ledgers, null);
+  }
+
+  /**
+   * As above, with what an earlier look {@link #remember}ed, so an unchanged ledger is not read
+   * again.
+   */
+  StatusWrites(
+      OrderedRelease resource,
+      Context<OrderedRelease> context,
+      OrderedReleaseStatus initial,
+      TeardownLedgerStore ledgers,
+      Remembered remembered) {
+    this.remembered = remembered;
     this.context = context;
     this.ledgers = ledgers;
     // A copy: the update hands it to the function that sets the status, and JOSDK later patches
@@ -94,6 +118,16 @@ final class StatusWrites {
         && (inStatus.getStepsNote() != null || inStatus.getPhase() == TeardownPhase.Done)) {
       // Done is written to status only once every phase is over, and never to the ledger.
       return Loaded.NONE;
+    }
+    if (remembered != null
+        && remembered.uid().equals(current.getMetadata().getUid())
+        && remembered.objectVersion().equals(current.getMetadata().getResourceVersion())) {
+      TeardownStatus record = Serialization.unmarshal(remembered.record(), TeardownStatus.class);
+      record.setLedger(TeardownLedger.secretName(current.getMetadata().getName()));
+      status.setTeardown(record);
+      ledgerVersion = remembered.ledgerVersion();
+      ledgerRecord = remembered.record();
+      return Loaded.FROM_LEDGER;
     }
     Optional<Secret> ledger = ledgers.read(current);
     if (ledger.isPresent()) {
@@ -191,6 +225,21 @@ final class StatusWrites {
    */
   void removeFinalizer() {
     new FinalizerRemoval(context.getClient()).remove(current);
+  }
+
+  /**
+   * What the next look may take instead of reading the ledger, once this look ended without error;
+   * null when there is no ledger (any more).
+   */
+  Remembered remember() {
+    if (ledgerVersion == null || ledgerRecord == null || teardownFrozen) {
+      return null;
+    }
+    return new Remembered(
+        current.getMetadata().getUid(),
+        current.getMetadata().getResourceVersion(),
+        ledgerVersion,
+        ledgerRecord);
   }
 
   /**

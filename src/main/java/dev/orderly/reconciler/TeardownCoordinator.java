@@ -79,6 +79,9 @@ public class TeardownCoordinator {
   // Consecutive transient API errors per OrderedRelease, for the backoff; gone after a clean look.
   private final Map<ResourceID, Integer> transientFailures = new ConcurrentHashMap<>();
   private final TeardownLedgerStore ledgers;
+  // The ledger each teardown's last look ended with, so the next look need not read it again.
+  private final Map<ResourceID, StatusWrites.Remembered> rememberedLedgers =
+      new ConcurrentHashMap<>();
   private final DependentsGate dependents;
   private final FinishedTeardowns finished = new FinishedTeardowns();
 
@@ -118,8 +121,10 @@ public class TeardownCoordinator {
       working.setStatus(new OrderedReleaseStatus());
     }
     OrderedReleaseStatus status = working.getStatus();
-    StatusWrites writes = new StatusWrites(resource, context, status, ledgers);
     ResourceID id = ResourceID.fromResource(resource);
+    // Taken, not read: only a look that ends without error leaves the ledger for the next.
+    StatusWrites writes =
+        new StatusWrites(resource, context, status, ledgers, rememberedLedgers.remove(id));
     // The steps live in the ledger Secret, status holds a summary: read them back first.
     StatusWrites.Loaded loaded;
     try {
@@ -147,6 +152,10 @@ public class TeardownCoordinator {
     try {
       DeleteControl control = look(resource, working, writes, id);
       transientFailures.remove(id);
+      StatusWrites.Remembered ledger = writes.remember();
+      if (ledger != null) {
+        rememberedLedgers.put(id, ledger);
+      }
       return control;
     } catch (TeardownBlocked blocked) {
       // Mid-teardown (e.g. the DaemonSets may not be searched for): held where it is.
