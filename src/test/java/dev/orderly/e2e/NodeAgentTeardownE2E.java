@@ -7,6 +7,8 @@ import io.fabric8.kubernetes.api.model.apps.DaemonSetBuilder;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -111,6 +113,40 @@ class NodeAgentTeardownE2E extends RealClusterTest {
     assertThat(lastWrite.completedAt())
         .as("finalizer removed after the record")
         .isAfter(recordDeleted.completedAt());
+
+    List<Entry> operatorRequests =
+        audit.stream()
+            .filter(e -> e.user().equals(ControlPlane.OPERATOR_USER))
+            .filter(e -> e.completedAt().isBefore(lastWrite.completedAt().plusMillis(1)))
+            .toList();
+    System.out.println(
+        "operator requests of the teardown by verb, resource and code: "
+            + operatorRequests.stream()
+                .collect(
+                    Collectors.groupingBy(
+                        e ->
+                            e.verb()
+                                + " "
+                                + e.resource()
+                                + (e.subresource().isEmpty() ? "" : "/" + e.subresource())
+                                + " "
+                                + e.code(),
+                        TreeMap::new,
+                        Collectors.counting())));
+    assertThat(operatorRequests)
+        .as("no request of the operator's teardown met a conflict (409) or an unapplicable patch")
+        .noneMatch(e -> e.code() == 409 || e.code() == 422);
+    List<String> onTheObject =
+        operatorRequests.stream()
+            .filter(e -> e.resource().equals("orderedreleases") && e.subresource().isEmpty())
+            .filter(e -> e.name().equals(NAME) && e.namespace().equals(ns))
+            .map(e -> e.verb() + " " + e.code())
+            .toList();
+    // A look at the object as the cache still held it may patch once more, and find it gone.
+    assertThat(onTheObject)
+        .as("the finalizer went in one patch, with no read of the object before it")
+        .containsOnly("patch 200", "patch 404")
+        .containsOnlyOnce("patch 200");
 
     long drainJobs =
         audit.stream()
