@@ -145,7 +145,7 @@ class NodeAgentTeardownE2E extends RealClusterTest {
     // A look at the object as the cache still held it may patch once more, and find it gone.
     assertThat(onTheObject)
         .as("the finalizer went in one patch, with no read of the object before it")
-        .containsOnly("patch 200", "patch 404")
+        .isSubsetOf("patch 200", "patch 404")
         .containsOnlyOnce("patch 200");
 
     long drainJobs =
