@@ -67,17 +67,9 @@ final class StatusWrites {
   private String ledgerVersion;
   private final Remembered remembered;
 
-  StatusWrites(
-      OrderedRelease resource,
-      Context<OrderedRelease> context,
-      OrderedReleaseStatus initial,
-      TeardownLedgerStore ledgers) {
-    this(resource, context, initial, ledgers, null);
-  }
-
   /**
-   * As above, with what an earlier look {@link #remember}ed, so an unchanged ledger is not read
-   * again.
+   * The writes of one look at {@code resource}, with what the last look {@link #remember}ed (null
+   * if nothing), so an unchanged ledger is not read again.
    */
   StatusWrites(
       OrderedRelease resource,
@@ -88,8 +80,8 @@ final class StatusWrites {
     this.remembered = remembered;
     this.context = context;
     this.ledgers = ledgers;
-    // A copy: the update hands it to the function that sets the status, and JOSDK later patches
-    // the finalizer away with a diff from the resource it passed in, which must stay as read.
+    // A copy: the update hands it to the function that sets the status, and the resource JOSDK
+    // passed in must stay as read.
     this.current = Serialization.clone(resource);
     this.saved = Serialization.asJson(initial);
     this.teardownAsRead =
