@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.SerializerProvider;
 import com.fasterxml.jackson.databind.module.SimpleModule;
 import dev.orderly.api.TeardownPhase;
+import dev.orderly.e2e.PlaneBenchmark;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,7 +23,8 @@ import java.util.Map;
  * report.json} (the same figures, for tools), with the targets checked by {@link Diagnosis}.
  */
 final class BenchReport {
-  static final String COMMAND = "mvn -B -Pbenchmark test";
+  static final String COMMAND =
+      "bench/run (mvn -B -Pbenchmark test on the in-memory server and ../shared/k8s)";
 
   private final Instant started;
   private final Duration budget;
@@ -30,6 +32,7 @@ final class BenchReport {
   private List<FootprintRun.Result> footprint;
   private TeardownRun overhead;
   private final List<TeardownRun> scale = new ArrayList<>();
+  private PlaneReport plane = new PlaneReport(null);
   private final List<Map<String, Object>> steps = new ArrayList<>();
 
   /** Work whose duration goes into the report's list of steps. */
@@ -69,15 +72,34 @@ final class BenchReport {
     scale.add(run);
   }
 
+  void plane(PlaneBenchmark.Result result) {
+    plane = new PlaneReport(result);
+  }
+
+  /** Whether the in-memory part ran ({@code -Dorderly.bench.parts} may leave it out). */
+  private boolean memoryRan() {
+    return overhead != null && footprint != null;
+  }
+
   void write(Path out, Instant ended) throws IOException {
     Duration took = Duration.between(started, ended);
     String endLoad = Machine.currentLoadAverage();
-    List<Diagnosis.Target> targets = Diagnosis.targets(overhead, scale, footprint);
+    List<Diagnosis.Target> targets = new ArrayList<>();
+    if (memoryRan()) {
+      targets.addAll(Diagnosis.targets(overhead, scale, footprint));
+    }
+    targets.addAll(plane.targets());
     Files.writeString(
         out.resolve("report.md"),
-        new ReportMarkdown(machine, endLoad, took, footprint, overhead, scale, targets).render());
+        new ReportMarkdown(machine, endLoad, took, footprint, overhead, scale, targets, plane)
+            .render());
     Files.writeString(out.resolve("report.json"), json(took, endLoad, targets));
-    Files.write(out.resolve("requests-one-teardown.txt"), overhead.firstRequests());
+    if (memoryRan()) {
+      Files.write(out.resolve("requests-one-teardown.txt"), overhead.firstRequests());
+    }
+    if (plane.ran()) {
+      Files.write(out.resolve("requests-one-teardown-plane.txt"), plane.oneTeardownLines());
+    }
   }
 
   private String json(Duration took, String endLoad, List<Diagnosis.Target> targets)
@@ -97,12 +119,15 @@ final class BenchReport {
     root.put("machine", host);
     root.put("steps", steps);
     root.put("targets", targets);
-    root.put("overhead", runJson(overhead, true));
-    List<Object> scaleJson = new ArrayList<>();
-    scale.forEach(run -> scaleJson.add(runJson(run, false)));
-    root.put("scale", scaleJson);
-    root.put("footprint", footprintJson());
-    root.put("findings", Findings.of(overhead));
+    if (memoryRan()) {
+      root.put("overhead", runJson(overhead, true));
+      List<Object> scaleJson = new ArrayList<>();
+      scale.forEach(run -> scaleJson.add(runJson(run, false)));
+      root.put("scale", scaleJson);
+      root.put("footprint", footprintJson());
+      root.put("findings", Findings.of(overhead));
+    }
+    root.put("realControlPlane", plane.json());
     return new ObjectMapper()
         .registerModule(nanAsNull())
         .enable(SerializationFeature.INDENT_OUTPUT)

@@ -16,6 +16,7 @@ final class ReportMarkdown {
   private final TeardownRun overhead;
   private final List<TeardownRun> scale;
   private final List<Diagnosis.Target> targets;
+  private final PlaneReport plane;
   private final StringBuilder out = new StringBuilder();
 
   ReportMarkdown(
@@ -25,7 +26,8 @@ final class ReportMarkdown {
       List<FootprintRun.Result> footprint,
       TeardownRun overhead,
       List<TeardownRun> scale,
-      List<Diagnosis.Target> targets) {
+      List<Diagnosis.Target> targets,
+      PlaneReport plane) {
     this.machine = machine;
     this.endLoad = endLoad;
     this.took = took;
@@ -33,6 +35,7 @@ final class ReportMarkdown {
     this.overhead = overhead;
     this.scale = scale;
     this.targets = targets;
+    this.plane = plane;
   }
 
   String render() {
@@ -49,18 +52,32 @@ final class ReportMarkdown {
         endLoad,
         took.toSeconds());
     line(
-        "The real operator (4 Helm threads, 10 reconciler threads) and helm-java against the"
-            + " in-memory test API server; the cluster simulator runs 3 nodes, completes hook Jobs"
-            + " and terminates pods at once. Each release: 3 pre-delete hooks (ServiceAccount,"
-            + " ConfigMap, Job), 2 DaemonSets × 3 pods, 20 other objects.");
+        "Two parts: the in-memory test API server (below, \"In-memory\") and the real control"
+            + " plane in ../shared/k8s (\"Real control plane\"); the table after the targets sets"
+            + " their figures side by side.");
     line("");
     targets();
-    overhead();
-    scale();
-    requests();
-    footprint();
-    threads();
-    findings();
+    plane.sideBySide(out, overhead == null ? null : scale, overhead, footprint);
+    if (overhead != null && footprint != null) {
+      line("# In-memory test server");
+      line("");
+      line(
+          "The real operator (4 Helm threads, 10 reconciler threads) and helm-java against the"
+              + " in-memory test API server; the cluster simulator runs 3 nodes, completes hook"
+              + " Jobs and terminates pods at once. Each release: 3 pre-delete hooks"
+              + " (ServiceAccount, ConfigMap, Job), 2 DaemonSets × 3 pods, 20 other objects.");
+      line("");
+      overhead();
+      scale();
+      requests();
+      footprint();
+      threads();
+      findings();
+    } else {
+      line("The in-memory part was not run (-Dorderly.bench.parts).");
+      line("");
+    }
+    plane.sections(out);
     return out.toString();
   }
 

@@ -1,5 +1,6 @@
 package dev.orderly.bench;
 
+import dev.orderly.e2e.PlaneBenchmark;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -31,6 +32,10 @@ class TeardownBenchmark {
       Logger.getLogger("io.fabric8.mockwebserver.MockWebServer");
 
   static final long BUDGET_SECONDS = 420;
+
+  /** The real control plane's share: about 20 minutes on 2 cores. */
+  static final long PLANE_BUDGET_SECONDS = 1140;
+
   static final int OVERHEAD_SAMPLES = 20;
 
   /** Resident memory varies from start to start (by up to ~40%), so the footprint runs 3 times. */
@@ -52,7 +57,26 @@ class TeardownBenchmark {
     Path out = Path.of(System.getProperty("orderly.bench.out", "target/benchmark"));
     Files.createDirectories(out);
     report = new BenchReport(started, budget, Machine.describe());
+    String parts = System.getProperty("orderly.bench.parts", "memory,plane");
+    if (parts.contains("memory")) {
+      inMemory(out);
+    }
+    if (parts.contains("plane")) {
+      Duration planeBudget =
+          Duration.ofSeconds(
+              Long.getLong("orderly.bench.planeBudgetSeconds", PLANE_BUDGET_SECONDS));
+      PlaneBenchmark.Plan plan =
+          Boolean.getBoolean("orderly.bench.smoke")
+              ? PlaneBenchmark.Plan.smoke(planeBudget)
+              : PlaneBenchmark.Plan.full(planeBudget);
+      report.plane(report.step("real control plane", () -> PlaneBenchmark.run(out, plan)));
+    } else {
+      report.plane(PlaneBenchmark.Result.notRun("left out by -Dorderly.bench.parts=" + parts));
+    }
+    report.write(out, Instant.now());
+  }
 
+  private void inMemory(Path out) throws Exception {
     List<FootprintRun.Result> footprints = new ArrayList<>();
     for (int i = 1; i <= FOOTPRINT_RUNS; i++) {
       footprints.add(
@@ -67,7 +91,6 @@ class TeardownBenchmark {
     scale(10, false, Duration.ofSeconds(120), Duration.ofSeconds(240));
     scale(100, true, Duration.ofSeconds(180), Duration.ofSeconds(130));
     scale(500, true, Duration.ofSeconds(600), Duration.ofSeconds(10));
-    report.write(out, Instant.now());
   }
 
   private void overhead(Duration wanted, Duration reserve) throws Exception {

@@ -2,8 +2,12 @@ package dev.orderly.e2e;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -37,7 +41,8 @@ final class AuditLog {
       String namespace,
       String name,
       int code,
-      String impersonatedUser) {
+      String impersonatedUser,
+      String requestUri) {
 
     /** Who the server authorised the request as: the impersonated user, else the caller. */
     String actingUser() {
@@ -97,9 +102,29 @@ final class AuditLog {
   }
 
   List<Entry> entries() {
-    List<Entry> entries = new ArrayList<>();
+    return entriesFrom(0);
+  }
+
+  /** How many bytes the log holds now: a mark for {@link #entriesFrom}. */
+  long size() {
     try {
-      for (String line : Files.readAllLines(file)) {
+      return Files.exists(file) ? Files.size(file) : 0;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /**
+   * The entries written after byte {@code offset} (a {@link #size} taken earlier), in completion
+   * order: a long run reads only its own part of a large log.
+   */
+  List<Entry> entriesFrom(long offset) {
+    List<Entry> entries = new ArrayList<>();
+    try (InputStream in = Files.newInputStream(file);
+        BufferedReader reader =
+            new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
+      in.skipNBytes(Math.min(offset, Files.size(file)));
+      for (String line = reader.readLine(); line != null; line = reader.readLine()) {
         Entry entry = parse(line);
         if (entry != null) {
           entries.add(entry);
@@ -138,7 +163,8 @@ final class AuditLog {
           ref.path("namespace").asText(""),
           ref.path("name").asText(""),
           node.path("responseStatus").path("code").asInt(),
-          node.path("impersonatedUser").path("username").asText(""));
+          node.path("impersonatedUser").path("username").asText(""),
+          node.path("requestURI").asText(""));
     } catch (IOException e) {
       // The server may be writing the last line as we read it.
       return null;

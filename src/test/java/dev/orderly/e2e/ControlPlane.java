@@ -1,6 +1,8 @@
 package dev.orderly.e2e;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.ServiceAccountBuilder;
 import io.fabric8.kubernetes.api.model.authentication.TokenRequest;
 import io.fabric8.kubernetes.api.model.authentication.TokenRequestBuilder;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBindingBuilder;
@@ -133,11 +135,19 @@ final class ControlPlane implements AutoCloseable {
                     .stream()
                     .anyMatch(
                         c -> "Established".equals(c.getType()) && "True".equals(c.getStatus())));
+    return tokenKubeconfig(OPERATOR_NAMESPACE, OPERATOR_ACCOUNT, kubeconfigOut);
+  }
+
+  /**
+   * Writes a kubeconfig that authenticates as {@code namespace/account} with a TokenRequest token
+   * (valid 2 hours), so its requests carry that ServiceAccount's name in the audit log.
+   */
+  Path tokenKubeconfig(String namespace, String account, Path kubeconfigOut) {
     TokenRequest token =
         admin
             .serviceAccounts()
-            .inNamespace(OPERATOR_NAMESPACE)
-            .withName(OPERATOR_ACCOUNT)
+            .inNamespace(namespace)
+            .withName(account)
             .tokenRequest(
                 new TokenRequestBuilder()
                     .withNewSpec()
@@ -155,15 +165,15 @@ final class ControlPlane implements AutoCloseable {
             "    server: " + adminConfig.getMasterUrl(),
             "    certificate-authority: " + adminConfig.getCaCertFile(),
             "users:",
-            "- name: orderly",
+            "- name: " + account,
             "  user:",
             "    token: " + token.getStatus().getToken(),
             "contexts:",
             "- name: e2e",
             "  context:",
             "    cluster: e2e",
-            "    user: orderly",
-            "    namespace: " + OPERATOR_NAMESPACE,
+            "    user: " + account,
+            "    namespace: " + namespace,
             "current-context: e2e",
             "");
     try {
@@ -173,6 +183,47 @@ final class ControlPlane implements AutoCloseable {
       throw new UncheckedIOException(e);
     }
     return kubeconfigOut;
+  }
+
+  /**
+   * Creates the ServiceAccount {@code namespace/account} (and its namespace) bound to {@code
+   * cluster-admin}, as a user running {@code helm} with full rights, and returns a kubeconfig
+   * acting as it: its requests are told apart from the operator's and the tests' in the audit log.
+   */
+  Path clusterAdminAccount(String namespace, String account, Path kubeconfigOut) {
+    admin
+        .namespaces()
+        .resource(
+            new NamespaceBuilder().withNewMetadata().withName(namespace).endMetadata().build())
+        .createOr(existing -> existing.update());
+    admin
+        .serviceAccounts()
+        .inNamespace(namespace)
+        .resource(
+            new ServiceAccountBuilder()
+                .withNewMetadata()
+                .withName(account)
+                .withNamespace(namespace)
+                .endMetadata()
+                .build())
+        .createOr(existing -> existing.update());
+    admin
+        .rbac()
+        .clusterRoleBindings()
+        .resource(
+            new ClusterRoleBindingBuilder()
+                .withNewMetadata()
+                .withName(namespace + "-" + account)
+                .endMetadata()
+                .withNewRoleRef("rbac.authorization.k8s.io", "ClusterRole", "cluster-admin")
+                .addNewSubject()
+                .withKind("ServiceAccount")
+                .withName(account)
+                .withNamespace(namespace)
+                .endSubject()
+                .build())
+        .createOr(existing -> existing.update());
+    return tokenKubeconfig(namespace, account, kubeconfigOut);
   }
 
   /**

@@ -28,6 +28,7 @@ final class OperatorProcess implements AutoCloseable {
   private final String name;
   private final List<String> extraArgs;
   private boolean leaderElection;
+  private List<String> jvmArgs = List.of("-Xmx512m");
   private Process process;
   private int metricsPort;
   private int starts;
@@ -47,6 +48,17 @@ final class OperatorProcess implements AutoCloseable {
   OperatorProcess withLeaderElection() {
     leaderElection = true;
     return this;
+  }
+
+  /** With these JVM options instead of the default {@code -Xmx512m}. */
+  OperatorProcess withJvmArgs(String... args) {
+    jvmArgs = List.of(args);
+    return this;
+  }
+
+  /** The operating system's id of the running process. */
+  long pid() {
+    return process.pid();
   }
 
   /** The jar {@code mvn package} built; the end-to-end suite runs after it. */
@@ -109,7 +121,7 @@ final class OperatorProcess implements AutoCloseable {
       starts++;
       List<String> command = new ArrayList<>();
       command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-      command.add("-Xmx512m");
+      command.addAll(jvmArgs);
       command.add("-Djava.io.tmpdir=" + workDir.resolve("tmp"));
       command.add("-jar");
       command.add(jar.toString());
