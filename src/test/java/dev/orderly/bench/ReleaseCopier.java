@@ -21,6 +21,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.Map;
 import java.util.zip.GZIPInputStream;
 
 /**
@@ -60,6 +61,16 @@ final class ReleaseCopier {
   private ReleaseCopier() {}
 
   /**
+   * A snapshot of the template release (namespace {@value #TEMPLATE}, installed by the operator) in
+   * {@code client}'s cluster, to copy with {@link #copyInto(KubernetesClient, String, boolean)}.
+   */
+  static ReleaseCopier of(KubernetesClient client) {
+    ReleaseCopier copier = new ReleaseCopier();
+    copier.snapshot(client);
+    return copier;
+  }
+
+  /**
    * Installs the template release with Helm, then copies it into {@code namespaces}; returns once
    * the operator, restarted, has looked at every copy.
    */
@@ -96,7 +107,10 @@ final class ReleaseCopier {
               .inNamespace(TEMPLATE)
               .list()
               .getItems()) {
-        if (!object.getMetadata().getName().startsWith(RECORD_PREFIX)) {
+        // Only what Helm made: a real API server adds a ConfigMap and token Secrets of its own.
+        if (!object.getMetadata().getName().startsWith(RECORD_PREFIX)
+            && object.getMetadata().getAnnotations() != null
+            && object.getMetadata().getAnnotations().containsKey("meta.helm.sh/release-name")) {
           objects.add(clean(object));
         }
       }
@@ -135,6 +149,15 @@ final class ReleaseCopier {
   }
 
   private void copyInto(KubernetesClient client, String namespace) {
+    copyInto(client, namespace, true);
+  }
+
+  /**
+   * Copies the release into {@code namespace}: its objects and Helm's record, and with {@code
+   * withRelease} the OrderedRelease with its finalizer and status (else it is a plain Helm release,
+   * for {@code helm uninstall}).
+   */
+  void copyInto(KubernetesClient client, String namespace, boolean withRelease) {
     for (String object : objects) {
       client
           .resource(
@@ -143,6 +166,9 @@ final class ReleaseCopier {
     }
     JsonNode json = read(rename(record, namespace));
     client.resource(ReleaseRecordCodec.encode(json)).create();
+    if (!withRelease) {
+      return;
+    }
     OrderedRelease copy = Serialization.unmarshal(rename(release, namespace), OrderedRelease.class);
     copy.getStatus()
         .getRelease()
@@ -161,6 +187,12 @@ final class ReleaseCopier {
     metadata.setManagedFields(null);
     metadata.setGeneration(null);
     object.getAdditionalProperties().remove("status");
+    // What a real API server fills in: a Service's allocated IPs, a ServiceAccount's token.
+    if (object.getAdditionalProperties().get("spec") instanceof Map<?, ?> spec) {
+      spec.remove("clusterIP");
+      spec.remove("clusterIPs");
+    }
+    object.getAdditionalProperties().remove("secrets");
     return Serialization.asJson(object);
   }
 

@@ -69,7 +69,10 @@ class TeardownBenchmark {
           Boolean.getBoolean("orderly.bench.smoke")
               ? PlaneBenchmark.Plan.smoke(planeBudget)
               : PlaneBenchmark.Plan.full(planeBudget);
-      report.plane(report.step("real control plane", () -> PlaneBenchmark.run(out, plan)));
+      report.plane(
+          report.step(
+              "real control plane",
+              () -> PlaneBenchmark.run(out, plan, client -> ReleaseCopier.of(client)::copyInto)));
     } else {
       report.plane(PlaneBenchmark.Result.notRun("left out by -Dorderly.bench.parts=" + parts));
     }

@@ -232,6 +232,22 @@ final class OperatorProcess implements AutoCloseable {
     }
   }
 
+  /** The Prometheus text of its metrics endpoint, or "" when it does not answer. */
+  String metrics() {
+    try {
+      HttpURLConnection connection =
+          (HttpURLConnection)
+              URI.create("http://127.0.0.1:" + metricsPort + "/metrics").toURL().openConnection();
+      connection.setConnectTimeout(500);
+      connection.setReadTimeout(2000);
+      try (var in = connection.getInputStream()) {
+        return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+      }
+    } catch (IOException e) {
+      return "";
+    }
+  }
+
   private boolean ready() {
     try {
       HttpURLConnection connection =

@@ -34,6 +34,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.IntStream;
@@ -91,6 +92,22 @@ public final class PlaneBenchmark {
     }
   }
 
+  /**
+   * Copies of one installed release ({@code dev.orderly.bench.ReleaseCopier}): every object and
+   * Helm's record, and optionally the OrderedRelease with its finalizer and status, so the many
+   * releases of the large runs are installed without running Helm for each.
+   */
+  @FunctionalInterface
+  public interface Copier {
+    void copyInto(KubernetesClient client, String namespace, boolean withOrderedRelease);
+  }
+
+  /** The namespace of the release the copies are made from (the copier's template). */
+  public static final String TEMPLATE = "bench-template";
+
+  /** From this many releases on, installs are copies of one operator install. */
+  static final int COPIES_FROM = 10;
+
   /** One request the API server completed, from its audit log. */
   public record Request(
       Instant at,
@@ -121,6 +138,10 @@ public final class PlaneBenchmark {
 
     /** "verb group/resource/subresource". */
     public String kind() {
+      if (resource.isEmpty()) {
+        int query = uri.indexOf('?');
+        return verb + " " + (query < 0 ? uri : uri.substring(0, query));
+      }
       return verb
           + " "
           + (group.isEmpty() ? "" : group + "/")
@@ -209,7 +230,12 @@ public final class PlaneBenchmark {
   private String helmKubeconfig;
   private OperatorProcess operator;
 
-  private PlaneBenchmark(ControlPlane plane, Plan plan, Path work) {
+  private final Function<KubernetesClient, Copier> copies;
+  private Copier copier;
+
+  private PlaneBenchmark(
+      ControlPlane plane, Plan plan, Path work, Function<KubernetesClient, Copier> copies) {
+    this.copies = copies;
     this.plane = plane;
     this.driver = plane.adminAs("orderly-bench-driver");
     this.plan = plan;
@@ -221,7 +247,8 @@ public final class PlaneBenchmark {
    * Runs the plan on the plane {@code ORDERLY_E2E_KUBECONFIG} names; without one, or when {@code
    * ORDERLY_BENCH_PLANE_ERROR} says why the plane did not start, returns a result saying so.
    */
-  public static Result run(Path out, Plan plan) throws Exception {
+  public static Result run(Path out, Plan plan, Function<KubernetesClient, Copier> copies)
+      throws Exception {
     String error = System.getenv("ORDERLY_BENCH_PLANE_ERROR");
     if (error != null && !error.isBlank()) {
       return Result.notRun(error);
@@ -234,7 +261,7 @@ public final class PlaneBenchmark {
     Path work = out.resolve("plane").toAbsolutePath();
     Files.createDirectories(work);
     try (ControlPlane plane = found.get()) {
-      return new PlaneBenchmark(plane, plan, work).measure();
+      return new PlaneBenchmark(plane, plan, work, copies).measure();
     }
   }
 
@@ -404,7 +431,12 @@ public final class PlaneBenchmark {
     Duration installCap = percent(share, 50);
     Duration teardownCap = percent(share, 25);
     Instant installStart = Instant.now();
-    parallel(SENDERS, orderlyNs, ns -> driver.resource(release(ns, false)).create());
+    Set<String> helmInstalled = ConcurrentHashMap.newKeySet();
+    if (count >= COPIES_FROM) {
+      copy(orderlyNs, helmNs, installStart.plus(installCap), helmInstalled);
+    } else {
+      parallel(SENDERS, orderlyNs, ns -> driver.resource(release(ns, false)).create());
+    }
     Set<String> wantedReady = Set.copyOf(orderlyNs.stream().map(ns -> ns + "/" + RELEASE).toList());
     awaitOrCap(
         count + " OrderedReleases Ready",
@@ -412,24 +444,25 @@ public final class PlaneBenchmark {
         () -> wantedReady.stream().allMatch(ready::contains));
     List<String> orderlyInstalled =
         orderlyNs.stream().filter(ns -> ready.contains(ns + "/" + RELEASE)).toList();
-    Set<String> helmInstalled = ConcurrentHashMap.newKeySet();
-    // Helm gets what the operator's installs left of the install cap, and at least 40% of it.
-    Instant helmInstallCap = installStart.plus(installCap);
-    Instant floor = Instant.now().plus(percent(installCap, 40));
-    helmInstallCap = helmInstallCap.isBefore(floor) ? floor : helmInstallCap;
-    runUntil(
-        HELM_PARALLELISM,
-        helmNs,
-        helmInstallCap,
-        ns -> {
-          Helm helm = new Helm(CHART);
-          helm.install()
-              .withName(RELEASE)
-              .withNamespace(ns)
-              .withKubeConfigContents(helmKubeconfig)
-              .call();
-          helmInstalled.add(ns);
-        });
+    if (count < COPIES_FROM) {
+      // Helm gets what the operator's installs left of the install cap, and at least 40% of it.
+      Instant helmInstallCap = installStart.plus(installCap);
+      Instant floor = Instant.now().plus(percent(installCap, 40));
+      helmInstallCap = helmInstallCap.isBefore(floor) ? floor : helmInstallCap;
+      runUntil(
+          HELM_PARALLELISM,
+          helmNs,
+          helmInstallCap,
+          ns -> {
+            new Helm(CHART)
+                .install()
+                .withName(RELEASE)
+                .withNamespace(ns)
+                .withKubeConfigContents(helmKubeconfig)
+                .call();
+            helmInstalled.add(ns);
+          });
+    }
     Set<String> all = new HashSet<>(orderlyInstalled);
     all.addAll(helmInstalled);
     awaitOrCap(
@@ -441,6 +474,65 @@ public final class PlaneBenchmark {
     Side orderly = orderlyTeardown(count, orderlyInstalled, teardownCap);
     Side helm = helmTeardown(count, helmList, teardownCap);
     return new Scale(count, orderly, helm);
+  }
+
+  /**
+   * Installs the template with the operator, then, with the operator stopped, copies it into {@code
+   * orderly} (with OrderedReleases) and {@code helm} (Helm releases only); returns once the
+   * restarted operator has looked at every copy.
+   */
+  private void copy(List<String> orderly, List<String> helm, Instant until, Set<String> helmCopied)
+      throws Exception {
+    if (copier == null) {
+      createNamespaces(List.of(TEMPLATE));
+      driver.resource(release(TEMPLATE, false)).create();
+      awaitOrCap(
+          "the template release Ready",
+          Duration.ofSeconds(120),
+          () -> ready.contains(TEMPLATE + "/" + RELEASE));
+      copier = copies.apply(driver);
+    }
+    operator.stop();
+    Set<String> copied = ConcurrentHashMap.newKeySet();
+    // Half the time for each side; what is not copied by then is not installed.
+    Instant half = Instant.now().plus(Duration.between(Instant.now(), until).dividedBy(2));
+    runUntil(
+        SENDERS,
+        orderly,
+        half,
+        ns -> {
+          copier.copyInto(driver, ns, true);
+          copied.add(ns);
+        });
+    runUntil(
+        SENDERS,
+        helm,
+        until,
+        ns -> {
+          copier.copyInto(driver, ns, false);
+          helmCopied.add(ns);
+        });
+    if (copied.size() < orderly.size() || helmCopied.size() < helm.size()) {
+      problems.add(
+          String.format(
+              "%d releases: the install cap came first: %d of %d OrderedReleases and %d of %d Helm"
+                  + " releases copied",
+              orderly.size(), copied.size(), orderly.size(), helmCopied.size(), helm.size()));
+    }
+    operator.start();
+    awaitOrCap(
+        "the operator looked at " + copied.size() + " copies",
+        Duration.ofSeconds(Math.max(60, copied.size() / 2)),
+        () -> reconciled(operator.metrics()) >= copied.size());
+  }
+
+  /** Successful reconciliations so far, from the operator's metrics. */
+  static long reconciled(String metrics) {
+    Matcher m =
+        Pattern.compile(
+                "(?m)^orderly_reconciliations_total\\{[^}]*outcome=\"success\"[^}]*\\} ([0-9.eE+]+)")
+            .matcher(metrics);
+    return m.find() ? (long) Double.parseDouble(m.group(1)) : 0;
   }
 
   private Side orderlyTeardown(int wanted, List<String> namespaces, Duration cap) throws Exception {
