@@ -2,11 +2,11 @@ package dev.orderly.bench;
 
 import static org.awaitility.Awaitility.await;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.orderly.api.OrderedRelease;
+import dev.orderly.helm.ReleaseOwnership;
 import dev.orderly.helm.ReleaseRecordCodec;
 import dev.orderly.reconciler.ReleaseDigest;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
@@ -57,6 +57,7 @@ final class ReleaseCopier {
   private final List<String> objects = new ArrayList<>();
   private String record;
   private String release;
+  private String templateUid;
 
   private ReleaseCopier() {}
 
@@ -141,6 +142,7 @@ final class ReleaseCopier {
       throw new IllegalStateException(
           "cannot reproduce the operator's digest; copies would be reinstalled");
     }
+    templateUid = template.getMetadata().getUid();
     template.getMetadata().setUid(null);
     template.getMetadata().setResourceVersion(null);
     template.getMetadata().setCreationTimestamp(null);
@@ -164,9 +166,8 @@ final class ReleaseCopier {
               Serialization.unmarshal(rename(object, namespace), GenericKubernetesResource.class))
           .create();
     }
-    JsonNode json = read(rename(record, namespace));
-    client.resource(ReleaseRecordCodec.encode(json)).create();
     if (!withRelease) {
+      client.resource(ReleaseRecordCodec.encode(read(rename(record, namespace)))).create();
       return;
     }
     OrderedRelease copy = Serialization.unmarshal(rename(release, namespace), OrderedRelease.class);
@@ -175,6 +176,16 @@ final class ReleaseCopier {
         .setAppliedDigest(ReleaseDigest.of(copy, JsonNodeFactory.instance.objectNode()));
     var status = copy.getStatus();
     OrderedRelease created = client.resource(copy).create();
+    // The record names its owner by UID (ReleaseOwnership): the copy's, not the template's.
+    String uid = created.getMetadata().getUid();
+    Secret secret =
+        ReleaseRecordCodec.encode(read(rename(record, namespace).replace(templateUid, uid)));
+    secret.getMetadata().getLabels().put(ReleaseOwnership.OWNER_UID_LABEL, uid);
+    secret
+        .getMetadata()
+        .setAnnotations(
+            Map.of(ReleaseOwnership.OWNER_ANNOTATION, namespace + "/" + BenchCluster.RELEASE));
+    client.resource(secret).create();
     created.setStatus(status);
     client.resource(created).updateStatus();
   }

@@ -36,6 +36,7 @@ final class RequestAudit {
     DELETE_AGAIN("DELETE an object already deleted", false),
     RECORD_UPDATE("update Helm's release record before deleting it", false),
     EVENT("create an Event", false),
+    LEDGER("read or write the teardown ledger Secret (crash safety)", false),
     EXTRA_STATUS_WRITE("write status beyond one per phase change", false),
     RELEASE_READ("read the OrderedRelease (before the retry)", false),
     DISCOVERY("discovery (/version, /api, /apis)", false),
@@ -123,7 +124,10 @@ final class RequestAudit {
       String path = withoutQuery(request.path());
       String method = request.method();
       Category category;
-      if (path.contains("/orderedreleases/")) {
+      if (lastSegment(path).endsWith(".orderly-teardown")
+          || (method.equals("POST") && nameInBody(request.body()).endsWith(".orderly-teardown"))) {
+        category = Category.LEDGER;
+      } else if (path.contains("/orderedreleases/")) {
         if (path.endsWith("/status") && !method.equals("GET")) {
           category =
               ++statusWrites <= BenchChart.PHASES

@@ -65,10 +65,22 @@ class TeardownBenchmark {
       Duration planeBudget =
           Duration.ofSeconds(
               Long.getLong("orderly.bench.planeBudgetSeconds", PLANE_BUDGET_SECONDS));
-      PlaneBenchmark.Plan plan =
+      PlaneBenchmark.Plan chosen =
           Boolean.getBoolean("orderly.bench.smoke")
               ? PlaneBenchmark.Plan.smoke(planeBudget)
               : PlaneBenchmark.Plan.full(planeBudget);
+      // For checking the harness: -Dorderly.bench.planeScale=1,10 -Dorderly.bench.footprint=0
+      String counts = System.getProperty("orderly.bench.planeScale", "");
+      if (!counts.isBlank()) {
+        chosen =
+            chosen.withScale(
+                java.util.Arrays.stream(counts.split(",")).map(Integer::valueOf).toList());
+      }
+      String footprintReleases = System.getProperty("orderly.bench.footprint", "");
+      if (!footprintReleases.isBlank()) {
+        chosen = chosen.withFootprint(Integer.parseInt(footprintReleases));
+      }
+      PlaneBenchmark.Plan plan = chosen;
       report.plane(
           report.step(
               "real control plane",

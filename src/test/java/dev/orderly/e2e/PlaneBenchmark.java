@@ -90,6 +90,22 @@ public final class PlaneBenchmark {
     public static Plan smoke(Duration budget) {
       return new Plan(List.of(1, 10), 100, 1_000, 1_000, 200, budget);
     }
+
+    /** This plan with other release counts. */
+    public Plan withScale(List<Integer> counts) {
+      return new Plan(counts, footprintReleases, configMaps, secrets, pods, budget);
+    }
+
+    /** This plan with another footprint size (0: none), the filler scaled alike. */
+    public Plan withFootprint(int releases) {
+      return new Plan(
+          scale,
+          releases,
+          configMaps * releases / Math.max(1, footprintReleases),
+          secrets * releases / Math.max(1, footprintReleases),
+          pods * releases / Math.max(1, footprintReleases),
+          budget);
+    }
   }
 
   /**
@@ -260,6 +276,9 @@ public final class PlaneBenchmark {
     }
     Path work = out.resolve("plane").toAbsolutePath();
     Files.createDirectories(work);
+    // The operators append to their logs: start each run with fresh ones.
+    Files.deleteIfExists(work.resolve("operator.log"));
+    Files.deleteIfExists(work.resolve("footprint-operator.log"));
     try (ControlPlane plane = found.get()) {
       return new PlaneBenchmark(plane, plan, work, copies).measure();
     }
@@ -311,7 +330,9 @@ public final class PlaneBenchmark {
         }
       }
       operator.stop();
-      footprint = step("footprint", this::footprint);
+      if (plan.footprintReleases() > 0) {
+        footprint = step("footprint", this::footprint);
+      }
     } catch (Exception | AssertionError e) {
       problems.add("the run stopped early: " + e);
       e.printStackTrace();
