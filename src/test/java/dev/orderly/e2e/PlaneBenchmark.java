@@ -449,8 +449,9 @@ public final class PlaneBenchmark {
     createNamespaces(helmNs);
     // Installs may take what is left after the teardowns' share and the footprint's reserve.
     Duration share = share(count);
-    Duration installCap = percent(share, 50);
-    Duration teardownCap = percent(share, 25);
+    Duration installCap = percent(share, 40);
+    Duration podsCap = percent(share, 15);
+    Duration teardownCap = percent(share, 22);
     Instant installStart = Instant.now();
     Set<String> helmInstalled = ConcurrentHashMap.newKeySet();
     if (count >= COPIES_FROM) {
@@ -486,10 +487,7 @@ public final class PlaneBenchmark {
     }
     Set<String> all = new HashSet<>(orderlyInstalled);
     all.addAll(helmInstalled);
-    awaitOrCap(
-        "pods of " + all.size() + " releases running",
-        Duration.ofSeconds(Math.max(30, count / 2)),
-        () -> pendingPods(all) == 0);
+    awaitOrCap("pods of " + all.size() + " releases running", podsCap, () -> pendingPods(all) == 0);
     List<String> helmList = helmNs.stream().filter(helmInstalled::contains).toList();
 
     Side orderly = orderlyTeardown(count, orderlyInstalled, teardownCap);
@@ -689,12 +687,12 @@ public final class PlaneBenchmark {
     long left = remaining().minus(footprintReserve()).toSeconds();
     long laterNeeds = plan.scale().stream().filter(c -> c > count).mapToLong(c -> least(c)).sum();
     boolean last = plan.scale().stream().noneMatch(c -> c > count);
-    long wanted = last ? left : Math.max(least(count), count <= 10 ? 120 : 360);
+    long wanted = last ? left : count <= 1 ? 120 : count <= 10 ? 240 : 420;
     return Duration.ofSeconds(Math.max(least(count) / 2, Math.min(wanted, left - laterNeeds)));
   }
 
   private static long least(int count) {
-    return count <= 10 ? 60 : count <= 100 ? 180 : 240;
+    return count <= 1 ? 60 : count <= 10 ? 90 : count <= 100 ? 180 : 240;
   }
 
   private Duration footprintReserve() {
