@@ -72,13 +72,20 @@ final class BenchReport {
     scale.add(run);
   }
 
+  private final List<String> problems = new ArrayList<>();
+
+  /** A run that failed; the report names it. */
+  void problem(String what) {
+    problems.add(what);
+  }
+
   void plane(PlaneBenchmark.Result result) {
     plane = new PlaneReport(result);
   }
 
   /** Whether the in-memory part ran ({@code -Dorderly.bench.parts} may leave it out). */
   private boolean memoryRan() {
-    return overhead != null && footprint != null;
+    return overhead != null;
   }
 
   void write(Path out, Instant ended) throws IOException {
@@ -91,7 +98,8 @@ final class BenchReport {
     targets.addAll(plane.targets());
     Files.writeString(
         out.resolve("report.md"),
-        new ReportMarkdown(machine, endLoad, took, footprint, overhead, scale, targets, plane)
+        new ReportMarkdown(
+                machine, endLoad, took, footprint, overhead, scale, targets, plane, problems)
             .render());
     Files.writeString(out.resolve("report.json"), json(took, endLoad, targets));
     if (memoryRan()) {
@@ -124,10 +132,11 @@ final class BenchReport {
       List<Object> scaleJson = new ArrayList<>();
       scale.forEach(run -> scaleJson.add(runJson(run, false)));
       root.put("scale", scaleJson);
-      root.put("footprint", footprintJson());
+      root.put("footprint", footprint == null ? List.of() : footprintJson());
       root.put("findings", Findings.of(overhead));
     }
     root.put("realControlPlane", plane.json());
+    root.put("failedRuns", problems);
     return new ObjectMapper()
         .registerModule(nanAsNull())
         .enable(SerializationFeature.INDENT_OUTPUT)

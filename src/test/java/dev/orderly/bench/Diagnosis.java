@@ -35,8 +35,10 @@ final class Diagnosis {
         .findFirst()
         .ifPresent(r -> targets.add(fiveHundred(r, overhead)));
     targets.add(requests(overhead));
-    targets.add(memory(footprint));
-    targets.add(firstReconcile(footprint));
+    if (footprint != null && !footprint.isEmpty()) {
+      targets.add(memory(footprint));
+      targets.add(firstReconcile(footprint));
+    }
     scale.stream()
         .filter(r -> r.releases() == 100 && r.threads() != null)
         .findFirst()

@@ -127,11 +127,11 @@ final class FootprintRun {
       Process process = builder.start();
       try {
         await()
-            .atMost(Duration.ofSeconds(120))
+            .atMost(Duration.ofSeconds(60))
             .pollInterval(Duration.ofMillis(20))
             .until(() -> first.get() != null || !process.isAlive());
         await()
-            .atMost(Duration.ofSeconds(180))
+            .atMost(Duration.ofSeconds(60))
             .pollInterval(Duration.ofMillis(100))
             .until(() -> reconciled.size() == names.size() || !process.isAlive());
         if (!process.isAlive()) {

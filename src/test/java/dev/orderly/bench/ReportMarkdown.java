@@ -17,6 +17,7 @@ final class ReportMarkdown {
   private final List<TeardownRun> scale;
   private final List<Diagnosis.Target> targets;
   private final PlaneReport plane;
+  private final List<String> problems;
   private final StringBuilder out = new StringBuilder();
 
   ReportMarkdown(
@@ -27,7 +28,8 @@ final class ReportMarkdown {
       TeardownRun overhead,
       List<TeardownRun> scale,
       List<Diagnosis.Target> targets,
-      PlaneReport plane) {
+      PlaneReport plane,
+      List<String> problems) {
     this.machine = machine;
     this.endLoad = endLoad;
     this.took = took;
@@ -36,6 +38,7 @@ final class ReportMarkdown {
     this.scale = scale;
     this.targets = targets;
     this.plane = plane;
+    this.problems = problems;
   }
 
   String render() {
@@ -57,8 +60,14 @@ final class ReportMarkdown {
             + " their figures side by side.");
     line("");
     targets();
+    if (!problems.isEmpty()) {
+      line("Runs that failed (their figures are missing below):");
+      line("");
+      problems.forEach(p -> line("- %s", p));
+      line("");
+    }
     plane.sideBySide(out, overhead == null ? null : scale, overhead, footprint);
-    if (overhead != null && footprint != null) {
+    if (overhead != null) {
       line("# In-memory test server");
       line("");
       line(
@@ -229,6 +238,11 @@ final class ReportMarkdown {
   }
 
   private void footprint() {
+    if (footprint == null || footprint.isEmpty()) {
+      line("## Footprint: not measured (the footprint run failed)");
+      line("");
+      return;
+    }
     FootprintRun.Result first = footprint.get(0);
     line("## Footprint (`orderly run` in its own JVM, %s)", first.jvmFlags());
     line("");
