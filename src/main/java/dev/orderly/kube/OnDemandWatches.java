@@ -3,10 +3,12 @@ package dev.orderly.kube;
 import dev.orderly.teardown.WatchKey;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.fabric8.kubernetes.client.informers.cache.Cache;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -19,6 +21,9 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -41,6 +46,21 @@ public class OnDemandWatches implements AutoCloseable {
 
   /** More namespaces than this needing one kind share a cluster-wide informer. */
   public static final int CLUSTER_WIDE_ABOVE = 10;
+
+  /**
+   * How long a key may stay syncing (its list failing and retried, or its watch not established)
+   * before it is read by GET instead; and how soon an unavailable key is tried again, or a refused
+   * one (RBAC may have been fixed).
+   *
+   * @param syncTimeout after this, a key still syncing is unavailable
+   * @param retryAfter an informer that failed is started again after this
+   * @param retryRefusedAfter an informer refused (401, 403) or not served (404) is started again
+   *     after this
+   */
+  public record Timing(Duration syncTimeout, Duration retryAfter, Duration retryRefusedAfter) {
+    public static final Timing DEFAULT =
+        new Timing(Duration.ofSeconds(10), Duration.ofSeconds(30), Duration.ofMinutes(5));
+  }
 
   /** Where a key's objects can be read from. */
   public enum State {
@@ -69,6 +89,7 @@ public class OnDemandWatches implements AutoCloseable {
   private static final class Watch {
     final Source source;
     volatile State state = State.SYNCING;
+    volatile boolean refused;
     volatile SharedIndexInformer<GenericKubernetesResource> informer;
     volatile boolean stopped;
 
@@ -80,7 +101,9 @@ public class OnDemandWatches implements AutoCloseable {
   private final KubernetesClient client;
   private final boolean mayWatchClusterWide;
   private final int clusterWideAbove;
+  private final Timing timing;
   private final ExecutorService starter;
+  private final ScheduledExecutorService timer;
   private volatile Consumer<ResourceID> wake = id -> {};
   private final Map<ResourceID, Set<WatchKey>> needs = new HashMap<>();
   private final Map<WatchKey, Set<ResourceID>> needers = new HashMap<>();
@@ -95,21 +118,26 @@ public class OnDemandWatches implements AutoCloseable {
    *     informer may replace many namespaced ones
    */
   public OnDemandWatches(KubernetesClient client, boolean mayWatchClusterWide) {
-    this(client, mayWatchClusterWide, CLUSTER_WIDE_ABOVE);
+    this(client, mayWatchClusterWide, CLUSTER_WIDE_ABOVE, Timing.DEFAULT);
   }
 
   public OnDemandWatches(
-      KubernetesClient client, boolean mayWatchClusterWide, int clusterWideAbove) {
+      KubernetesClient client, boolean mayWatchClusterWide, int clusterWideAbove, Timing timing) {
     this.client = client;
     this.mayWatchClusterWide = mayWatchClusterWide;
     this.clusterWideAbove = clusterWideAbove;
-    this.starter =
-        Executors.newSingleThreadExecutor(
-            runnable -> {
-              Thread thread = new Thread(runnable, "orderly-watch-starter");
-              thread.setDaemon(true);
-              return thread;
-            });
+    this.timing = timing;
+    // A thread per start: discovery blocks, and one that hangs must not hold up the others.
+    this.starter = Executors.newCachedThreadPool(daemon("orderly-watch-starter"));
+    this.timer = Executors.newSingleThreadScheduledExecutor(daemon("orderly-watch-timer"));
+  }
+
+  private static ThreadFactory daemon(String name) {
+    return runnable -> {
+      Thread thread = new Thread(runnable, name);
+      thread.setDaemon(true);
+      return thread;
+    };
   }
 
   /** Whom to wake: called with each release that needs a key that changed or finished syncing. */
@@ -229,6 +257,7 @@ public class OnDemandWatches implements AutoCloseable {
     }
     stop(all);
     starter.shutdownNow();
+    timer.shutdownNow();
     created.clear();
     deleted.clear();
   }
@@ -313,6 +342,8 @@ public class OnDemandWatches implements AutoCloseable {
         Watch watch = new Watch(source);
         watches.put(source, watch);
         starter.execute(() -> start(watch));
+        timer.schedule(
+            () -> syncTimedOut(watch), timing.syncTimeout().toMillis(), TimeUnit.MILLISECONDS);
       }
     }
     return toStop;
@@ -331,9 +362,10 @@ public class OnDemandWatches implements AutoCloseable {
                   ? kind.inAnyNamespace()
                   : kind.inNamespace(source.namespace()))
               .runnableInformer(0);
-      // The first list refused (403), not served (404) or failing otherwise: no retry, the key
-      // is read by GET. Once running, a broken watch is re-established as usual.
-      informer.exceptionHandler((started, failure) -> started);
+      // A first list refused (401, 403) or of a kind not served (404, 405): no retry, the key is
+      // read by GET. Anything else (5xx, 429, a lost connection) is retried with fabric8's
+      // backoff while the key stays syncing; a running informer re-establishes its watch.
+      informer.exceptionHandler((started, failure) -> started || !refused(failure));
       informer.addEventHandler(new Changes(watch));
     } catch (RuntimeException e) {
       unavailable(watch, e);
@@ -366,11 +398,41 @@ public class OnDemandWatches implements AutoCloseable {
             });
   }
 
+  private void syncTimedOut(Watch watch) {
+    if (watch.state == State.SYNCING && !watch.stopped) {
+      unavailable(watch, new IllegalStateException("not synced within " + timing.syncTimeout()));
+    }
+  }
+
+  /** Starts {@code watch}'s informer afresh, if it is still the one for its source. */
+  private void retry(Watch watch) {
+    List<Watch> toStop;
+    synchronized (this) {
+      if (closed || watches.get(watch.source) != watch) {
+        return;
+      }
+      watches.remove(watch.source);
+      watch.stopped = true;
+      toStop = arrange();
+    }
+    stop(toStop);
+  }
+
+  private static boolean refused(Throwable failure) {
+    for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+      if (cause instanceof KubernetesClientException e) {
+        int code = e.getCode();
+        return code == 401 || code == 403 || code == 404 || code == 405;
+      }
+    }
+    return false;
+  }
+
   private void synced(Watch watch) {
     Set<ResourceID> toWake;
     List<Watch> toStop;
     synchronized (this) {
-      if (watch.stopped) {
+      if (watch.stopped || closed) {
         return;
       }
       watch.state = State.SYNCED;
@@ -386,12 +448,17 @@ public class OnDemandWatches implements AutoCloseable {
     Set<ResourceID> toWake;
     List<Watch> toStop;
     synchronized (this) {
-      if (watch.stopped) {
+      if (watch.stopped || closed) {
         return;
       }
+      // This informer is done with; retry() starts a new one.
+      watch.stopped = true;
       watch.state = State.UNAVAILABLE;
+      watch.refused = refused(failure);
       toWake = needersServedBy(watch.source);
       toStop = arrange();
+      Duration later = watch.refused ? timing.retryRefusedAfter() : timing.retryAfter();
+      timer.schedule(() -> retry(watch), later.toMillis(), TimeUnit.MILLISECONDS);
     }
     LOG.warn(
         "cannot watch {}; reading it from the API server instead: {}",

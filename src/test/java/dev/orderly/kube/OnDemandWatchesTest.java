@@ -54,7 +54,9 @@ class OnDemandWatchesTest {
   }
 
   private OnDemandWatches watches(boolean allNamespaces, int clusterWideAbove) {
-    watches = new OnDemandWatches(client, allNamespaces, clusterWideAbove);
+    watches =
+        new OnDemandWatches(
+            client, allNamespaces, clusterWideAbove, OnDemandWatches.Timing.DEFAULT);
     watches.wakeWith(woken::add);
     return watches;
   }
@@ -148,6 +150,25 @@ class OnDemandWatchesTest {
     await().atMost(BOUND).until(() -> watches.state(key) == State.UNAVAILABLE);
     await().atMost(BOUND).until(() -> watches.state(configMaps("a")) == State.SYNCED);
     assertThat(woken).contains(FIRST);
+  }
+
+  @Test
+  void aListThatKeepsFailingFallsBackToGetsAndIsTriedAgainLater() {
+    var quick =
+        new OnDemandWatches.Timing(
+            Duration.ofMillis(300), Duration.ofMillis(300), Duration.ofMinutes(5));
+    watches = new OnDemandWatches(client, true, 10, quick);
+    watches.wakeWith(woken::add);
+    var outage = server.faults().answerUntilCleared("GET", "/api/v1/namespaces/a/configmaps", 503);
+    WatchKey key = configMaps("a");
+    watches.need(FIRST, Set.of(key));
+    assertThat(watches.state(key)).isEqualTo(State.SYNCING);
+    await().atMost(BOUND).until(() -> watches.state(key) == State.UNAVAILABLE);
+    assertThat(woken).as("told to read it by GET").contains(FIRST);
+
+    outage.clear();
+    await().atMost(BOUND).until(() -> watches.state(key) == State.SYNCED);
+    assertThat(watches.get(key, "settings")).isPresent();
   }
 
   @Test
