@@ -177,6 +177,7 @@ public final class OrderlyOperator implements AutoCloseable {
     // needs them, for as long as it does; with watchNamespaces set never cluster-wide.
     OnDemandWatches watches = new OnDemandWatches(client, settings.namespaces().isEmpty());
     watches.wakeWith(sources::watchedChange);
+    sources.onGone(watches::forget);
     ClusterObjects objects = new ClusterObjects(client);
     ReleaseClaims claims = new ReleaseClaims(client);
     // Impersonation: for a release that names a ServiceAccount (or gets the default one), Helm,
@@ -363,6 +364,14 @@ public final class OrderlyOperator implements AutoCloseable {
    */
   public CompletableFuture<Void> lostLease() {
     return leadership.lostLease().copy();
+  }
+
+  /**
+   * The informers started on demand and running now, as {@code Kind/namespace} ({@code *} for
+   * cluster-wide), for diagnostics and tests.
+   */
+  public Set<String> watchingOnDemand() {
+    return watches.running();
   }
 
   /** Liveness: no informer has stopped for good. */

@@ -21,6 +21,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Consumer;
 import java.util.stream.Collectors;
 
 /**
@@ -44,6 +45,7 @@ public class ReleaseEventSources {
   private volatile ReleaseRecords records;
   private volatile List<InformerEventSource<OrderedRelease, OrderedRelease>> dependencies =
       List.of();
+  private volatile Consumer<ResourceID> gone = id -> {};
 
   public ReleaseEventSources() {
     this(TenancyPolicy.NONE);
@@ -87,6 +89,14 @@ public class ReleaseEventSources {
                   .map(key -> new ResourceID(key.name(), key.namespace()))
                   .forEach(droppedDependencies::propagateEvent);
             }
+
+            @Override
+            public void onDelete(OrderedRelease deleted, boolean finalStateUnknown) {
+              super.onDelete(deleted, finalStateUnknown);
+              // Gone, however (its finalizer removed by hand mid-teardown too): nothing it
+              // watched is needed for it any more.
+              gone.accept(ResourceID.fromResource(deleted));
+            }
           });
     }
     dependencies = List.copyOf(dependencySources);
@@ -97,6 +107,11 @@ public class ReleaseEventSources {
     sources.addAll(secrets.sources());
     sources.addAll(records.sources());
     return sources;
+  }
+
+  /** Tells {@code gone} of each OrderedRelease that no longer exists. */
+  void onGone(Consumer<ResourceID> gone) {
+    this.gone = gone;
   }
 
   /** Wakes {@code id}: something it watches on demand changed, or its watch finished syncing. */

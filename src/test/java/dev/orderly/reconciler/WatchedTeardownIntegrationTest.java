@@ -108,6 +108,61 @@ class WatchedTeardownIntegrationTest {
     assertThat(scenario.announcedPhases()).containsExactlyElementsOf(TeardownScenario.ALL_PHASES);
   }
 
+  @Test
+  void theWatchesATeardownStartedStopWhenItEnds() {
+    scenario.simulator.terminatePodsAtOnce(true);
+    scenario.install(release -> {});
+    assertThat(scenario.harness.operator().watchingOnDemand())
+        .as("a Ready release watches nothing")
+        .isEmpty();
+    ConfigMap config = configMap();
+    scenario.hold(config);
+
+    scenario.delete();
+    scenario.awaitRelease(r -> phase(r, TeardownPhase.ConfigAndNetwork));
+    await()
+        .atMost(OperatorHarness.TIMEOUT)
+        .untilAsserted(
+            () ->
+                assertThat(scenario.harness.operator().watchingOnDemand())
+                    .contains("ConfigMap/" + NS)
+                    .doesNotContain("Deployment/" + NS, "Job/" + NS));
+
+    scenario.release(config);
+    scenario.awaitGone();
+    await()
+        .atMost(OperatorHarness.TIMEOUT)
+        .until(() -> scenario.harness.operator().watchingOnDemand().isEmpty());
+  }
+
+  @Test
+  void aReleaseWhoseFinalizerIsRemovedByHandLeavesNothingWatched() {
+    scenario.simulator.terminatePodsAtOnce(true);
+    scenario.install(release -> {});
+    scenario.hold(configMap());
+
+    scenario.delete();
+    scenario.awaitRelease(r -> phase(r, TeardownPhase.ConfigAndNetwork));
+    await()
+        .atMost(OperatorHarness.TIMEOUT)
+        .until(() -> !scenario.harness.operator().watchingOnDemand().isEmpty());
+    scenario
+        .harness
+        .client()
+        .resources(dev.orderly.api.OrderedRelease.class)
+        .inNamespace(NS)
+        .withName(TeardownScenario.NAME)
+        .patch(
+            io.fabric8.kubernetes.client.dsl.base.PatchContext.of(
+                io.fabric8.kubernetes.client.dsl.base.PatchType.JSON_MERGE),
+            "{\"metadata\":{\"finalizers\":null}}");
+
+    await().atMost(OperatorHarness.TIMEOUT).until(() -> scenario.current() == null);
+    await()
+        .atMost(OperatorHarness.TIMEOUT)
+        .until(() -> scenario.harness.operator().watchingOnDemand().isEmpty());
+  }
+
   /** Wakes the operator {@code times} times, each time waiting until it has looked. */
   private void lookAgain(int times) {
     var registry = scenario.harness.operator().metrics().registry();
