@@ -99,7 +99,7 @@ final class UninstallRun implements AutoCloseable {
         new TeardownExecutor(
             objects,
             discovery,
-            new StepObserver(objects, this::podsOwnedBy),
+            new StepObserver(objects),
             operations,
             new ProgressEvents(progress, environment),
             environment.clock(),
@@ -500,17 +500,6 @@ final class UninstallRun implements AutoCloseable {
                     + step.getState()
                     + (step.getMessage() == null ? "" : " (" + step.getMessage() + ")"))
         .toList();
-  }
-
-  private int podsOwnedBy(String namespace, String ownerUid) {
-    return (int)
-        client.pods().inNamespace(namespace).list().getItems().stream()
-            .filter(
-                pod ->
-                    pod.getMetadata().getOwnerReferences() != null
-                        && pod.getMetadata().getOwnerReferences().stream()
-                            .anyMatch(owner -> ownerUid.equals(owner.getUid())))
-            .count();
   }
 
   /** The engine's Events, shown as notices: there is no OrderedRelease to record them on. */

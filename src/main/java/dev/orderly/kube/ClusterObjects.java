@@ -112,6 +112,21 @@ public class ClusterObjects {
         .getItems();
   }
 
+  /**
+   * How many pods in {@code namespace} name {@code ownerUid} among their owners: one list of the
+   * namespace's pods, for when the Pod kind cannot be watched.
+   */
+  public int podsOwnedBy(String namespace, String ownerUid) {
+    return (int)
+        client.pods().inNamespace(namespace).list().getItems().stream()
+            .filter(
+                pod ->
+                    pod.getMetadata().getOwnerReferences() != null
+                        && pod.getMetadata().getOwnerReferences().stream()
+                            .anyMatch(owner -> ownerUid.equals(owner.getUid())))
+            .count();
+  }
+
   /** Helm's release Secrets for {@code release}, every revision. */
   public List<Secret> releaseSecrets(String namespace, String release) {
     return client

@@ -6,26 +6,44 @@ import dev.orderly.api.TeardownStep;
 import dev.orderly.helm.MalformedReleaseException;
 import dev.orderly.helm.ReleaseRecordCodec;
 import dev.orderly.helm.ReleaseSecrets;
+import dev.orderly.kube.OnDemandWatches.State;
 import dev.orderly.teardown.Observed;
 import dev.orderly.teardown.Observed.HookOutcome;
 import dev.orderly.teardown.PhaseDecider;
-import dev.orderly.teardown.PlannedStep;
+import dev.orderly.teardown.WatchKey;
+import dev.orderly.teardown.WatchNeeds;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Secret;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
- * Looks at the objects of one phase's unfinished steps. Objects are read from the API server, not a
- * cache, so a hook created a moment ago is never mistaken for one that vanished; DaemonSet pods are
- * counted from the pod informer, where lag only delays the phase's end.
+ * Looks at the objects of one phase's unfinished steps. The operator reads them from the caches of
+ * {@link OnDemandWatches} (what the operator just created is answered as created until the cache
+ * has it, so a new hook is never mistaken for one that vanished), and by GET only a kind it cannot
+ * watch; DaemonSet pods are counted from the Pod cache. The command line, with no watches, reads
+ * everything by GET. A key whose cache is still filling makes the look decide nothing: see {@link
+ * Look#syncing}.
  */
 public class StepObserver {
-  /** Counts the pods whose ownerReferences name a given UID. */
-  public interface PodCounter {
-    int podsOwnedBy(String namespace, String ownerUid);
+  /**
+   * What one look saw.
+   *
+   * @param observed observations by step index
+   * @param syncing keys whose caches are still filling; when any, {@code observed} is incomplete
+   *     and nothing may be decided from it: the end of their sync wakes the release
+   */
+  public record Look(Map<Integer, Observed> observed, Set<WatchKey> syncing) {
+    /** Whether every step could be looked at. */
+    public boolean complete() {
+      return syncing.isEmpty();
+    }
   }
 
   /** Helm's release Secrets of a release, every revision; their labels and UID are read. */
@@ -34,53 +52,127 @@ public class StepObserver {
   }
 
   private final ClusterObjects objects;
-  private final PodCounter pods;
+  private final OnDemandWatches watches;
   private final RecordLookup records;
 
-  /** Reads the release record from the API server on every look (the one-shot CLI). */
-  public StepObserver(ClusterObjects objects, PodCounter pods) {
-    this(objects, pods, objects::releaseSecrets);
+  /** Reads every object and the release record from the API server (the one-shot CLI). */
+  public StepObserver(ClusterObjects objects) {
+    this(objects, null, objects::releaseSecrets);
   }
 
   /**
+   * Reads from {@code watches}' caches (null: none), and by GET only the keys it cannot watch.
+   *
    * @param records where the record's Secrets are seen, e.g. an informer cache of their metadata
    */
-  public StepObserver(ClusterObjects objects, PodCounter pods, RecordLookup records) {
+  public StepObserver(ClusterObjects objects, OnDemandWatches watches, RecordLookup records) {
     this.objects = objects;
-    this.pods = pods;
+    this.watches = watches;
     this.records = records;
+  }
+
+  /** Says what {@code release}'s next look needs watched; nothing without watches. */
+  public void need(ResourceID release, Set<WatchKey> keys) {
+    if (watches != null) {
+      watches.need(release, keys);
+    }
+  }
+
+  /** {@code release} needs nothing watched any more. */
+  public void forget(ResourceID release) {
+    if (watches != null) {
+      watches.forget(release);
+    }
+  }
+
+  /** {@code step}'s object, just created by the operator, as the create returned it. */
+  public void created(TeardownStep step, GenericKubernetesResource object) {
+    if (watches != null) {
+      watches.created(WatchNeeds.of(step), object);
+    }
+  }
+
+  /**
+   * The objects of {@code key} as converted to {@code type}, from its cache; empty when it is not
+   * read from a synced cache (without watches, never), so the caller lists them from the API.
+   */
+  public <T> Optional<List<T>> cached(WatchKey key, Class<T> type) {
+    if (stateOf(key) != State.SYNCED) {
+      return Optional.empty();
+    }
+    return Optional.of(watches.list(key, type));
+  }
+
+  /** A delete of {@code step}'s object {@code uid} was accepted. */
+  public void deleted(TeardownStep step, String uid) {
+    if (watches != null) {
+      watches.deleted(
+          step.getApiVersion(), step.getKind(), step.getNamespace(), step.getName(), uid);
+    }
   }
 
   /**
    * Observations by step index for the unfinished steps of {@code phase}. Helm's release record is
    * seen through its Secrets: the latest revision's UID and status, or absent when none is left.
    */
-  public Map<Integer, Observed> observe(
-      List<TeardownStep> steps, TeardownPhase phase, String releaseUid) {
+  public Look observe(List<TeardownStep> steps, TeardownPhase phase, String releaseUid) {
     Map<Integer, Observed> observed = new HashMap<>();
+    Set<WatchKey> syncing = new LinkedHashSet<>();
     for (int i = 0; i < steps.size(); i++) {
       TeardownStep step = steps.get(i);
       if (!PhaseDecider.watches(step, phase) || step.getApiVersion() == null) {
         continue;
       }
-      if (isReleaseRecord(step)) {
+      if (WatchNeeds.record(step)) {
         observed.put(i, observeRecord(step.getNamespace(), step.getName()));
         continue;
       }
+      WatchKey key = WatchNeeds.of(step);
+      State state = stateOf(key);
+      WatchKey podKey = WatchNeeds.countsPods(step) ? WatchKey.pods(step.getNamespace()) : null;
+      State podState = podKey == null ? State.SYNCED : stateOf(podKey);
+      if (state == State.SYNCING || podState == State.SYNCING) {
+        syncing.add(state == State.SYNCING ? key : podKey);
+        continue;
+      }
       Optional<GenericKubernetesResource> live =
-          objects.get(step.getApiVersion(), step.getKind(), step.getNamespace(), step.getName());
-      Observed seen = live.map(StepObserver::toObserved).orElse(Observed.absent());
+          state == State.SYNCED
+              ? watches.get(key, step.getName())
+              : objects.get(
+                  step.getApiVersion(), step.getKind(), step.getNamespace(), step.getName());
+      Observed seen = live.map(o -> toObserved(o, step.getKind())).orElse(Observed.absent());
       if (live.isPresent() && createdBy(live.get(), releaseUid)) {
         seen = seen.createdByUs();
       }
       if ("DaemonSet".equals(step.getKind())) {
         String owner = seen.exists() ? seen.uid() : step.getUid();
-        int remaining = owner == null ? 0 : pods.podsOwnedBy(step.getNamespace(), owner);
-        seen = seen.withRemainingPods(remaining);
+        seen = seen.withRemainingPods(owner == null ? 0 : podsOwnedBy(podKey, podState, owner));
+      }
+      if (state == State.SYNCED && podState == State.SYNCED) {
+        seen = seen.fromWatch();
       }
       observed.put(i, seen);
     }
-    return observed;
+    return new Look(observed, syncing);
+  }
+
+  private State stateOf(WatchKey key) {
+    return watches == null ? State.UNAVAILABLE : watches.state(key);
+  }
+
+  private int podsOwnedBy(WatchKey podKey, State podState, String owner) {
+    if (podKey == null) {
+      return 0;
+    }
+    if (podState == State.SYNCED) {
+      return (int) watches.list(podKey).stream().filter(pod -> ownedBy(pod, owner)).count();
+    }
+    return objects.podsOwnedBy(podKey.namespace(), owner);
+  }
+
+  private static boolean ownedBy(HasMetadata object, String uid) {
+    return object.getMetadata().getOwnerReferences() != null
+        && object.getMetadata().getOwnerReferences().stream().anyMatch(o -> uid.equals(o.getUid()));
   }
 
   private static boolean createdBy(GenericKubernetesResource object, String releaseUid) {
@@ -88,11 +180,6 @@ public class StepObserver {
     return releaseUid != null
         && labels != null
         && releaseUid.equals(labels.get(OrderedRelease.TEARDOWN_LABEL));
-  }
-
-  private static boolean isReleaseRecord(TeardownStep step) {
-    return PlannedStep.RELEASE_API_VERSION.equals(step.getApiVersion())
-        && PlannedStep.RELEASE_KIND.equals(step.getKind());
   }
 
   private Observed observeRecord(String namespace, String release) {
@@ -117,12 +204,13 @@ public class StepObserver {
     }
   }
 
-  private static Observed toObserved(GenericKubernetesResource object) {
+  // By the step's kind: objects listed by an informer need not carry theirs.
+  private static Observed toObserved(GenericKubernetesResource object, String kind) {
     Observed seen = Observed.present(object.getMetadata().getUid());
     if (object.getMetadata().getDeletionTimestamp() != null) {
       seen = seen.terminatingNow();
     }
-    return switch (object.getKind()) {
+    return switch (kind) {
       case "Job" -> jobOutcome(seen, object);
       case "Pod" -> podOutcome(seen, object);
       // Helm treats every other hook kind as ready the moment it exists.

@@ -9,6 +9,7 @@ import dev.orderly.helm.OciRegistryClient;
 import dev.orderly.kube.ClusterDiscovery;
 import dev.orderly.kube.ClusterObjects;
 import dev.orderly.kube.EventRecorder;
+import dev.orderly.kube.OnDemandWatches;
 import dev.orderly.kube.ReleaseClaims;
 import dev.orderly.kube.ReleaseClients;
 import dev.orderly.kube.ReleaseObjectReader;
@@ -133,6 +134,7 @@ public final class OrderlyOperator implements AutoCloseable {
   private final Leadership leadership;
   private final AtomicBoolean informersStopped;
   private final ReleaseEventSources sources;
+  private final OnDemandWatches watches;
   private boolean closed;
 
   private OrderlyOperator(
@@ -142,8 +144,10 @@ public final class OrderlyOperator implements AutoCloseable {
       Leadership leadership,
       AtomicBoolean informersStopped,
       ReleaseClients clients,
-      ReleaseEventSources sources) {
+      ReleaseEventSources sources,
+      OnDemandWatches watches) {
     this.sources = sources;
+    this.watches = watches;
     this.clients = clients;
     this.operator = operator;
     this.operations = operations;
@@ -169,6 +173,11 @@ public final class OrderlyOperator implements AutoCloseable {
         new ClusterDiscovery(client, settings.clock(), ClusterDiscovery.DEFAULT_MAX_AGE);
     EventRecorder events = new EventRecorder(client, settings.clock(), settings.instance());
     ReleaseEventSources sources = new ReleaseEventSources(settings.tenancy());
+    // Pods, Jobs, workloads and whatever a teardown waits for are watched only where a release
+    // needs them, for as long as it does; with watchNamespaces set never cluster-wide.
+    OnDemandWatches watches = new OnDemandWatches(client, settings.namespaces().isEmpty());
+    watches.wakeWith(sources::watchedChange);
+    sources.onGone(watches::forget);
     ClusterObjects objects = new ClusterObjects(client);
     ReleaseClaims claims = new ReleaseClaims(client);
     // Impersonation: for a release that names a ServiceAccount (or gets the default one), Helm,
@@ -200,7 +209,7 @@ public final class OrderlyOperator implements AutoCloseable {
             discovery,
             new StepObserver(
                 objects,
-                sources,
+                watches,
                 (namespace, release) -> sources.releaseSecrets(objects, namespace, release)),
             operations,
             events,
@@ -224,7 +233,8 @@ public final class OrderlyOperator implements AutoCloseable {
                 new ReleaseObjectReader(objects, client.getKubernetesSerialization()),
                 discovery,
                 events,
-                settings.clock()),
+                settings.clock(),
+                watches),
             operations,
             teardown,
             sources,
@@ -282,11 +292,12 @@ public final class OrderlyOperator implements AutoCloseable {
     } catch (RuntimeException e) {
       operations.close();
       clients.close();
+      watches.close();
       throw e;
     }
     OrderlyOperator started =
         new OrderlyOperator(
-            operator, operations, metrics, leadership, informersStopped, clients, sources);
+            operator, operations, metrics, leadership, informersStopped, clients, sources, watches);
     leadership.onLost(started::stopAfterLostLease);
     return started;
   }
@@ -355,6 +366,14 @@ public final class OrderlyOperator implements AutoCloseable {
     return leadership.lostLease().copy();
   }
 
+  /**
+   * The informers started on demand and running now, as {@code Kind/namespace} ({@code *} for
+   * cluster-wide), for diagnostics and tests.
+   */
+  public Set<String> watchingOnDemand() {
+    return watches.running();
+  }
+
   /** Liveness: no informer has stopped for good. */
   public boolean live() {
     return !informersStopped.get();
@@ -378,6 +397,7 @@ public final class OrderlyOperator implements AutoCloseable {
     closed = true;
     leadership.closing();
     operator.stop();
+    watches.close();
     operations.close();
     clients.close();
   }

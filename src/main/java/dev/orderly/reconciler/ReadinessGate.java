@@ -15,26 +15,33 @@ import dev.orderly.helm.ReleaseObject;
 import dev.orderly.kube.ClusterDiscovery;
 import dev.orderly.kube.EventRecorder;
 import dev.orderly.kube.EventRecorder.Type;
+import dev.orderly.kube.OnDemandWatches;
 import dev.orderly.kube.ReleaseObjectReader;
 import dev.orderly.readiness.ReleaseReadiness;
 import dev.orderly.readiness.ReleaseReadiness.Assessment;
 import dev.orderly.readiness.ReleaseReadiness.Observed;
 import dev.orderly.teardown.ResourceScopes;
+import dev.orderly.teardown.WatchKey;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Ready means healthy: after Helm has installed or upgraded a release, Ready stays False until
  * every object of the revision is ready ({@link ReleaseReadiness}), and Stalled turns True when the
  * install or upgrade timeout passes first. Each reconcile looks once and says when to look again;
- * workload informers wake the release meanwhile. The wait is persisted in {@code status.release}
- * ({@code readinessDeadline} set, {@code readyAt} not yet), so a restarted operator goes on
- * waiting.
+ * meanwhile the kinds of its objects whose status changes (workloads, Jobs, Pods, claims, Services,
+ * CRDs) are watched where they are ({@link OnDemandWatches}), and a change wakes it; the watches go
+ * when it is Ready or timed out. The verdict itself is read by GET. The wait is persisted in {@code
+ * status.release} ({@code readinessDeadline} set, {@code readyAt} not yet), so a restarted operator
+ * goes on waiting.
  */
 public class ReadinessGate {
   private static final Duration DEFAULT_TIMEOUT = Duration.ofMinutes(5);
@@ -43,9 +50,34 @@ public class ReadinessGate {
   private final ClusterDiscovery discovery;
   private final EventRecorder events;
   private final Clock clock;
+  private final OnDemandWatches watches;
+
+  /** Kinds whose readiness changes with their status, so a change of theirs is worth a look. */
+  static final Set<String> CHANGING_KINDS =
+      Set.of(
+          "Deployment",
+          "StatefulSet",
+          "DaemonSet",
+          "ReplicaSet",
+          "Job",
+          "Pod",
+          "PersistentVolumeClaim",
+          "Service",
+          "CustomResourceDefinition");
 
   public ReadinessGate(
       ReleaseObjectReader reader, ClusterDiscovery discovery, EventRecorder events, Clock clock) {
+    this(reader, discovery, events, clock, null);
+  }
+
+  /** As above; {@code watches} (null: none) wake a release while it waits. */
+  public ReadinessGate(
+      ReleaseObjectReader reader,
+      ClusterDiscovery discovery,
+      EventRecorder events,
+      Clock clock,
+      OnDemandWatches watches) {
+    this.watches = watches;
     this.reader = reader;
     this.discovery = discovery;
     this.events = events;
@@ -103,6 +135,7 @@ public class ReadinessGate {
     String reason = upgrade ? Reasons.UPGRADE_SUCCEEDED : Reasons.INSTALL_SUCCEEDED;
     if (!waits(resource.getSpec(), upgrade)) {
       // wait was turned off while waiting: nothing left to wait for.
+      forget(resource);
       release.setReadinessDeadline(null);
       deployed(status, conditions, reason, done + "; not waiting for readiness (wait: false)");
       return null;
@@ -121,11 +154,17 @@ public class ReadinessGate {
       waiting(status, conditions, upgrade, done + "; Helm's record of it is not readable yet");
       return ReleaseReadiness.POLL;
     }
+    Set<WatchKey> changing = new LinkedHashSet<>();
     Assessment assessment =
         ReleaseReadiness.assess(
-            observe(record.get(), release.getNamespace()),
+            observe(record.get(), release.getNamespace(), changing),
             now,
             Instant.parse(release.getReadinessDeadline()));
+    if (assessment.ready() || assessment.timedOut()) {
+      forget(resource);
+    } else if (watches != null) {
+      watches.need(ResourceID.fromResource(resource), changing);
+    }
     if (assessment.ready()) {
       release.setReadyAt(now.toString());
       String message = done + "; all " + assessment.total() + " objects are ready";
@@ -161,11 +200,19 @@ public class ReadinessGate {
     if (!reported) {
       events.record(resource, Type.Warning, Reasons.READINESS_TIMED_OUT, message);
     }
-    // Still watched: should the objects become ready after all, the next look says so.
+    // No longer watched: the periodic resync (and any edit) looks again.
     return null;
   }
 
-  private List<Observed> observe(HelmReleaseRecord record, String releaseNamespace) {
+  private void forget(OrderedRelease resource) {
+    if (watches != null) {
+      watches.forget(ResourceID.fromResource(resource));
+    }
+  }
+
+  /** The objects' state now; adds to {@code changing} the keys worth watching meanwhile. */
+  private List<Observed> observe(
+      HelmReleaseRecord record, String releaseNamespace, Set<WatchKey> changing) {
     // As Helm does: cluster-scoped kinds (built-in, or custom ones by the cluster's discovery)
     // have no namespace, the rest default to the release's.
     ResourceScopes scopes;
@@ -181,6 +228,9 @@ public class ReadinessGate {
               object.apiVersion(), object.kind(), object.namespace(), releaseNamespace);
       String describe =
           object.kind() + " " + (namespace == null ? "" : namespace + "/") + object.name();
+      if (CHANGING_KINDS.contains(object.kind())) {
+        changing.add(new WatchKey(object.apiVersion(), object.kind(), namespace));
+      }
       try {
         observed.add(
             new Observed(

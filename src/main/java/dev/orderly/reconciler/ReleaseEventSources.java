@@ -1,26 +1,16 @@
 package dev.orderly.reconciler;
 
 import dev.orderly.api.ChartSource;
-import dev.orderly.api.DaemonSetSelector;
 import dev.orderly.api.OrderedRelease;
-import dev.orderly.api.TeardownStatus;
-import dev.orderly.api.TeardownStep;
 import dev.orderly.api.ValuesReference;
 import dev.orderly.cache.Trimmed;
 import dev.orderly.cache.TrimmedStore;
 import dev.orderly.dependencies.DependencyGraph;
 import dev.orderly.dependencies.ReleaseNodes;
 import dev.orderly.kube.ClusterObjects;
-import dev.orderly.kube.StepObserver;
+import dev.orderly.kube.OnDemandWatches;
 import io.fabric8.kubernetes.api.model.ConfigMap;
-import io.fabric8.kubernetes.api.model.HasMetadata;
-import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Secret;
-import io.fabric8.kubernetes.api.model.apps.DaemonSet;
-import io.fabric8.kubernetes.api.model.apps.Deployment;
-import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
-import io.fabric8.kubernetes.api.model.apps.StatefulSet;
-import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
@@ -28,44 +18,34 @@ import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.inbound.SimpleInboundEventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Consumer;
 import java.util.stream.Collectors;
 
 /**
  * The event sources that wake an OrderedRelease: the ConfigMaps and Secrets its valuesFrom names
- * (so a fixed or edited reference applies at once), the end of its Helm operations, while it waits
- * for readiness the workloads and Jobs of its namespace, while it is torn down the Jobs, Pods and
- * workloads its teardown waits for, and the OrderedReleases related to it by spec.dependsOn, so
- * waiting costs nothing.
+ * (so a fixed or edited reference applies at once), the end of its Helm operations, the changes to
+ * whatever it watches on demand ({@link OnDemandWatches}: while it waits for readiness, or is torn
+ * down), and the OrderedReleases related to it by spec.dependsOn, so waiting costs nothing.
  */
-public class ReleaseEventSources implements StepObserver.PodCounter {
+public class ReleaseEventSources {
   private static final String VALUES_INDEX = "orderly.dev/valuesFrom";
-  private static final String TEARDOWN_INDEX = "orderly.dev/teardown";
-  private static final String READINESS_INDEX = "orderly.dev/readiness";
   private static final String DEPENDS_INDEX = "orderly.dev/dependsOn";
-  private static final List<Class<? extends HasMetadata>> TEARDOWN_KINDS =
-      List.of(
-          Job.class,
-          Pod.class,
-          DaemonSet.class,
-          Deployment.class,
-          StatefulSet.class,
-          ReplicaSet.class);
-
   private final TenancyPolicy tenancy;
   private final SimpleInboundEventSource<OrderedRelease> helmFinished =
       new SimpleInboundEventSource<>("helm-operations");
   private final SimpleInboundEventSource<OrderedRelease> droppedDependencies =
       new SimpleInboundEventSource<>("dropped-dependencies");
+  private final SimpleInboundEventSource<OrderedRelease> watchedChanges =
+      new SimpleInboundEventSource<>("on-demand-watches");
   private ReferencedObjects<ConfigMap> configMaps;
   private ReferencedObjects<Secret> secrets;
   private volatile ReleaseRecords records;
-  private volatile InformerEventSource<Pod, OrderedRelease> pods;
   private volatile List<InformerEventSource<OrderedRelease, OrderedRelease>> dependencies =
       List.of();
+  private volatile Consumer<ResourceID> gone = id -> {};
 
   public ReleaseEventSources() {
     this(TenancyPolicy.NONE);
@@ -82,8 +62,6 @@ public class ReleaseEventSources implements StepObserver.PodCounter {
   /** Creates the sources; JOSDK calls this once through the reconciler. */
   public List<EventSource<?, OrderedRelease>> create(EventSourceContext<OrderedRelease> context) {
     context.getPrimaryCache().addIndexer(VALUES_INDEX, ReleaseEventSources::referencedKeys);
-    context.getPrimaryCache().addIndexer(TEARDOWN_INDEX, ReleaseEventSources::awaitedKeys);
-    context.getPrimaryCache().addIndexer(READINESS_INDEX, ReleaseEventSources::rolloutKeys);
     configMaps =
         new ReferencedObjects<>(
             ConfigMap.class,
@@ -111,114 +89,34 @@ public class ReleaseEventSources implements StepObserver.PodCounter {
                   .map(key -> new ResourceID(key.name(), key.namespace()))
                   .forEach(droppedDependencies::propagateEvent);
             }
+
+            @Override
+            public void onDelete(OrderedRelease deleted, boolean finalStateUnknown) {
+              super.onDelete(deleted, finalStateUnknown);
+              // Gone, however (its finalizer removed by hand mid-teardown too): nothing it
+              // watched is needed for it any more.
+              gone.accept(ResourceID.fromResource(deleted));
+            }
           });
     }
     dependencies = List.copyOf(dependencySources);
     List<EventSource<?, OrderedRelease>> sources =
-        new ArrayList<>(List.of(helmFinished, droppedDependencies));
+        new ArrayList<>(List.of(helmFinished, droppedDependencies, watchedChanges));
     sources.addAll(dependencies);
     sources.addAll(configMaps.sources());
     sources.addAll(secrets.sources());
     sources.addAll(records.sources());
-    for (Class<? extends HasMetadata> kind : TEARDOWN_KINDS) {
-      InformerEventSource<? extends HasMetadata, OrderedRelease> source =
-          teardownSource(kind, context);
-      if (kind == Pod.class) {
-        @SuppressWarnings("unchecked")
-        InformerEventSource<Pod, OrderedRelease> podSource =
-            (InformerEventSource<Pod, OrderedRelease>) source;
-        pods = podSource;
-      }
-      sources.add(source);
-    }
     return sources;
   }
 
-  @Override
-  public int podsOwnedBy(String namespace, String ownerUid) {
-    if (pods == null) {
-      return 0;
-    }
-    return (int) pods.list(namespace, pod -> ownedBy(pod, ownerUid)).count();
+  /** Tells {@code gone} of each OrderedRelease that no longer exists. */
+  void onGone(Consumer<ResourceID> gone) {
+    this.gone = gone;
   }
 
-  private static boolean ownedBy(HasMetadata object, String uid) {
-    return object.getMetadata().getOwnerReferences() != null
-        && object.getMetadata().getOwnerReferences().stream().anyMatch(o -> uid.equals(o.getUid()));
-  }
-
-  /**
-   * Index keys for a release being torn down: the namespaces whose Jobs, Pods and workloads it may
-   * wait on, i.e. the release namespace, the namespaces of {@code uninstall.daemonSets}, and every
-   * namespace a step of the teardown names (a chart may put objects and hooks in namespaces of its
-   * own). A whole namespace rather than the objects in status, because an object can change before
-   * the status naming it reaches the cache, and a wake-up lost then would cost a full recheck
-   * interval. The steps are saved before any hook is created, so their namespaces are known first.
-   */
-  static List<String> awaitedKeys(OrderedRelease release) {
-    if (!release.isMarkedForDeletion() || release.getSpec() == null) {
-      return List.of();
-    }
-    Set<String> keys = new HashSet<>();
-    keys.add("ns/" + release.targetNamespace());
-    for (DaemonSetSelector selector : release.getSpec().getUninstall().getDaemonSets()) {
-      if (selector != null && selector.getNamespace() != null) {
-        keys.add("ns/" + selector.getNamespace());
-      }
-    }
-    if (release.getStatus() != null && release.getStatus().getTeardown() != null) {
-      TeardownStatus teardown = release.getStatus().getTeardown();
-      for (TeardownStep step : teardown.getSteps()) {
-        if (step.getNamespace() != null) {
-          keys.add("ns/" + step.getNamespace());
-        }
-      }
-      // With a ledger, status holds no steps but names their namespaces.
-      if (teardown.getNamespaces() != null) {
-        teardown.getNamespaces().forEach(namespace -> keys.add("ns/" + namespace));
-      }
-    }
-    return List.copyOf(keys);
-  }
-
-  /**
-   * Index keys for a release waiting for its objects to be ready: its namespace, whose workload and
-   * Job changes may be the ones it waits for. Pod changes are left out; the workloads' status
-   * follows them, and a chart's bare Pods are looked at by the poll.
-   */
-  private static List<String> rolloutKeys(OrderedRelease release) {
-    if (release.isMarkedForDeletion()
-        || release.getSpec() == null
-        || !ReadinessGate.awaiting(release.getStatus())) {
-      return List.of();
-    }
-    return List.of("ns/" + release.targetNamespace());
-  }
-
-  private static <R extends HasMetadata> InformerEventSource<R, OrderedRelease> teardownSource(
-      Class<R> type, EventSourceContext<OrderedRelease> context) {
-    return new InformerEventSource<>(
-        InformerEventSourceConfiguration.from(type, OrderedRelease.class)
-            .withName(type.getSimpleName().toLowerCase() + "-teardown")
-            .withNamespacesInheritedFromController()
-            .withSecondaryToPrimaryMapper(object -> awaiting(context, object, type != Pod.class))
-            .build(),
-        context);
-  }
-
-  private static Set<ResourceID> awaiting(
-      EventSourceContext<OrderedRelease> context, HasMetadata object, boolean rollouts) {
-    String key = "ns/" + object.getMetadata().getNamespace();
-    Set<ResourceID> waiting =
-        context.getPrimaryCache().byIndex(TEARDOWN_INDEX, key).stream()
-            .map(ResourceID::fromResource)
-            .collect(Collectors.toSet());
-    if (rollouts) {
-      context.getPrimaryCache().byIndex(READINESS_INDEX, key).stream()
-          .map(ResourceID::fromResource)
-          .forEach(waiting::add);
-    }
-    return waiting;
+  /** Wakes {@code id}: something it watches on demand changed, or its watch finished syncing. */
+  void watchedChange(ResourceID id) {
+    watchedChanges.propagateEvent(id);
   }
 
   /**

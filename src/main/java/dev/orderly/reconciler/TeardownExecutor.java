@@ -29,7 +29,6 @@ import dev.orderly.kube.ReleaseClients;
 import dev.orderly.kube.ServiceAccountIdentity;
 import dev.orderly.kube.StepObserver;
 import dev.orderly.teardown.DaemonSetSelection;
-import dev.orderly.teardown.Observed;
 import dev.orderly.teardown.PhaseDecider;
 import dev.orderly.teardown.PlannedStep;
 import dev.orderly.teardown.ResourceScopes;
@@ -37,6 +36,8 @@ import dev.orderly.teardown.TeardownAction;
 import dev.orderly.teardown.TeardownBlocked;
 import dev.orderly.teardown.TeardownPlan;
 import dev.orderly.teardown.TeardownPlanner;
+import dev.orderly.teardown.WatchKey;
+import dev.orderly.teardown.WatchNeeds;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Status;
@@ -48,9 +49,12 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The teardown's hands: plans from Helm's record, observes steps, carries out actions against the
@@ -69,6 +73,8 @@ public class TeardownExecutor {
   private final EventRecorder events;
   private final Clock clock;
   private final ReleaseClaims claims;
+  // Per teardown, the namespaces where its ServiceAccount was seen allowed to list DaemonSets.
+  private final Map<ResourceID, Set<String>> searchedAsAccount = new ConcurrentHashMap<>();
 
   /** Whether a teardown may begin, and what to say when it may not. */
   public record Ownership(TeardownVerdict verdict, String message) {}
@@ -330,16 +336,17 @@ public class TeardownExecutor {
               + " on");
       return;
     }
-    ClusterObjects asRelease = clients.objects(resource);
     List<DaemonSet> bySelector = new ArrayList<>();
     List<DaemonSet> inNamespace;
     try {
       for (DaemonSetSelector selector : resource.getSpec().getUninstall().getDaemonSets()) {
         String namespace =
             selector.getNamespace() == null ? resource.targetNamespace() : selector.getNamespace();
-        bySelector.addAll(asRelease.daemonSets(namespace, selector.getSelector()));
+        daemonSetsIn(resource, namespace).stream()
+            .filter(found -> DaemonSetSelection.selects(selector.getSelector(), labelsOf(found)))
+            .forEach(bySelector::add);
       }
-      inNamespace = asRelease.daemonSets(resource.targetNamespace(), null);
+      inNamespace = daemonSetsIn(resource, resource.targetNamespace());
     } catch (KubernetesClientException e) {
       Optional<String> forbidden = forbidden(resource, e, "list DaemonSets");
       if (forbidden.isPresent()) {
@@ -358,6 +365,53 @@ public class TeardownExecutor {
         .addAll(
             DaemonSetSelection.additions(
                 resource.releaseName(), teardown.getSteps(), bySelector, inNamespace));
+  }
+
+  /**
+   * The DaemonSets of {@code namespace}, from the DaemonSet cache once it has synced. A release
+   * that acts as a ServiceAccount lists them as that account once per namespace and teardown first,
+   * so a search it may not make is refused as before; the cache answers after that.
+   */
+  private List<DaemonSet> daemonSetsIn(OrderedRelease resource, String namespace) {
+    ResourceID id = ResourceID.fromResource(resource);
+    boolean asAccount = clients.identity(resource).isPresent();
+    boolean checked =
+        !asAccount || searchedAsAccount.getOrDefault(id, Set.of()).contains(namespace);
+    Optional<List<DaemonSet>> cached =
+        checked
+            ? observer.cached(WatchKey.daemonSets(namespace), DaemonSet.class)
+            : Optional.empty();
+    if (cached.isPresent()) {
+      return cached.get();
+    }
+    List<DaemonSet> listed = clients.objects(resource).daemonSets(namespace, null);
+    if (asAccount) {
+      searchedAsAccount.computeIfAbsent(id, key -> ConcurrentHashMap.newKeySet()).add(namespace);
+    }
+    return listed;
+  }
+
+  /**
+   * The namespaces {@link #addOperatorDaemonSets} searches: the release namespace and those the
+   * spec's selectors name; none when the search would be refused.
+   */
+  static Set<String> daemonSetSearch(OrderedRelease resource, TenancyPolicy tenancy) {
+    if (!SpecValidator.daemonSetProblems(resource).isEmpty()
+        || !tenancy.teardownProblems(resource).isEmpty()) {
+      return Set.of();
+    }
+    Set<String> namespaces = new LinkedHashSet<>();
+    namespaces.add(resource.targetNamespace());
+    for (DaemonSetSelector selector : resource.getSpec().getUninstall().getDaemonSets()) {
+      if (selector != null && selector.getNamespace() != null) {
+        namespaces.add(selector.getNamespace());
+      }
+    }
+    return namespaces;
+  }
+
+  private static Map<String, String> labelsOf(DaemonSet daemonSet) {
+    return daemonSet.getMetadata().getLabels();
   }
 
   /**
@@ -395,10 +449,18 @@ public class TeardownExecutor {
             .orElse(account.get() + " may not " + attempt + ": " + server));
   }
 
-  /** What the cluster shows for the unfinished steps of {@code phase}. */
-  public Map<Integer, Observed> observe(
-      List<TeardownStep> steps, TeardownPhase phase, String releaseUid) {
-    return observer.observe(steps, phase, releaseUid);
+  /**
+   * What the cluster shows for the unfinished steps of {@code resource}'s current phase. First says
+   * what this look needs watched ({@link WatchNeeds}), so informers start and stop with the phases.
+   */
+  public StepObserver.Look observe(OrderedRelease resource) {
+    TeardownStatus teardown = resource.getStatus().getTeardown();
+    observer.need(
+        ResourceID.fromResource(resource),
+        WatchNeeds.of(
+            teardown.getSteps(), teardown.getPhase(), daemonSetSearch(resource, tenancy)));
+    return observer.observe(
+        teardown.getSteps(), teardown.getPhase(), resource.getMetadata().getUid());
   }
 
   /** Carries out {@code actions}; returns whether any was sent. Failures are recorded on steps. */
@@ -431,9 +493,14 @@ public class TeardownExecutor {
     return operations.state(id);
   }
 
-  /** Drops what the Helm pool keeps about {@code id}, once the teardown is over. */
+  /**
+   * Drops what the Helm pool keeps about {@code id} and the watches its teardown needed, once the
+   * teardown is over or the release is left alone.
+   */
   public void forget(ResourceID id) {
     operations.forget(id);
+    observer.forget(id);
+    searchedAsAccount.remove(id);
   }
 
   private void createHook(OrderedRelease resource, TeardownStep step) {
@@ -449,7 +516,10 @@ public class TeardownExecutor {
       }
       labels.put(OrderedRelease.TEARDOWN_LABEL, resource.getMetadata().getUid());
       hook.getMetadata().setLabels(labels);
-      step.setUid(clients.objects(resource).create(hook).getMetadata().getUid());
+      GenericKubernetesResource made = clients.objects(resource).create(hook);
+      // Until the cache has it, looks answer with it, so it is never taken for one that vanished.
+      observer.created(step, made);
+      step.setUid(made.getMetadata().getUid());
     } catch (KubernetesClientException | IllegalArgumentException e) {
       if (namespaceTerminating(e)) {
         // `kubectl delete namespace` took the release's namespace: nothing can be created in it
@@ -518,6 +588,8 @@ public class TeardownExecutor {
               step.getNamespace(),
               step.getName(),
               delete.propagation());
+      // Until the cache shows it, looks see the object terminating: no second delete.
+      observer.deleted(step, delete.uid());
     } catch (KubernetesClientException e) {
       if (ApiErrors.isTransient(e)) {
         throw e;

@@ -3,6 +3,8 @@ package dev.orderly.teardown;
 import dev.orderly.api.TeardownPhase;
 import dev.orderly.api.TeardownStep;
 import dev.orderly.helm.ReleaseObject;
+import io.fabric8.kubernetes.api.model.LabelSelector;
+import io.fabric8.kubernetes.api.model.LabelSelectorRequirement;
 import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.apps.DaemonSet;
 import java.util.ArrayList;
@@ -23,6 +25,43 @@ public final class DaemonSetSelection {
   public static final String INSTANCE_LABEL = "app.kubernetes.io/instance";
 
   private DaemonSetSelection() {}
+
+  /**
+   * Whether {@code selector} selects an object labelled {@code labels}, as the API server's label
+   * selector does: every matchLabels pair, and every matchExpressions requirement (In, NotIn,
+   * Exists, DoesNotExist). A null selector selects everything; an unknown operator nothing.
+   */
+  public static boolean selects(LabelSelector selector, Map<String, String> labels) {
+    if (selector == null) {
+      return true;
+    }
+    Map<String, String> have = labels == null ? Map.of() : labels;
+    if (selector.getMatchLabels() != null) {
+      for (Map.Entry<String, String> wanted : selector.getMatchLabels().entrySet()) {
+        if (!wanted.getValue().equals(have.get(wanted.getKey()))) {
+          return false;
+        }
+      }
+    }
+    if (selector.getMatchExpressions() != null) {
+      for (LabelSelectorRequirement requirement : selector.getMatchExpressions()) {
+        String value = have.get(requirement.getKey());
+        List<String> values = requirement.getValues() == null ? List.of() : requirement.getValues();
+        boolean met =
+            switch (String.valueOf(requirement.getOperator())) {
+              case "In" -> value != null && values.contains(value);
+              case "NotIn" -> value == null || !values.contains(value);
+              case "Exists" -> have.containsKey(requirement.getKey());
+              case "DoesNotExist" -> !have.containsKey(requirement.getKey());
+              default -> false;
+            };
+        if (!met) {
+          return false;
+        }
+      }
+    }
+    return true;
+  }
 
   /**
    * New steps for DaemonSets not yet in {@code steps}.

@@ -94,7 +94,8 @@ final class HookRun {
         continue;
       }
       actions.add(new TeardownAction.Delete(index, seen.uid(), in.propagation()));
-      return waiting(PhaseDecider.POLL, "stopping timed-out " + event + " hook " + step.describe());
+      return waiting(
+          PhaseDecider.recheck(seen), "stopping timed-out " + event + " hook " + step.describe());
     }
     return null;
   }
@@ -158,12 +159,9 @@ final class HookRun {
     notices.add(
         new Notice(
             false, Reasons.TEARDOWN_IN_PROGRESS, "running " + event + " hook " + step.describe()));
-    // Job and Pod hooks wake the release through informers when they finish; any other kind is
-    // ready once it exists, which the next look (right after this one) sees.
-    boolean watched = PhaseDecider.WATCHED_KINDS.contains(step.getKind());
-    return waiting(
-        watched ? PhaseDecider.SAFETY_NET : PhaseDecider.POLL,
-        "running " + event + " hook " + step.describe());
+    // A watched hook wakes the release when it finishes; any other kind is ready once it exists,
+    // which the next look (right after this one) sees.
+    return waiting(PhaseDecider.recheck(seen), "running " + event + " hook " + step.describe());
   }
 
   /**
@@ -179,7 +177,7 @@ final class HookRun {
     if (!seen.terminating()) {
       actions.add(new TeardownAction.Delete(index, seen.uid(), in.propagation()));
     }
-    return waiting(PhaseDecider.POLL, "replacing the previous " + step.describe());
+    return waiting(PhaseDecider.recheck(seen), "replacing the previous " + step.describe());
   }
 
   private PhaseDecision follow(int index, TeardownStep step) {
@@ -237,7 +235,8 @@ final class HookRun {
               message
                   + "; stopping it (deleting it with its pods) and continuing (onTimeout:"
                   + " Continue)"));
-      return waiting(PhaseDecider.POLL, "stopping timed-out " + event + " hook " + step.describe());
+      return waiting(
+          PhaseDecider.recheck(seen), "stopping timed-out " + event + " hook " + step.describe());
     }
     step.setMessage("did not finish within the hook timeout; still waiting");
     return PhaseDecider.stalled(actions, notices, Reasons.HOOK_TIMED_OUT, message);
@@ -258,7 +257,7 @@ final class HookRun {
       return replaceLeftover(index, step, seen);
     }
     actions.add(new TeardownAction.CreateHook(index));
-    return waiting(PhaseDecider.POLL, "creating " + event + " hook " + step.describe());
+    return waiting(PhaseDecider.recheck(seen), "creating " + event + " hook " + step.describe());
   }
 
   private PhaseDecision failed(TeardownStep step) {

@@ -11,7 +11,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
@@ -24,12 +23,12 @@ public final class PhaseDecider {
   /** How often an object that came back is deleted again before the teardown stalls. */
   public static final int MAX_RECREATIONS = 3;
 
-  /** Kinds whose changes reach the operator through informers, so waiting on them is free. */
-  public static final Set<String> WATCHED_KINDS =
-      Set.of("Job", "Pod", "DaemonSet", "Deployment", "StatefulSet", "ReplicaSet");
-
+  /** How soon to look again at an object read from the API server, whose change wakes nobody. */
   static final Duration POLL = Duration.ofSeconds(5);
+
+  /** How soon to look again when every object waited for is watched: only a safety net. */
   static final Duration SAFETY_NET = Duration.ofSeconds(60);
+
   static final Duration STALLED_RECHECK = Duration.ofSeconds(30);
 
   // Helm's status of a release it uninstalled and kept (release.StatusUninstalled).
@@ -92,6 +91,7 @@ public final class PhaseDecider {
     List<Notice> notices = new ArrayList<>();
     List<TeardownStep> waiting = new ArrayList<>();
     List<TeardownStep> refused = new ArrayList<>();
+    boolean allWatched = true;
     for (int index = 0; index < in.steps().size(); index++) {
       TeardownStep step = in.steps().get(index);
       if (step.isHook() || !watches(step, in.phase())) {
@@ -154,6 +154,7 @@ public final class PhaseDecider {
         actions.add(new TeardownAction.Delete(index, seen.uid(), in.propagation()));
       }
       waiting.add(step);
+      allWatched &= seen.watched();
     }
     if (waiting.isEmpty()) {
       return complete(actions, notices);
@@ -187,7 +188,6 @@ public final class PhaseDecider {
     if (!refused.isEmpty()) {
       return stalled(actions, notices, refusalReason(refused), refusal(in.phase(), refused));
     }
-    boolean allWatched = waiting.stream().allMatch(step -> WATCHED_KINDS.contains(step.getKind()));
     Duration recheck = allWatched ? SAFETY_NET : POLL;
     if (in.objectDeadline() != null) {
       Duration left = Duration.between(in.now(), in.objectDeadline());
@@ -355,6 +355,11 @@ public final class PhaseDecider {
   static void timedOut(TeardownStep step, String why) {
     step.setState(State.TimedOut);
     step.setMessage(why);
+  }
+
+  /** How soon to look again at {@code seen}: a watched object wakes the teardown itself. */
+  static Duration recheck(Observed seen) {
+    return seen.watched() ? SAFETY_NET : POLL;
   }
 
   static PhaseDecision complete(List<TeardownAction> actions, List<Notice> notices) {

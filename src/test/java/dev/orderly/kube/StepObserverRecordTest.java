@@ -25,7 +25,7 @@ class StepObserverRecordTest {
   private final StepObserver observer =
       new StepObserver(
           new ClusterObjects(null),
-          (namespace, uid) -> 0,
+          null,
           (namespace, release) -> {
             lookups.add(namespace + "/" + release);
             return records;
@@ -36,7 +36,8 @@ class StepObserverRecordTest {
     records.add(Trimmed.releaseRecord(record(1, "u-1", "superseded")));
     records.add(Trimmed.releaseRecord(record(2, "u-2", "deployed")));
 
-    Observed seen = observer.observe(List.of(releaseStep()), TeardownPhase.Release, "r-uid").get(0);
+    Observed seen =
+        observer.observe(List.of(releaseStep()), TeardownPhase.Release, "r-uid").observed().get(0);
 
     assertThat(lookups).containsExactly("agents/agent");
     assertThat(seen.exists()).isTrue();
@@ -46,7 +47,8 @@ class StepObserverRecordTest {
 
   @Test
   void noRevisionLeftIsAbsent() {
-    Observed seen = observer.observe(List.of(releaseStep()), TeardownPhase.Release, "r-uid").get(0);
+    Observed seen =
+        observer.observe(List.of(releaseStep()), TeardownPhase.Release, "r-uid").observed().get(0);
 
     assertThat(seen.exists()).isFalse();
   }
@@ -56,7 +58,8 @@ class StepObserverRecordTest {
     Secret unlabelled = record(1, "u-1", null);
     records.add(Trimmed.releaseRecord(unlabelled));
 
-    Observed seen = observer.observe(List.of(releaseStep()), TeardownPhase.Release, "r-uid").get(0);
+    Observed seen =
+        observer.observe(List.of(releaseStep()), TeardownPhase.Release, "r-uid").observed().get(0);
 
     assertThat(seen.uid()).isEqualTo("u-1");
     assertThat(seen.releaseStatus()).isNull();

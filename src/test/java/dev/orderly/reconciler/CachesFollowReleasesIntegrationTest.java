@@ -81,14 +81,17 @@ class CachesFollowReleasesIntegrationTest {
     await().atMost(OperatorHarness.TIMEOUT).until(() -> "info".equals(logLevel()));
 
     // A reference to an object the cache never kept resolves (read once from the API server) ...
-    OrderedRelease current = scenario.current();
-    current
-        .getSpec()
-        .setValuesFrom(
-            List.of(
-                new ValuesReference(ValuesReference.Kind.ConfigMap, "agent-values", null),
-                new ValuesReference(ValuesReference.Kind.ConfigMap, "late-values", null)));
-    client.resource(current).update();
+    // A merge patch without resourceVersion, as kubectl would send: the operator may be writing
+    // the status (readiness) at the same time.
+    client
+        .resources(OrderedRelease.class)
+        .inNamespace(NS)
+        .withName(NAME)
+        .patch(
+            io.fabric8.kubernetes.client.dsl.base.PatchContext.of(
+                io.fabric8.kubernetes.client.dsl.base.PatchType.JSON_MERGE),
+            "{\"spec\":{\"valuesFrom\":[{\"kind\":\"ConfigMap\",\"name\":\"agent-values\"},"
+                + "{\"kind\":\"ConfigMap\",\"name\":\"late-values\"}]}}");
     await().atMost(OperatorHarness.TIMEOUT).until(() -> "debug".equals(logLevel()));
 
     // ... and its next change reaches the cache and upgrades.

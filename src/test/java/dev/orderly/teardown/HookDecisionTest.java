@@ -11,6 +11,8 @@ import dev.orderly.teardown.PhaseDecision.Outcome;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /** The next-step decision of the hook phases: one hook at a time, delete policies, timeouts. */
 class HookDecisionTest extends DecisionFixture {
@@ -284,6 +286,19 @@ class HookDecisionTest extends DecisionFixture {
     now = T0.plus(Duration.ofMinutes(2));
     assertThat(decide(TeardownPhase.PreDeleteHooks).recheckAfter())
         .isEqualTo(Duration.ofMinutes(3));
+  }
+
+  @ParameterizedTest(name = "a {0} hook, watched {1}: recheck after {2}")
+  @CsvSource({"Job, true, PT60S", "Job, false, PT5S", "ConfigMap, true, PT60S", "Pod, false, PT5S"})
+  void creatingAHookPollsOnlyWhenItsKindIsNotWatched(
+      String kind, boolean watched, Duration recheck) {
+    hook(kind, "drain", List.of());
+    if (watched) {
+      observed.put(0, Observed.absent().fromWatch());
+    }
+    PhaseDecision decision = decide(TeardownPhase.PreDeleteHooks);
+    assertThat(decision.actions()).containsExactly(new TeardownAction.CreateHook(0));
+    assertThat(decision.recheckAfter()).isEqualTo(recheck);
   }
 
   @Test

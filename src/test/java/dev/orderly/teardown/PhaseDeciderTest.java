@@ -8,9 +8,14 @@ import dev.orderly.api.TeardownStep.State;
 import dev.orderly.api.UninstallOptions.OnTimeout;
 import dev.orderly.api.UninstallOptions.Propagation;
 import dev.orderly.teardown.PhaseDecision.Outcome;
+import java.time.Duration;
+import java.util.List;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /** The next-step decision, phase by phase: what it does, waits for, and when it stops. */
 class PhaseDeciderTest extends DecisionFixture {
@@ -190,16 +195,35 @@ class PhaseDeciderTest extends DecisionFixture {
     assertThat(decision.notices()).anySatisfy(n -> assertThat(n.reason()).isEqualTo("Forced"));
   }
 
-  @Test
-  void unwatchedKindsArePolledWatchedKindsWaitForInformers() {
-    object(TeardownPhase.CustomResources, "Widget", "w");
-    observed.put(0, Observed.present("w-1"));
-    assertThat(decide(TeardownPhase.CustomResources).recheckAfter()).isEqualTo(PhaseDecider.POLL);
-    steps.clear();
-    observed.clear();
-    object(TeardownPhase.Workloads, "Deployment", "d");
-    observed.put(0, Observed.present("d-1"));
-    assertThat(decide(TeardownPhase.Workloads).recheckAfter()).isEqualTo(PhaseDecider.SAFETY_NET);
+  /** Whatever the kind: a phase waits on a poll only for objects that are not watched. */
+  static Stream<Arguments> rechecks() {
+    return Stream.of(
+        Arguments.of(
+            TeardownPhase.CustomResources, "Widget", List.of(true), PhaseDecider.SAFETY_NET),
+        Arguments.of(TeardownPhase.CustomResources, "Widget", List.of(false), PhaseDecider.POLL),
+        Arguments.of(TeardownPhase.Rbac, "ClusterRole", List.of(true), PhaseDecider.SAFETY_NET),
+        Arguments.of(
+            TeardownPhase.ConfigAndNetwork,
+            "ConfigMap",
+            List.of(true, true),
+            PhaseDecider.SAFETY_NET),
+        Arguments.of(
+            TeardownPhase.ConfigAndNetwork, "ConfigMap", List.of(true, false), PhaseDecider.POLL),
+        Arguments.of(TeardownPhase.Workloads, "Deployment", List.of(false), PhaseDecider.POLL),
+        Arguments.of(
+            TeardownPhase.Workloads, "Deployment", List.of(true), PhaseDecider.SAFETY_NET));
+  }
+
+  @ParameterizedTest(name = "{0} {1} watched {2}: recheck after {3}")
+  @MethodSource("rechecks")
+  void aPhasePollsOnlyForObjectsThatAreNotWatched(
+      TeardownPhase phase, String kind, List<Boolean> watched, Duration recheck) {
+    for (int i = 0; i < watched.size(); i++) {
+      object(phase, kind, "o" + i);
+      Observed seen = Observed.present("uid-" + i);
+      observed.put(i, watched.get(i) ? seen.fromWatch() : seen);
+    }
+    assertThat(decide(phase).recheckAfter()).isEqualTo(recheck);
   }
 
   // ---- definite refusals of a delete --------------------------------------------------------
