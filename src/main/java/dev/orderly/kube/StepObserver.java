@@ -49,6 +49,14 @@ public class StepObserver {
   /** Helm's release Secrets of a release, every revision; their labels and UID are read. */
   public interface RecordLookup {
     List<Secret> releaseSecrets(String namespace, String release);
+
+    /**
+     * Whether the records of {@code namespace} are watched, so a change wakes the look and it need
+     * not poll; false when they are listed from the API server.
+     */
+    default boolean watched(String namespace) {
+      return false;
+    }
   }
 
   private final ClusterObjects objects;
@@ -183,9 +191,11 @@ public class StepObserver {
   }
 
   private Observed observeRecord(String namespace, String release) {
-    return ReleaseSecrets.latest(release, records.releaseSecrets(namespace, release))
-        .map(latest -> Observed.releaseRecord(latest.getMetadata().getUid(), statusOf(latest)))
-        .orElse(Observed.absent());
+    Observed seen =
+        ReleaseSecrets.latest(release, records.releaseSecrets(namespace, release))
+            .map(latest -> Observed.releaseRecord(latest.getMetadata().getUid(), statusOf(latest)))
+            .orElse(Observed.absent());
+    return records.watched(namespace) ? seen.fromWatch() : seen;
   }
 
   // Helm labels every revision with its status; the payload is only read when a label is missing

@@ -18,6 +18,7 @@ import dev.orderly.kube.TeardownLedgerStore;
 import dev.orderly.metrics.MetricsRegistry;
 import dev.orderly.metrics.OrderlyMetrics;
 import dev.orderly.metrics.ReconcileMetrics;
+import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
 import io.javaoperatorsdk.operator.Operator;
@@ -25,6 +26,7 @@ import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -210,7 +212,17 @@ public final class OrderlyOperator implements AutoCloseable {
             new StepObserver(
                 objects,
                 watches,
-                (namespace, release) -> sources.releaseSecrets(objects, namespace, release)),
+                new StepObserver.RecordLookup() {
+                  @Override
+                  public List<Secret> releaseSecrets(String namespace, String release) {
+                    return sources.releaseSecrets(objects, namespace, release);
+                  }
+
+                  @Override
+                  public boolean watched(String namespace) {
+                    return sources.recordsWatched(namespace);
+                  }
+                }),
             operations,
             events,
             settings.clock(),

@@ -234,6 +234,12 @@ public class ReleaseEventSources {
         : cached.releaseSecrets(namespace, release);
   }
 
+  /** Whether the record informer watches {@code namespace}, its changes waking the teardown. */
+  public boolean recordsWatched(String namespace) {
+    ReleaseRecords cached = records;
+    return cached != null && cached.watches(namespace);
+  }
+
   /**
    * What the secondary caches hold.
    *

@@ -81,6 +81,14 @@ final class ReleaseRecords implements StepObserver.RecordLookup {
     return ReleaseSecrets.revisions(release, source.list(namespace, secret -> true).toList());
   }
 
+  /**
+   * Whether an informer watches the records of {@code namespace}, so their changes wake the
+   * releases torn down there and a look need not poll for them.
+   */
+  boolean watches(String namespace) {
+    return sourceFor(namespace) != null;
+  }
+
   /** How many records the caches hold, for tests and diagnostics. */
   int size() {
     return stores.values().stream().mapToInt(TrimmedStore::size).sum();

@@ -67,7 +67,8 @@ public class TeardownCoordinator {
 
   // Only a fallback: the end of the Helm operation wakes the resource at once.
   private static final Duration HELM_WAIT_RECHECK = Duration.ofSeconds(30);
-  // No informer watches Helm's record Secrets: a fixed record is seen at the next recheck.
+  // Only a fallback: a fixed record wakes the release through the record informer; other causes
+  // (a ledger, a spec) wake it by their own change.
   private static final Duration BLOCKED_RECHECK = Duration.ofSeconds(30);
 
   private final TeardownExecutor executor;

@@ -243,7 +243,7 @@ public final class PhaseDecider {
         Outcome.Waiting,
         List.of(new TeardownAction.RemoveRelease(record, in.keepHistory())),
         List.of(),
-        POLL,
+        recheck(seen),
         Reasons.TEARDOWN_IN_PROGRESS,
         "Release: removing Helm's release record");
   }

@@ -46,6 +46,34 @@ class StepObserverRecordTest {
   }
 
   @Test
+  void recordsListedFromTheApiServerArePolledAndWatchedOnesAreNot() {
+    records.add(Trimmed.releaseRecord(record(1, "u-1", "deployed")));
+    StepObserver watching =
+        new StepObserver(
+            new ClusterObjects(null),
+            null,
+            new StepObserver.RecordLookup() {
+              @Override
+              public List<Secret> releaseSecrets(String namespace, String release) {
+                return records;
+              }
+
+              @Override
+              public boolean watched(String namespace) {
+                return namespace.equals("agents");
+              }
+            });
+
+    Observed polled =
+        observer.observe(List.of(releaseStep()), TeardownPhase.Release, "r-uid").observed().get(0);
+    Observed watched =
+        watching.observe(List.of(releaseStep()), TeardownPhase.Release, "r-uid").observed().get(0);
+
+    assertThat(polled.watched()).as("a plain lookup says nothing of watching").isFalse();
+    assertThat(watched.watched()).as("its deletion wakes the teardown: no poll").isTrue();
+  }
+
+  @Test
   void noRevisionLeftIsAbsent() {
     Observed seen =
         observer.observe(List.of(releaseStep()), TeardownPhase.Release, "r-uid").observed().get(0);

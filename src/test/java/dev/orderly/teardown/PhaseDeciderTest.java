@@ -336,6 +336,18 @@ class PhaseDeciderTest extends DecisionFixture {
   }
 
   @Test
+  void theReleasePhasePollsForAnUnwatchedRecordOnly() {
+    record();
+    observed.put(0, Observed.releaseRecord("r-3", "deployed"));
+    assertThat(decide(TeardownPhase.Release).recheckAfter()).isEqualTo(PhaseDecider.POLL);
+
+    observed.put(0, Observed.releaseRecord("r-3", "deployed").fromWatch());
+    assertThat(decide(TeardownPhase.Release).recheckAfter())
+        .as("the record informer's delete event ends the phase")
+        .isEqualTo(PhaseDecider.SAFETY_NET);
+  }
+
+  @Test
   void withKeepHistoryTheRecordIsSettledOnceMarkedUninstalled() {
     keepHistory = true;
     TeardownStep record = record();
