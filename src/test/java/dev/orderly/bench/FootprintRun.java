@@ -119,7 +119,10 @@ final class FootprintRun {
                   "--metrics-port",
                   "0",
                   "--work-dir",
-                  workDir.toString())
+                  workDir.toString(),
+                  // Else every release stalls with ChartPathNotAllowed and none reads Suspended.
+                  "--allowed-chart-paths",
+                  BenchCluster.CHART.getParent().toString())
               .redirectErrorStream(true)
               .redirectOutput(log.toFile());
       builder.environment().put("ORDERLY_LOG_LEVEL", "info");
