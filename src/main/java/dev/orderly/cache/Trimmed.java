@@ -4,6 +4,7 @@ import dev.orderly.api.ConditionTypes;
 import dev.orderly.api.OrderedRelease;
 import dev.orderly.api.OrderedReleaseSpec;
 import dev.orderly.api.OrderedReleaseStatus;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.Secret;
 import java.util.HashMap;
@@ -69,6 +70,58 @@ public final class Trimmed {
           .filter(c -> ConditionTypes.READY.equals(c.getType()))
           .forEach(status.getConditions()::add);
       trimmed.setStatus(status);
+    }
+    return trimmed;
+  }
+
+  /**
+   * An object of a teardown's or a readiness wait's on-demand informer as the operator reads it:
+   * apiVersion, kind; name, namespace, uid, resourceVersion, generation, deletionTimestamp, labels
+   * (selectors and the teardown's own label), Helm's annotations (resource-policy), ownerReferences
+   * and finalizers; of status only a Job's conditions and a Pod's phase and reason. A Secret's
+   * data, a ConfigMap's, a Pod's spec are never kept.
+   */
+  public static GenericKubernetesResource observedObject(GenericKubernetesResource object) {
+    ObjectMeta source = object.getMetadata();
+    ObjectMeta metadata = identity(source);
+    metadata.setGeneration(source.getGeneration());
+    metadata.setDeletionTimestamp(source.getDeletionTimestamp());
+    metadata.setLabels(source.getLabels());
+    metadata.setOwnerReferences(source.getOwnerReferences());
+    metadata.setFinalizers(source.getFinalizers());
+    if (source.getAnnotations() != null) {
+      Map<String, String> helm = new HashMap<>();
+      source
+          .getAnnotations()
+          .forEach(
+              (key, value) -> {
+                if (key.startsWith("helm.sh/") || key.startsWith("meta.helm.sh/")) {
+                  helm.put(key, value);
+                }
+              });
+      metadata.setAnnotations(helm.isEmpty() ? null : helm);
+    }
+    GenericKubernetesResource trimmed = new GenericKubernetesResource();
+    trimmed.setApiVersion(object.getApiVersion());
+    trimmed.setKind(object.getKind());
+    trimmed.setMetadata(metadata);
+    Object status = object.getAdditionalProperties().get("status");
+    if (status instanceof Map<?, ?> fields) {
+      List<String> kept =
+          switch (String.valueOf(object.getKind())) {
+            case "Job" -> List.of("conditions");
+            case "Pod" -> List.of("phase", "reason");
+            default -> List.of();
+          };
+      Map<String, Object> slim = new HashMap<>();
+      for (String field : kept) {
+        if (fields.get(field) != null) {
+          slim.put(field, fields.get(field));
+        }
+      }
+      if (!slim.isEmpty()) {
+        trimmed.setAdditionalProperty("status", slim);
+      }
     }
     return trimmed;
   }

@@ -1,5 +1,7 @@
 package dev.orderly.kube;
 
+import dev.orderly.cache.Trimmed;
+import dev.orderly.cache.TrimmedStore;
 import dev.orderly.teardown.WatchKey;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -46,6 +48,16 @@ public class OnDemandWatches implements AutoCloseable {
 
   /** More namespaces than this needing one kind share a cluster-wide informer. */
   public static final int CLUSTER_WIDE_ABOVE = 10;
+
+  /**
+   * Kinds always watched per namespace, however many namespaces need them: a cluster holds many of
+   * them that belong to no release (every Helm record is a Secret), so a cluster-wide list would
+   * cost what the releases' namespaces never do.
+   */
+  static final Set<String> NEVER_CLUSTER_WIDE = Set.of("Secret", "ConfigMap");
+
+  /** Objects per page of an informer's list. */
+  static final long LIST_PAGE = 500;
 
   /**
    * How long a key may stay syncing (its list failing and retried, or its watch not established)
@@ -310,7 +322,9 @@ public class OnDemandWatches implements AutoCloseable {
         (wideSource, namespaces) -> {
           Watch wide = watches.get(wideSource);
           boolean wideWanted =
-              mayWatchClusterWide && (wide != null || namespaces.size() > clusterWideAbove);
+              mayWatchClusterWide
+                  && !NEVER_CLUSTER_WIDE.contains(wideSource.kind())
+                  && (wide != null || namespaces.size() > clusterWideAbove);
           boolean wideServes = wideWanted && wide != null && wide.state == State.SYNCED;
           boolean wideRefused = wide != null && wide.state == State.UNAVAILABLE;
           if (wideWanted) {
@@ -361,7 +375,11 @@ public class OnDemandWatches implements AutoCloseable {
           (source.namespace() == null
                   ? kind.inAnyNamespace()
                   : kind.inNamespace(source.namespace()))
+              // Listed in pages, each trimmed as it is stored: a namespace of large objects
+              // (Helm's records among its Secrets) never sits in memory whole.
+              .withLimit(LIST_PAGE)
               .runnableInformer(0);
+      informer.itemStore(new TrimmedStore<>(Trimmed::observedObject));
       // A first list refused (401, 403) or of a kind not served (404, 405): no retry, the key is
       // read by GET. Anything else (5xx, 429, a lost connection) is retried with fabric8's
       // backoff while the key stays syncing; a running informer re-establishes its watch.

@@ -11,6 +11,9 @@ import java.util.Set;
  * namespace's informer and one namespace's relist would drop the others' objects.
  */
 final class InformerNamespaces {
+  /** Objects per page of these informers' lists (and relists after an expired watch). */
+  static final long LIST_PAGE = 500;
+
   /** The one partition that follows the controller's namespaces. */
   static final String INHERITED = "";
 

@@ -54,6 +54,9 @@ final class ReferencedObjects<R extends HasMetadata> {
                       + "-values"
                       + (namespace.equals(ALL) ? "" : "-" + namespace))
               .withItemStore(store)
+              // Listed in pages, each trimmed as it is stored, never the whole list in memory at
+              // once.
+              .withInformerListLimit(InformerNamespaces.LIST_PAGE)
               .withSecondaryToPrimaryMapper(
                   object ->
                       referencing.apply(

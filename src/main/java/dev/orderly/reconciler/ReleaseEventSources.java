@@ -131,6 +131,7 @@ public class ReleaseEventSources {
             .withName("orderedrelease-dependencies" + (namespace.isEmpty() ? "" : "-" + namespace))
             // A second copy of every OrderedRelease, so only what the graph reads is kept.
             .withItemStore(new TrimmedStore<>(Trimmed::dependencyNode))
+            .withInformerListLimit(InformerNamespaces.LIST_PAGE)
             .withOnUpdateFilter(new DependencyChanges())
             .withSecondaryToPrimaryMapper(changed -> related(context, changed));
     return (namespace.isEmpty()

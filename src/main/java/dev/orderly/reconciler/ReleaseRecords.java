@@ -51,6 +51,9 @@ final class ReleaseRecords implements StepObserver.RecordLookup {
               .withName("helm-records" + (namespace.equals(ALL) ? "" : "-" + namespace))
               .withLabelSelector("owner=" + ReleaseRecordCodec.OWNER)
               .withItemStore(store)
+              // Listed in pages, each trimmed as it is stored, never the whole list in memory at
+              // once.
+              .withInformerListLimit(InformerNamespaces.LIST_PAGE)
               .withSecondaryToPrimaryMapper(record -> tornDown(context, record));
       if (namespace.equals(ALL)) {
         builder.withNamespacesInheritedFromController();

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.orderly.api.OrderedRelease;
 import dev.orderly.dependencies.ReleaseNodes;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.ManagedFieldsEntry;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
@@ -109,6 +110,81 @@ class TrimmedTest {
     assertThat(ReleaseNodes.node(trimmed)).isEqualTo(ReleaseNodes.node(release));
     assertThat(ReleaseNodes.dependsOn(trimmed)).hasSize(2);
     assertThat(Serialization.asJson(trimmed).length()).isLessThan(1024);
+  }
+
+  @Test
+  void anObservedSecretKeepsItsIdentityLabelsAndHelmAnnotationsButNoData() {
+    GenericKubernetesResource secret =
+        Serialization.unmarshal(
+            """
+            apiVersion: v1
+            kind: Secret
+            metadata:
+              name: sh.helm.release.v1.agent.v1
+              namespace: agents
+              uid: u-1
+              resourceVersion: "42"
+              deletionTimestamp: "2026-12-03T12:00:00Z"
+              labels: {owner: helm, orderly.dev/teardown: r-1}
+              annotations:
+                helm.sh/resource-policy: keep
+                kubectl.kubernetes.io/last-applied-configuration: "{...big...}"
+              ownerReferences: [{apiVersion: v1, kind: Pod, name: p, uid: o-1}]
+              finalizers: [example.com/hold]
+            data: {release: %s}
+            """
+                .formatted("A".repeat(100_000)),
+            GenericKubernetesResource.class);
+
+    GenericKubernetesResource trimmed = Trimmed.observedObject(secret);
+
+    assertThat(trimmed.getKind()).isEqualTo("Secret");
+    assertThat(trimmed.getMetadata().getUid()).isEqualTo("u-1");
+    assertThat(trimmed.getMetadata().getResourceVersion()).isEqualTo("42");
+    assertThat(trimmed.getMetadata().getDeletionTimestamp()).isNotNull();
+    assertThat(trimmed.getMetadata().getLabels()).containsEntry("orderly.dev/teardown", "r-1");
+    assertThat(trimmed.getMetadata().getAnnotations()).containsOnlyKeys("helm.sh/resource-policy");
+    assertThat(trimmed.getMetadata().getOwnerReferences()).hasSize(1);
+    assertThat(trimmed.getMetadata().getFinalizers()).containsExactly("example.com/hold");
+    assertThat(trimmed.getAdditionalProperties()).doesNotContainKey("data");
+    assertThat(Serialization.asJson(trimmed).length()).isLessThan(1_000);
+  }
+
+  @Test
+  void anObservedJobKeepsItsConditionsAndAPodItsPhaseButNoSpec() {
+    GenericKubernetesResource job =
+        Serialization.unmarshal(
+            """
+            apiVersion: batch/v1
+            kind: Job
+            metadata: {name: drain, namespace: agents, uid: j-1, resourceVersion: "7"}
+            spec: {template: {spec: {containers: [{name: c, image: busybox}]}}}
+            status:
+              active: 1
+              conditions: [{type: Complete, status: "True"}]
+            """,
+            GenericKubernetesResource.class);
+    GenericKubernetesResource pod =
+        Serialization.unmarshal(
+            """
+            apiVersion: v1
+            kind: Pod
+            metadata: {name: agent-x, namespace: agents, uid: p-1, resourceVersion: "8"}
+            spec: {containers: [{name: c, image: busybox}]}
+            status: {phase: Failed, reason: Evicted, podIP: 10.0.0.1}
+            """,
+            GenericKubernetesResource.class);
+
+    GenericKubernetesResource trimmedJob = Trimmed.observedObject(job);
+    GenericKubernetesResource trimmedPod = Trimmed.observedObject(pod);
+
+    assertThat(trimmedJob.getAdditionalProperties())
+        .containsOnlyKeys("status")
+        .containsEntry(
+            "status", Map.of("conditions", List.of(Map.of("type", "Complete", "status", "True"))));
+    assertThat(trimmedPod.getAdditionalProperties())
+        .containsOnlyKeys("status")
+        .containsEntry("status", Map.of("phase", "Failed", "reason", "Evicted"));
   }
 
   @Test

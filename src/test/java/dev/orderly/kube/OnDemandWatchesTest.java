@@ -9,6 +9,7 @@ import dev.orderly.testsupport.TestApiServer;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResourceBuilder;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.ServiceAccountBuilder;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
@@ -105,32 +106,55 @@ class OnDemandWatchesTest {
   @Test
   void manyNamespacesOfOneKindShareOneClusterWideInformerOnceItHasSynced() {
     watches(true, 2);
-    watches.need(FIRST, Set.of(configMaps("a"), configMaps("b")));
-    await().atMost(BOUND).until(() -> watches.state(configMaps("a")) == State.SYNCED);
-    assertThat(watches.running()).containsExactly("ConfigMap/a", "ConfigMap/b");
+    for (String namespace : List.of("a", "b", "c", "locked")) {
+      account(namespace, "settings");
+    }
+    watches.need(FIRST, Set.of(accounts("a"), accounts("b")));
+    await().atMost(BOUND).until(() -> watches.state(accounts("a")) == State.SYNCED);
+    assertThat(watches.running()).containsExactly("ServiceAccount/a", "ServiceAccount/b");
 
-    watches.need(SECOND, Set.of(configMaps("c")));
+    watches.need(SECOND, Set.of(accounts("c")));
     await()
         .atMost(BOUND)
-        .untilAsserted(() -> assertThat(watches.running()).containsExactly("ConfigMap/*"));
+        .untilAsserted(() -> assertThat(watches.running()).containsExactly("ServiceAccount/*"));
     for (String namespace : List.of("a", "b", "c")) {
-      assertThat(watches.state(configMaps(namespace))).isEqualTo(State.SYNCED);
-      assertThat(watches.get(configMaps(namespace), "settings")).isPresent();
+      assertThat(watches.state(accounts(namespace))).isEqualTo(State.SYNCED);
+      assertThat(watches.get(accounts(namespace), "settings")).isPresent();
     }
-    assertThat(watches.list(configMaps("a")))
+    assertThat(watches.list(accounts("a")))
         .as("only the namespace asked for")
         .allSatisfy(m -> assertThat(m.getMetadata().getNamespace()).isEqualTo("a"));
 
     woken.clear();
-    configMap("locked", "elsewhere");
-    configMap("b", "here");
+    account("locked", "elsewhere");
+    account("b", "here");
     await().atMost(BOUND).until(() -> woken.contains(FIRST));
     assertThat(woken).as("a namespace nobody needs wakes nobody").doesNotContain(SECOND);
 
     watches.need(FIRST, Set.of());
-    assertThat(watches.running()).as("still needed by the second").containsExactly("ConfigMap/*");
+    assertThat(watches.running())
+        .as("still needed by the second")
+        .containsExactly("ServiceAccount/*");
     watches.forget(SECOND);
     assertThat(watches.running()).isEmpty();
+  }
+
+  @Test
+  void secretsAndConfigMapsAreNeverWatchedClusterWide() {
+    watches(true, 2);
+    watches.need(FIRST, Set.of(configMaps("a"), configMaps("b"), configMaps("c")));
+    watches.need(
+        SECOND,
+        Set.of(
+            new WatchKey("v1", "Secret", "a"),
+            new WatchKey("v1", "Secret", "b"),
+            new WatchKey("v1", "Secret", "c")));
+    await().atMost(BOUND).until(() -> watches.state(configMaps("c")) == State.SYNCED);
+
+    assertThat(watches.running())
+        .as("a cluster holds many that belong to no release: Helm's records among them")
+        .containsExactlyInAnyOrder(
+            "ConfigMap/a", "ConfigMap/b", "ConfigMap/c", "Secret/a", "Secret/b", "Secret/c");
   }
 
   @Test
@@ -230,6 +254,19 @@ class OnDemandWatchesTest {
 
   private static WatchKey configMaps(String namespace) {
     return new WatchKey("v1", "ConfigMap", namespace);
+  }
+
+  private static WatchKey accounts(String namespace) {
+    return new WatchKey("v1", "ServiceAccount", namespace);
+  }
+
+  private void account(String namespace, String name) {
+    client
+        .serviceAccounts()
+        .inNamespace(namespace)
+        .resource(
+            new ServiceAccountBuilder().withNewMetadata().withName(name).endMetadata().build())
+        .create();
   }
 
   private void configMap(String namespace, String name) {
