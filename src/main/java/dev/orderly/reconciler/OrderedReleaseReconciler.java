@@ -117,6 +117,7 @@ public class OrderedReleaseReconciler
     OrderedReleaseStatus status = statusOf(resource);
     String before = Serialization.asJson(status);
     Duration reschedule = sync(resource, status);
+    readiness.settle(resource);
     if (Heartbeat.due(status.getLastReconcileTime(), clock.instant())) {
       status.setLastReconcileTime(DateTimeFormatter.ISO_INSTANT.format(clock.instant()));
     }

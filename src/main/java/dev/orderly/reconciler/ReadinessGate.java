@@ -32,6 +32,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Ready means healthy: after Helm has installed or upgraded a release, Ready stays False until
@@ -51,6 +52,8 @@ public class ReadinessGate {
   private final EventRecorder events;
   private final Clock clock;
   private final OnDemandWatches watches;
+  // The releases whose current reconcile looked at their readiness; see #settle.
+  private final Set<ResourceID> lookedAt = ConcurrentHashMap.newKeySet();
 
   /** Kinds whose readiness changes with their status, so a change of theirs is worth a look. */
   static final Set<String> CHANGING_KINDS =
@@ -128,6 +131,7 @@ public class ReadinessGate {
    * @return when to look again, or null when informers and the periodic resync suffice
    */
   Duration look(OrderedRelease resource, StatusConditions conditions) {
+    lookedAt.add(ResourceID.fromResource(resource));
     OrderedReleaseStatus status = resource.getStatus();
     ReleaseStatus release = status.getRelease();
     boolean upgrade = upgrade(release);
@@ -202,6 +206,18 @@ public class ReadinessGate {
     }
     // No longer watched: the periodic resync (and any edit) looks again.
     return null;
+  }
+
+  /**
+   * Stops the watches of a release whose reconcile did not {@link #look} at its readiness,
+   * whichever way the wait ended or was set aside: Ready, timed out, an upgrade that does not wait,
+   * a suspend, a failed upgrade, a stall. Called after every reconcile (JOSDK never runs two of one
+   * object at once); nothing to do for a release that watches nothing.
+   */
+  void settle(OrderedRelease resource) {
+    if (!lookedAt.remove(ResourceID.fromResource(resource))) {
+      forget(resource);
+    }
   }
 
   private void forget(OrderedRelease resource) {

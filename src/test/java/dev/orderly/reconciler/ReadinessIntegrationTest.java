@@ -3,6 +3,7 @@ package dev.orderly.reconciler;
 import static dev.orderly.testsupport.OperatorHarness.condition;
 import static dev.orderly.testsupport.OperatorHarness.hasCondition;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.orderly.api.OrderedRelease;
 import dev.orderly.testsupport.MutableClock;
@@ -121,6 +122,40 @@ class ReadinessIntegrationTest {
     var deployment =
         harness.client().apps().deployments().inNamespace(NS).withName("agent-controller").get();
     assertThat(deployment.getStatus().getAvailableReplicas()).isEqualTo(1);
+  }
+
+  @Test
+  void aReleaseSuspendedWhileItWaitsForReadinessStopsWatching() {
+    simulator.holdRollout("agent-controller");
+    harness.create(Releases.ofChart(NS, "agent", Releases.NODE_AGENT));
+    harness.awaitRelease(
+        NS, "agent", r -> hasCondition(r, "Ready", "False", "WaitingForReadiness"));
+    await()
+        .atMost(OperatorHarness.TIMEOUT)
+        .untilAsserted(
+            () ->
+                assertThat(harness.operator().watchingOnDemand())
+                    .as("the waiting release's workloads wake it")
+                    .contains("Deployment/" + NS));
+
+    harness
+        .client()
+        .resources(OrderedRelease.class)
+        .inNamespace(NS)
+        .withName("agent")
+        .edit(
+            r -> {
+              r.getSpec().setSuspend(true);
+              return r;
+            });
+
+    await()
+        .atMost(OperatorHarness.TIMEOUT)
+        .untilAsserted(
+            () ->
+                assertThat(harness.operator().watchingOnDemand())
+                    .as("a suspended release is not looked at, so nothing may wake it")
+                    .isEmpty());
   }
 
   @Test
