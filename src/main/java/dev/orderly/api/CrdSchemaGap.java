@@ -9,10 +9,11 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The fields of OrderedRelease's spec that this operator's CRD has and an installed CRD lacks. The
- * API server prunes fields its schema does not know, so an operator newer than its CRD would
- * silently lose them: spec.serviceAccountName above all, and with it the ServiceAccount a release
- * should act as, which would make it act as the operator.
+ * The fields of OrderedRelease's spec and status that this operator's CRD has and an installed CRD
+ * lacks. The API server prunes fields its schema does not know, so an operator newer than its CRD
+ * would silently lose them: spec.serviceAccountName above all, and with it the ServiceAccount a
+ * release should act as, which would make it act as the operator; status.teardown.ledger, and with
+ * it the notice of a lost teardown ledger.
  */
 public final class CrdSchemaGap {
   /** How deep into spec the comparison goes: deep enough for dependsOn[].namespace. */
@@ -21,23 +22,27 @@ public final class CrdSchemaGap {
   private CrdSchemaGap() {}
 
   /**
-   * The dotted paths (e.g. {@code spec.serviceAccountName}, {@code spec.dependsOn[].namespace}) in
-   * {@code expected}'s served {@link OrderedRelease#VERSION} that {@code installed} lacks; {@code
-   * ["spec"]} when {@code installed} does not serve that version with a schema at all.
+   * The dotted paths (e.g. {@code spec.serviceAccountName}, {@code spec.dependsOn[].namespace},
+   * {@code status.teardown.ledger}) in {@code expected}'s served {@link OrderedRelease#VERSION}
+   * that {@code installed} lacks; {@code spec} and {@code status} when {@code installed} does not
+   * serve that version with a schema at all.
    */
   public static List<String> missing(
       CustomResourceDefinition expected, CustomResourceDefinition installed) {
-    Optional<JSONSchemaProps> wanted = specSchema(expected);
-    if (wanted.isEmpty()) {
-      throw new IllegalArgumentException(
-          "the expected CRD has no schema for " + OrderedRelease.VERSION);
-    }
-    Optional<JSONSchemaProps> have = specSchema(installed);
-    if (have.isEmpty()) {
-      return List.of("spec");
-    }
     List<String> missing = new ArrayList<>();
-    compare("spec", wanted.get(), have.get(), 1, missing);
+    for (String root : List.of("spec", "status")) {
+      Optional<JSONSchemaProps> wanted = schemaOf(expected, root);
+      if (wanted.isEmpty()) {
+        throw new IllegalArgumentException(
+            "the expected CRD has no " + root + " schema for " + OrderedRelease.VERSION);
+      }
+      Optional<JSONSchemaProps> have = schemaOf(installed, root);
+      if (have.isEmpty()) {
+        missing.add(root);
+      } else {
+        compare(root, wanted.get(), have.get(), 1, missing);
+      }
+    }
     return missing;
   }
 
@@ -74,7 +79,7 @@ public final class CrdSchemaGap {
     }
   }
 
-  private static Optional<JSONSchemaProps> specSchema(CustomResourceDefinition crd) {
+  private static Optional<JSONSchemaProps> schemaOf(CustomResourceDefinition crd, String root) {
     if (crd.getSpec() == null || crd.getSpec().getVersions() == null) {
       return Optional.empty();
     }
@@ -84,8 +89,8 @@ public final class CrdSchemaGap {
         .map(CustomResourceDefinitionVersion::getSchema)
         .filter(schema -> schema != null && schema.getOpenAPIV3Schema() != null)
         .map(schema -> schema.getOpenAPIV3Schema().getProperties())
-        .filter(properties -> properties != null && properties.get("spec") != null)
-        .map(properties -> properties.get("spec"))
+        .filter(properties -> properties != null && properties.get(root) != null)
+        .map(properties -> properties.get(root))
         .findFirst();
   }
 }

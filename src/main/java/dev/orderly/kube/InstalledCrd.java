@@ -8,7 +8,12 @@ import io.fabric8.kubernetes.client.utils.Serialization;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * Compares the OrderedRelease CRD installed in the cluster with the one this operator was built
@@ -18,6 +23,8 @@ import java.util.List;
 public final class InstalledCrd {
   /** The CRD's name in the cluster. */
   public static final String NAME = "orderedreleases.orderly.dev";
+
+  private static final Duration READ_TIMEOUT = Duration.ofSeconds(30);
 
   private static final String BUNDLED = "/META-INF/fabric8/" + NAME + "-v1.yml";
 
@@ -41,10 +48,28 @@ public final class InstalledCrd {
   /** Reads the installed CRD (one GET) and compares it with the bundled one. */
   public static Verdict check(KubernetesClient client) {
     CustomResourceDefinition installed;
+    // Bounded: a start-up check must never hold the operator back, whatever the server does.
+    CompletableFuture<CustomResourceDefinition> read =
+        CompletableFuture.supplyAsync(
+            () -> client.apiextensions().v1().customResourceDefinitions().withName(NAME).get(),
+            runnable -> {
+              Thread thread = new Thread(runnable, "orderly-crd-check");
+              thread.setDaemon(true);
+              thread.start();
+            });
     try {
-      installed = client.apiextensions().v1().customResourceDefinitions().withName(NAME).get();
-    } catch (KubernetesClientException e) {
-      return new Unreadable(ApiErrors.describe(e));
+      installed = read.get(READ_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (TimeoutException e) {
+      read.cancel(true);
+      return new Unreadable("no answer within " + READ_TIMEOUT.toSeconds() + " s");
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof KubernetesClientException refused) {
+        return new Unreadable(ApiErrors.describe(refused));
+      }
+      throw new IllegalStateException("reading the OrderedRelease CRD failed", e.getCause());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return new Unreadable("interrupted");
     }
     if (installed == null) {
       return new NotInstalled();

@@ -8,6 +8,7 @@ import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -123,11 +124,19 @@ public class ReleaseClients implements AutoCloseable {
   private KubernetesClient clientAs(ServiceAccountIdentity identity) {
     Instant now = clock.instant();
     closeIdle(now);
-    Impersonating entry =
-        clients.computeIfAbsent(
-            identity, id -> new Impersonating(impersonating(id), new AtomicReference<>(now)));
-    entry.lastUsed().set(now);
-    return entry.client();
+    // Marked used inside the map's atomic update, so closeIdle never takes one being handed out.
+    return clients
+        .compute(
+            identity,
+            (id, entry) -> {
+              Impersonating used =
+                  entry != null
+                      ? entry
+                      : new Impersonating(impersonating(id), new AtomicReference<>(now));
+              used.lastUsed().set(now);
+              return used;
+            })
+        .client();
   }
 
   private KubernetesClient impersonating(ServiceAccountIdentity id) {
@@ -143,12 +152,21 @@ public class ReleaseClients implements AutoCloseable {
 
   private void closeIdle(Instant now) {
     Instant cutoff = now.minus(IDLE_LIMIT);
-    clients.forEach(
-        (identity, entry) -> {
-          if (entry.lastUsed().get().isBefore(cutoff) && clients.remove(identity, entry)) {
-            entry.client().close();
-          }
-        });
+    for (ServiceAccountIdentity identity : List.copyOf(clients.keySet())) {
+      AtomicReference<Impersonating> idle = new AtomicReference<>();
+      clients.computeIfPresent(
+          identity,
+          (id, entry) -> {
+            if (entry.lastUsed().get().isBefore(cutoff)) {
+              idle.set(entry);
+              return null;
+            }
+            return entry;
+          });
+      if (idle.get() != null) {
+        idle.get().client().close();
+      }
+    }
   }
 
   /** How many ServiceAccounts' clients are open. */

@@ -43,6 +43,24 @@ class CrdSchemaGapTest {
   }
 
   @Test
+  void aCrdFromBeforeTheTeardownLedgerLacksItsStatusField() {
+    CustomResourceDefinition old = checkedIn();
+    old.getSpec()
+        .getVersions()
+        .get(0)
+        .getSchema()
+        .getOpenAPIV3Schema()
+        .getProperties()
+        .get("status")
+        .getProperties()
+        .get("teardown")
+        .getProperties()
+        .remove("ledger");
+
+    assertThat(CrdSchemaGap.missing(expected, old)).containsExactly("status.teardown.ledger");
+  }
+
+  @Test
   void fieldsTheInstalledCrdHasAndThisOperatorLacksDoNotMatter() {
     CustomResourceDefinition newer = checkedIn();
     spec(newer).getProperties().put("somethingLater", new JSONSchemaProps());
@@ -65,7 +83,7 @@ class CrdSchemaGapTest {
     CustomResourceDefinition other = checkedIn();
     other.getSpec().getVersions().get(0).setName("v1beta9");
 
-    assertThat(CrdSchemaGap.missing(expected, other)).containsExactly("spec");
+    assertThat(CrdSchemaGap.missing(expected, other)).containsExactly("spec", "status");
   }
 
   @Test
