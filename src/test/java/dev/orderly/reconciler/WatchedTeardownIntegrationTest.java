@@ -21,10 +21,11 @@ import org.junit.jupiter.api.Test;
  */
 class WatchedTeardownIntegrationTest {
   /**
-   * Well below the 60 s safety-net recheck of a phase whose every object is watched: a phase that
-   * ends within it ended on the change, not on a recheck.
+   * Well below the safety-net recheck of a phase whose every object is watched: a phase that ends
+   * within it ended on the change, not on a recheck.
    */
-  private static final Duration WELL_BEFORE_THE_SAFETY_NET = Duration.ofSeconds(30);
+  private static final Duration WELL_BEFORE_THE_SAFETY_NET =
+      dev.orderly.teardown.PhaseDecider.SAFETY_NET.minusSeconds(5);
 
   private TeardownScenario scenario;
 
