@@ -289,7 +289,7 @@ class HookDecisionTest extends DecisionFixture {
   }
 
   @ParameterizedTest(name = "a {0} hook, watched {1}: recheck after {2}")
-  @CsvSource({"Job, true, PT60S", "Job, false, PT5S", "ConfigMap, true, PT60S", "Pod, false, PT5S"})
+  @CsvSource({"Job, true, PT15S", "Job, false, PT5S", "ConfigMap, true, PT15S", "Pod, false, PT5S"})
   void creatingAHookPollsOnlyWhenItsKindIsNotWatched(
       String kind, boolean watched, Duration recheck) {
     hook(kind, "drain", List.of());
