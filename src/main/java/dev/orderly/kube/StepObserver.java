@@ -139,10 +139,8 @@ public class StepObserver {
       State state = stateOf(key);
       WatchKey podKey = WatchNeeds.countsPods(step) ? WatchKey.pods(step.getNamespace()) : null;
       State podState = podKey == null ? State.SYNCED : stateOf(podKey);
-      if (state == State.SYNCING || podState == State.SYNCING) {
-        syncing.add(state == State.SYNCING ? key : podKey);
-        continue;
-      }
+      // A key still syncing is read by GET, as one the operator cannot watch, and polled: a
+      // look always decides (a sync that stalled once held a restarted teardown still).
       Optional<GenericKubernetesResource> live =
           state == State.SYNCED
               ? watches.get(key, step.getName())
