@@ -27,10 +27,8 @@ public final class PhaseDecider {
   static final Duration POLL = Duration.ofSeconds(5);
 
   /**
-   * How soon to look again when every object waited for is watched: only a safety net. Kept short
-   * because a change after an operator restart was seen to reach no look in the in-memory tests
-   * (TeardownRestartIntegrationTest, in one JVM after other classes) and is not yet explained; this
-   * bounds what such a lost wake-up costs.
+   * How soon to look again when every object waited for is watched: only a safety net, since every
+   * change of those objects wakes the teardown.
    */
   public static final Duration SAFETY_NET = Duration.ofSeconds(15);
 
