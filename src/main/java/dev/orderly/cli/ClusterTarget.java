@@ -154,7 +154,11 @@ record ClusterTarget(Config config, String kubeconfigContents, String source) {
 
   /** A client for the long run: the configuration's own timeouts and retries. */
   KubernetesClient client() {
-    return new KubernetesClientBuilder().withConfig(config).build();
+    return new KubernetesClientBuilder().withConfig(clientConfig()).build();
+  }
+
+  Config clientConfig() {
+    return overPlainHttp(config);
   }
 
   /**
@@ -166,11 +170,22 @@ record ClusterTarget(Config config, String kubeconfigContents, String source) {
   }
 
   Config quickConfig() {
-    return new ConfigBuilder(config)
+    return new ConfigBuilder(overPlainHttp(config))
         .withConnectionTimeout(CONNECT_TIMEOUT_MILLIS)
         .withRequestTimeout(REQUEST_TIMEOUT_MILLIS)
         .withRequestRetryBackoffLimit(0)
         .build();
+  }
+
+  // A plain-http server (kubectl proxy, a local test server) is spoken to in HTTP/1.1. Over TLS the
+  // protocol is agreed in the handshake; over plain http the JDK client tries an h2c upgrade, which
+  // kube-apiserver never serves there, and which once misread a large reply as a frame.
+  private static Config overPlainHttp(Config config) {
+    String url = config.getMasterUrl();
+    if (url == null || !url.startsWith("http://")) {
+      return config;
+    }
+    return new ConfigBuilder(config).withHttp2Disable(true).build();
   }
 
   /**

@@ -16,8 +16,8 @@ import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import java.time.Clock;
 import java.util.HashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -26,26 +26,13 @@ import java.util.Set;
 /**
  * Looks at the objects of one phase's unfinished steps. The operator reads them from the caches of
  * {@link OnDemandWatches} (what the operator just created is answered as created until the cache
- * has it, so a new hook is never mistaken for one that vanished), and by GET only a kind it cannot
- * watch; DaemonSet pods are counted from the Pod cache. The command line, with no watches, reads
- * everything by GET. A key whose cache is still filling makes the look decide nothing: see {@link
- * Look#syncing}.
+ * has it, so a new hook is never mistaken for one that vanished), and by GET a kind it cannot watch
+ * or one whose cache is still filling; DaemonSet pods are counted from the Pod cache. An object the
+ * cache has shown still there for a while is read by GET now and then ({@link CacheDoubt}), so a
+ * cache that missed its delete never holds a teardown. The command line, with no watches, reads
+ * everything by GET.
  */
 public class StepObserver {
-  /**
-   * What one look saw.
-   *
-   * @param observed observations by step index
-   * @param syncing keys whose caches are still filling; when any, {@code observed} is incomplete
-   *     and nothing may be decided from it: the end of their sync wakes the release
-   */
-  public record Look(Map<Integer, Observed> observed, Set<WatchKey> syncing) {
-    /** Whether every step could be looked at. */
-    public boolean complete() {
-      return syncing.isEmpty();
-    }
-  }
-
   /** Helm's release Secrets of a release, every revision; their labels and UID are read. */
   public interface RecordLookup {
     List<Secret> releaseSecrets(String namespace, String release);
@@ -62,21 +49,26 @@ public class StepObserver {
   private final ClusterObjects objects;
   private final OnDemandWatches watches;
   private final RecordLookup records;
+  private final CacheDoubt doubt;
 
   /** Reads every object and the release record from the API server (the one-shot CLI). */
   public StepObserver(ClusterObjects objects) {
-    this(objects, null, objects::releaseSecrets);
+    this(objects, null, objects::releaseSecrets, Clock.systemUTC());
   }
 
   /**
    * Reads from {@code watches}' caches (null: none), and by GET only the keys it cannot watch.
    *
    * @param records where the record's Secrets are seen, e.g. an informer cache of their metadata
+   * @param clock when an object the cache still shows is due to be read by GET
    */
-  public StepObserver(ClusterObjects objects, OnDemandWatches watches, RecordLookup records) {
+  public StepObserver(
+      ClusterObjects objects, OnDemandWatches watches, RecordLookup records, Clock clock) {
     this.objects = objects;
     this.watches = watches;
     this.records = records;
+    // As often as a watched wait is looked at without a change (its safety net).
+    this.doubt = new CacheDoubt(clock, PhaseDecider.SAFETY_NET);
   }
 
   /** Says what {@code release}'s next look needs watched; nothing without watches. */
@@ -88,6 +80,7 @@ public class StepObserver {
 
   /** {@code release} needs nothing watched any more. */
   public void forget(ResourceID release) {
+    doubt.forget(release);
     if (watches != null) {
       watches.forget(release);
     }
@@ -120,12 +113,13 @@ public class StepObserver {
   }
 
   /**
-   * Observations by step index for the unfinished steps of {@code phase}. Helm's release record is
-   * seen through its Secrets: the latest revision's UID and status, or absent when none is left.
+   * Observations by step index for {@code release}'s unfinished steps of {@code phase}. Helm's
+   * release record is seen through its Secrets: the latest revision's UID and status, or absent
+   * when none is left.
    */
-  public Look observe(List<TeardownStep> steps, TeardownPhase phase, String releaseUid) {
+  public Map<Integer, Observed> observe(
+      ResourceID release, List<TeardownStep> steps, TeardownPhase phase, String releaseUid) {
     Map<Integer, Observed> observed = new HashMap<>();
-    Set<WatchKey> syncing = new LinkedHashSet<>();
     for (int i = 0; i < steps.size(); i++) {
       TeardownStep step = steps.get(i);
       if (!PhaseDecider.watches(step, phase) || step.getApiVersion() == null) {
@@ -135,45 +129,74 @@ public class StepObserver {
         observed.put(i, observeRecord(step.getNamespace(), step.getName()));
         continue;
       }
-      WatchKey key = WatchNeeds.of(step);
-      State state = stateOf(key);
-      WatchKey podKey = WatchNeeds.countsPods(step) ? WatchKey.pods(step.getNamespace()) : null;
-      State podState = podKey == null ? State.SYNCED : stateOf(podKey);
-      // A key still syncing is read by GET, as one the operator cannot watch, and polled: a
-      // look always decides (a sync that stalled once held a restarted teardown still).
-      Optional<GenericKubernetesResource> live =
-          state == State.SYNCED
-              ? watches.get(key, step.getName())
-              : objects.get(
-                  step.getApiVersion(), step.getKind(), step.getNamespace(), step.getName());
-      Observed seen = live.map(o -> toObserved(o, step.getKind())).orElse(Observed.absent());
-      if (live.isPresent() && createdBy(live.get(), releaseUid)) {
-        seen = seen.createdByUs();
+      Observed seen = observeCached(release, step, releaseUid);
+      String object = describe(step);
+      if (seen != null && !seen.gone() && doubt.confirmNow(release, object)) {
+        seen = null;
       }
-      if ("DaemonSet".equals(step.getKind())) {
-        String owner = seen.exists() ? seen.uid() : step.getUid();
-        seen = seen.withRemainingPods(owner == null ? 0 : podsOwnedBy(podKey, podState, owner));
+      if (seen == null) {
+        seen = observeLive(step, releaseUid);
       }
-      if (state == State.SYNCED && podState == State.SYNCED) {
-        seen = seen.fromWatch();
+      if (seen.gone()) {
+        doubt.settled(release, object);
       }
       observed.put(i, seen);
     }
-    return new Look(observed, syncing);
+    return observed;
+  }
+
+  // From the caches, or null when the step's kind (or the Pods it counts) is not read from a
+  // synced one: a key still syncing is read by GET and polled, so a look always decides.
+  private Observed observeCached(ResourceID release, TeardownStep step, String releaseUid) {
+    WatchKey key = WatchNeeds.of(step);
+    WatchKey podKey = WatchNeeds.countsPods(step) ? WatchKey.pods(step.getNamespace()) : null;
+    if (stateOf(key) != State.SYNCED || (podKey != null && stateOf(podKey) != State.SYNCED)) {
+      return null;
+    }
+    Optional<GenericKubernetesResource> cached = watches.get(key, step.getName());
+    Observed seen = toObserved(cached, step, releaseUid);
+    if ("DaemonSet".equals(step.getKind())) {
+      String owner = seen.exists() ? seen.uid() : step.getUid();
+      int pods =
+          owner == null || podKey == null
+              ? 0
+              : (int) watches.list(podKey).stream().filter(pod -> ownedBy(pod, owner)).count();
+      seen = seen.withRemainingPods(pods);
+    }
+    return seen.fromWatch();
+  }
+
+  private Observed observeLive(TeardownStep step, String releaseUid) {
+    Optional<GenericKubernetesResource> live =
+        objects.get(step.getApiVersion(), step.getKind(), step.getNamespace(), step.getName());
+    Observed seen = toObserved(live, step, releaseUid);
+    if ("DaemonSet".equals(step.getKind())) {
+      String owner = seen.exists() ? seen.uid() : step.getUid();
+      seen =
+          seen.withRemainingPods(
+              owner == null ? 0 : objects.podsOwnedBy(step.getNamespace(), owner));
+    }
+    return seen;
+  }
+
+  private static Observed toObserved(
+      Optional<GenericKubernetesResource> object, TeardownStep step, String releaseUid) {
+    Observed seen = object.map(o -> toObserved(o, step.getKind())).orElse(Observed.absent());
+    return object.isPresent() && createdBy(object.get(), releaseUid) ? seen.createdByUs() : seen;
+  }
+
+  private static String describe(TeardownStep step) {
+    return step.getApiVersion()
+        + "/"
+        + step.getKind()
+        + "/"
+        + step.getNamespace()
+        + "/"
+        + step.getName();
   }
 
   private State stateOf(WatchKey key) {
     return watches == null ? State.UNAVAILABLE : watches.state(key);
-  }
-
-  private int podsOwnedBy(WatchKey podKey, State podState, String owner) {
-    if (podKey == null) {
-      return 0;
-    }
-    if (podState == State.SYNCED) {
-      return (int) watches.list(podKey).stream().filter(pod -> ownedBy(pod, owner)).count();
-    }
-    return objects.podsOwnedBy(podKey.namespace(), owner);
   }
 
   private static boolean ownedBy(HasMetadata object, String uid) {

@@ -222,7 +222,8 @@ public final class OrderlyOperator implements AutoCloseable {
                   public boolean watched(String namespace) {
                     return sources.recordsWatched(namespace);
                   }
-                }),
+                },
+                settings.clock()),
             operations,
             events,
             settings.clock(),

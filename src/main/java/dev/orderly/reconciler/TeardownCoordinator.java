@@ -216,7 +216,6 @@ public class TeardownCoordinator {
       metrics.teardownActive(key, overallDeadline(working), starting);
     }
     PhaseDecision last = null;
-    Duration syncFallback = null;
     for (int pass = 0; pass < MAX_PASSES && teardown.getPhase() != TeardownPhase.Done; pass++) {
       TeardownPhase phase = teardown.getPhase();
       List<TeardownStep.State> statesBefore =
@@ -236,19 +235,6 @@ public class TeardownCoordinator {
                 writes.saveIntent(status);
               },
               crashPoints);
-      if (!looked.syncing().isEmpty()) {
-        // The caches this phase is read from are still filling: nothing is decided, and the end
-        // of their sync wakes the resource. Status is written only if the look changed it.
-        LOG.debug("{}: waiting for watches to sync: {}", id, looked.syncing());
-        if (pass == 0 && !starting) {
-          writes.saveIfChanged(status);
-          return DeleteControl.noFinalizerRemoval()
-              .rescheduleAfter(looked.decision().recheckAfter().toMillis());
-        }
-        last = last == null ? looked.decision() : last;
-        syncFallback = looked.decision().recheckAfter();
-        break;
-      }
       last = looked.decision();
       boolean acted = looked.acted();
       record(working, last);
@@ -288,10 +274,7 @@ public class TeardownCoordinator {
     }
     describe(working, last);
     writes.saveIfChanged(status);
-    Duration recheck =
-        syncFallback != null
-            ? syncFallback
-            : last == null ? Duration.ofSeconds(5) : last.recheckAfter();
+    Duration recheck = last == null ? Duration.ofSeconds(5) : last.recheckAfter();
     return DeleteControl.noFinalizerRemoval().rescheduleAfter(Math.max(recheck.toMillis(), 100));
   }
 

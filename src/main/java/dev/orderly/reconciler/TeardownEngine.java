@@ -1,22 +1,17 @@
 package dev.orderly.reconciler;
 
-import dev.orderly.api.ConditionTypes.Reasons;
 import dev.orderly.api.Durations;
 import dev.orderly.api.OrderedRelease;
 import dev.orderly.api.TeardownPhase;
 import dev.orderly.api.TeardownStatus;
 import dev.orderly.api.UninstallOptions;
-import dev.orderly.kube.StepObserver;
 import dev.orderly.teardown.Observed;
 import dev.orderly.teardown.PhaseDecider;
 import dev.orderly.teardown.PhaseDecision;
 import dev.orderly.teardown.PhaseInput;
-import dev.orderly.teardown.WatchKey;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * One pass of the ordered teardown, whoever drives it: observe the current phase, let {@link
@@ -49,15 +44,9 @@ public final class TeardownEngine {
    * @param phase the phase the pass looked at
    * @param observed what the cluster showed for that phase's steps, by step index
    * @param acted whether any action was sent
-   * @param syncing the watches whose caches were still filling: nothing was decided then, and the
-   *     end of their sync wakes the release
    */
   public record Pass(
-      TeardownPhase phase,
-      Map<Integer, Observed> observed,
-      PhaseDecision decision,
-      boolean acted,
-      Set<WatchKey> syncing) {
+      TeardownPhase phase, Map<Integer, Observed> observed, PhaseDecision decision, boolean acted) {
 
     /** Whether the phase is complete, so the driver should {@link #advance} to the next. */
     public boolean complete() {
@@ -85,31 +74,14 @@ public final class TeardownEngine {
     TeardownStatus teardown = working.getStatus().getTeardown();
     TeardownPhase phase = teardown.getPhase();
     executor.addOperatorDaemonSets(working);
-    StepObserver.Look look = executor.observe(working);
-    Map<Integer, Observed> observed = look.observed();
-    if (!look.complete()) {
-      return new Pass(phase, observed, syncing(phase, look.syncing()), false, look.syncing());
-    }
+    Map<Integer, Observed> observed = executor.observe(working);
     PhaseDecision decision = PhaseDecider.decide(input(teardown, observed, settings, now));
     if (!decision.actions().isEmpty()) {
       saveIntent.run();
       crashPoints.reached("before-" + TeardownExecutor.nameOf(decision.actions().get(0)));
     }
     boolean acted = executor.carryOut(working, decision.actions(), crashPoints);
-    return new Pass(phase, observed, decision, acted, Set.of());
-  }
-
-  /** Only a fallback: the end of the sync wakes the release. */
-  static final Duration SYNC_FALLBACK = Duration.ofSeconds(2);
-
-  private static PhaseDecision syncing(TeardownPhase phase, Set<WatchKey> keys) {
-    return new PhaseDecision(
-        PhaseDecision.Outcome.Waiting,
-        List.of(),
-        List.of(),
-        SYNC_FALLBACK,
-        Reasons.TEARDOWN_IN_PROGRESS,
-        phase + ": starting to watch " + keys);
+    return new Pass(phase, observed, decision, acted);
   }
 
   /** The decider's input for the current phase of {@code teardown}. */

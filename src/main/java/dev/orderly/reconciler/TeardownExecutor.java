@@ -29,6 +29,7 @@ import dev.orderly.kube.ReleaseClients;
 import dev.orderly.kube.ServiceAccountIdentity;
 import dev.orderly.kube.StepObserver;
 import dev.orderly.teardown.DaemonSetSelection;
+import dev.orderly.teardown.Observed;
 import dev.orderly.teardown.PhaseDecider;
 import dev.orderly.teardown.PlannedStep;
 import dev.orderly.teardown.ResourceScopes;
@@ -453,14 +454,15 @@ public class TeardownExecutor {
    * What the cluster shows for the unfinished steps of {@code resource}'s current phase. First says
    * what this look needs watched ({@link WatchNeeds}), so informers start and stop with the phases.
    */
-  public StepObserver.Look observe(OrderedRelease resource) {
+  public Map<Integer, Observed> observe(OrderedRelease resource) {
     TeardownStatus teardown = resource.getStatus().getTeardown();
+    ResourceID id = ResourceID.fromResource(resource);
     observer.need(
-        ResourceID.fromResource(resource),
+        id,
         WatchNeeds.of(
             teardown.getSteps(), teardown.getPhase(), daemonSetSearch(resource, tenancy)));
     return observer.observe(
-        teardown.getSteps(), teardown.getPhase(), resource.getMetadata().getUid());
+        id, teardown.getSteps(), teardown.getPhase(), resource.getMetadata().getUid());
   }
 
   /** Carries out {@code actions}; returns whether any was sent. Failures are recorded on steps. */

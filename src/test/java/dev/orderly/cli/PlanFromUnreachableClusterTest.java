@@ -3,6 +3,7 @@ package dev.orderly.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.orderly.testsupport.CountingServer;
+import io.fabric8.kubernetes.client.ConfigBuilder;
 import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -72,6 +73,26 @@ class PlanFromUnreachableClusterTest {
           .as("the operator's own client keeps retrying")
           .isPositive();
       assertThat(cluster.connections()).as("loading a kubeconfig connects nowhere").isZero();
+    }
+  }
+
+  @Test
+  void aPlainHttpServerIsSpokenToInHttp11AndATlsOneAgreesInTheHandshake(@TempDir Path dir) {
+    try (CountingServer cluster = CountingServer.start()) {
+      ClusterTarget plain = ClusterTarget.load(cluster.kubeconfig(dir), Map.of());
+      ClusterTarget tls =
+          new ClusterTarget(
+              new ConfigBuilder(plain.config())
+                  .withMasterUrl("https://api.example.com:6443")
+                  .build(),
+              null,
+              "test");
+
+      assertThat(plain.config().getMasterUrl()).startsWith("http://");
+      assertThat(plain.clientConfig().isHttp2Disable()).isTrue();
+      assertThat(plain.quickConfig().isHttp2Disable()).isTrue();
+      assertThat(tls.clientConfig().isHttp2Disable()).isFalse();
+      assertThat(tls.quickConfig().isHttp2Disable()).isFalse();
     }
   }
 }

@@ -9,6 +9,8 @@ import dev.orderly.teardown.Observed;
 import dev.orderly.teardown.PlannedStep;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -19,6 +21,7 @@ import org.junit.jupiter.api.Test;
  * cache): the latest revision's UID and status from its labels, no payload and no API request.
  */
 class StepObserverRecordTest {
+  private static final ResourceID RELEASE = new ResourceID("agent", "agents");
   private final List<String> lookups = new ArrayList<>();
   private final List<Secret> records = new ArrayList<>();
   // No client: any call to the API server would fail the test.
@@ -29,7 +32,8 @@ class StepObserverRecordTest {
           (namespace, release) -> {
             lookups.add(namespace + "/" + release);
             return records;
-          });
+          },
+          Clock.systemUTC());
 
   @Test
   void theLatestTrimmedRevisionGivesItsUidAndStatus() {
@@ -37,7 +41,7 @@ class StepObserverRecordTest {
     records.add(Trimmed.releaseRecord(record(2, "u-2", "deployed")));
 
     Observed seen =
-        observer.observe(List.of(releaseStep()), TeardownPhase.Release, "r-uid").observed().get(0);
+        observer.observe(RELEASE, List.of(releaseStep()), TeardownPhase.Release, "r-uid").get(0);
 
     assertThat(lookups).containsExactly("agents/agent");
     assertThat(seen.exists()).isTrue();
@@ -62,12 +66,13 @@ class StepObserverRecordTest {
               public boolean watched(String namespace) {
                 return namespace.equals("agents");
               }
-            });
+            },
+            Clock.systemUTC());
 
     Observed polled =
-        observer.observe(List.of(releaseStep()), TeardownPhase.Release, "r-uid").observed().get(0);
+        observer.observe(RELEASE, List.of(releaseStep()), TeardownPhase.Release, "r-uid").get(0);
     Observed watched =
-        watching.observe(List.of(releaseStep()), TeardownPhase.Release, "r-uid").observed().get(0);
+        watching.observe(RELEASE, List.of(releaseStep()), TeardownPhase.Release, "r-uid").get(0);
 
     assertThat(polled.watched()).as("a plain lookup says nothing of watching").isFalse();
     assertThat(watched.watched()).as("its deletion wakes the teardown: no poll").isTrue();
@@ -76,7 +81,7 @@ class StepObserverRecordTest {
   @Test
   void noRevisionLeftIsAbsent() {
     Observed seen =
-        observer.observe(List.of(releaseStep()), TeardownPhase.Release, "r-uid").observed().get(0);
+        observer.observe(RELEASE, List.of(releaseStep()), TeardownPhase.Release, "r-uid").get(0);
 
     assertThat(seen.exists()).isFalse();
   }
@@ -87,7 +92,7 @@ class StepObserverRecordTest {
     records.add(Trimmed.releaseRecord(unlabelled));
 
     Observed seen =
-        observer.observe(List.of(releaseStep()), TeardownPhase.Release, "r-uid").observed().get(0);
+        observer.observe(RELEASE, List.of(releaseStep()), TeardownPhase.Release, "r-uid").get(0);
 
     assertThat(seen.uid()).isEqualTo("u-1");
     assertThat(seen.releaseStatus()).isNull();

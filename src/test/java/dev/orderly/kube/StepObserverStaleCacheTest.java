@@ -1,0 +1,134 @@
+package dev.orderly.kube;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.orderly.api.TeardownPhase;
+import dev.orderly.api.TeardownStep;
+import dev.orderly.teardown.Observed;
+import dev.orderly.teardown.PhaseDecider;
+import dev.orderly.teardown.WatchKey;
+import dev.orderly.testsupport.MutableClock;
+import dev.orderly.testsupport.TestApiServer;
+import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResourceBuilder;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A cache that missed a delete (a watch that lost the event) must not hold a teardown for good: an
+ * object it keeps showing is read from the API server once it has been seen there a while.
+ */
+class StepObserverStaleCacheTest {
+  private static final ResourceID RELEASE = new ResourceID("agent", "agents");
+
+  private TestApiServer server;
+  private KubernetesClient client;
+  private FrozenCache watches;
+  private final MutableClock clock = MutableClock.startingNow();
+
+  @BeforeEach
+  void start() {
+    server = new TestApiServer().start();
+    client = server.client();
+    client
+        .namespaces()
+        .resource(new NamespaceBuilder().withNewMetadata().withName("agents").endMetadata().build())
+        .create();
+    watches = new FrozenCache(client);
+  }
+
+  @AfterEach
+  void stop() {
+    watches.close();
+    server.close();
+  }
+
+  @Test
+  void anObjectDeletedBehindTheCachesBackIsSeenGoneAtTheNextLookAfterTheSafetyNet() {
+    StepObserver observer =
+        new StepObserver(new ClusterObjects(client), watches, (ns, release) -> List.of(), clock);
+    List<TeardownStep> steps = List.of(configMapStep());
+
+    Observed first = look(observer, steps);
+    assertThat(first.exists()).as("the cache's word, no GET").isTrue();
+    assertThat(first.watched()).isTrue();
+
+    clock.advance(PhaseDecider.SAFETY_NET.minusSeconds(1));
+    assertThat(look(observer, steps).exists()).as("not yet in doubt").isTrue();
+
+    clock.advance(Duration.ofSeconds(1));
+    Observed confirmed = look(observer, steps);
+    assertThat(confirmed.gone()).as("the API server has no such ConfigMap").isTrue();
+    assertThat(confirmed.watched()).as("read by GET: polled").isFalse();
+  }
+
+  @Test
+  void anObjectTheApiServerStillHasStaysAndIsConfirmedAgainOnlyAfterAnotherInterval() {
+    client
+        .configMaps()
+        .inNamespace("agents")
+        .resource(
+            new ConfigMapBuilder().withNewMetadata().withName("settings").endMetadata().build())
+        .create();
+    StepObserver observer =
+        new StepObserver(new ClusterObjects(client), watches, (ns, release) -> List.of(), clock);
+    List<TeardownStep> steps = List.of(configMapStep());
+    look(observer, steps);
+    clock.advance(PhaseDecider.SAFETY_NET);
+    int before = server.requests().size();
+
+    assertThat(look(observer, steps).exists()).isTrue();
+    assertThat(server.requests().size()).as("one GET").isEqualTo(before + 1);
+    assertThat(look(observer, steps).watched()).as("back to the cache").isTrue();
+    assertThat(server.requests().size()).isEqualTo(before + 1);
+  }
+
+  private static Observed look(StepObserver observer, List<TeardownStep> steps) {
+    return observer.observe(RELEASE, steps, TeardownPhase.ConfigAndNetwork, "r-uid").get(0);
+  }
+
+  private static TeardownStep configMapStep() {
+    TeardownStep step = new TeardownStep();
+    step.setPhase(TeardownPhase.ConfigAndNetwork);
+    step.setApiVersion("v1");
+    step.setKind("ConfigMap");
+    step.setNamespace("agents");
+    step.setName("settings");
+    step.setState(TeardownStep.State.InProgress);
+    return step;
+  }
+
+  /** A synced cache that still holds ConfigMap agents/settings, whatever the server says. */
+  private static final class FrozenCache extends OnDemandWatches {
+    FrozenCache(KubernetesClient client) {
+      super(client, false);
+    }
+
+    @Override
+    public synchronized State state(WatchKey key) {
+      return State.SYNCED;
+    }
+
+    @Override
+    public Optional<GenericKubernetesResource> get(WatchKey key, String name) {
+      return Optional.of(
+          new GenericKubernetesResourceBuilder()
+              .withApiVersion("v1")
+              .withKind("ConfigMap")
+              .withNewMetadata()
+              .withNamespace("agents")
+              .withName(name)
+              .withUid("cm-uid")
+              .endMetadata()
+              .build());
+    }
+  }
+}
