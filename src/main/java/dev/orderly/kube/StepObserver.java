@@ -1,7 +1,6 @@
 package dev.orderly.kube;
 
 import dev.orderly.api.OrderedRelease;
-import dev.orderly.api.TeardownPhase;
 import dev.orderly.api.TeardownStep;
 import dev.orderly.helm.MalformedReleaseException;
 import dev.orderly.helm.ReleaseRecordCodec;
@@ -9,14 +8,12 @@ import dev.orderly.helm.ReleaseSecrets;
 import dev.orderly.kube.OnDemandWatches.State;
 import dev.orderly.teardown.Observed;
 import dev.orderly.teardown.Observed.HookOutcome;
-import dev.orderly.teardown.PhaseDecider;
 import dev.orderly.teardown.WatchKey;
 import dev.orderly.teardown.WatchNeeds;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
-import java.time.Clock;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -53,22 +50,24 @@ public class StepObserver {
 
   /** Reads every object and the release record from the API server (the one-shot CLI). */
   public StepObserver(ClusterObjects objects) {
-    this(objects, null, objects::releaseSecrets, Clock.systemUTC());
+    this(objects, null, objects::releaseSecrets, null);
   }
 
   /**
    * Reads from {@code watches}' caches (null: none), and by GET only the keys it cannot watch.
    *
    * @param records where the record's Secrets are seen, e.g. an informer cache of their metadata
-   * @param clock when an object the cache still shows is due to be read by GET
+   * @param doubt when an object a cache still shows is read by GET instead; only with watches
    */
   public StepObserver(
-      ClusterObjects objects, OnDemandWatches watches, RecordLookup records, Clock clock) {
+      ClusterObjects objects, OnDemandWatches watches, RecordLookup records, CacheDoubt doubt) {
+    if (watches != null && doubt == null) {
+      throw new IllegalArgumentException("reading from caches needs a CacheDoubt");
+    }
     this.objects = objects;
     this.watches = watches;
     this.records = records;
-    // As often as a watched wait is looked at without a change (its safety net).
-    this.doubt = new CacheDoubt(clock, PhaseDecider.SAFETY_NET);
+    this.doubt = doubt;
   }
 
   /** Says what {@code release}'s next look needs watched; nothing without watches. */
@@ -80,8 +79,8 @@ public class StepObserver {
 
   /** {@code release} needs nothing watched any more. */
   public void forget(ResourceID release) {
-    doubt.forget(release);
     if (watches != null) {
+      doubt.forget(release);
       watches.forget(release);
     }
   }
@@ -113,18 +112,17 @@ public class StepObserver {
   }
 
   /**
-   * Observations by step index for {@code release}'s unfinished steps of {@code phase}. Helm's
-   * release record is seen through its Secrets: the latest revision's UID and status, or absent
-   * when none is left.
+   * Observations of {@code release}'s {@code steps}, by the same indexes. Helm's release record is
+   * seen through its Secrets: the latest revision's UID and status, or absent when none is left.
+   *
+   * @param steps the steps to look at, by their index in the teardown
    */
   public Map<Integer, Observed> observe(
-      ResourceID release, List<TeardownStep> steps, TeardownPhase phase, String releaseUid) {
+      ResourceID release, Map<Integer, TeardownStep> steps, String releaseUid) {
     Map<Integer, Observed> observed = new HashMap<>();
-    for (int i = 0; i < steps.size(); i++) {
-      TeardownStep step = steps.get(i);
-      if (!PhaseDecider.watches(step, phase) || step.getApiVersion() == null) {
-        continue;
-      }
+    for (Map.Entry<Integer, TeardownStep> entry : steps.entrySet()) {
+      int i = entry.getKey();
+      TeardownStep step = entry.getValue();
       if (WatchNeeds.record(step)) {
         observed.put(i, observeRecord(step.getNamespace(), step.getName()));
         continue;

@@ -6,6 +6,7 @@ import dev.orderly.helm.ChartResolver;
 import dev.orderly.helm.ChartSourcePolicy;
 import dev.orderly.helm.HelmClient;
 import dev.orderly.helm.OciRegistryClient;
+import dev.orderly.kube.CacheDoubt;
 import dev.orderly.kube.ClusterDiscovery;
 import dev.orderly.kube.ClusterObjects;
 import dev.orderly.kube.EventRecorder;
@@ -18,6 +19,7 @@ import dev.orderly.kube.TeardownLedgerStore;
 import dev.orderly.metrics.MetricsRegistry;
 import dev.orderly.metrics.OrderlyMetrics;
 import dev.orderly.metrics.ReconcileMetrics;
+import dev.orderly.teardown.PhaseDecider;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
@@ -223,7 +225,8 @@ public final class OrderlyOperator implements AutoCloseable {
                     return sources.recordsWatched(namespace);
                   }
                 },
-                settings.clock()),
+                // As often as a watched wait is looked at without a change: its safety net.
+                new CacheDoubt(settings.clock(), PhaseDecider.SAFETY_NET)),
             operations,
             events,
             settings.clock(),

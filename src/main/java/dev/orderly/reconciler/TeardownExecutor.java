@@ -462,7 +462,9 @@ public class TeardownExecutor {
         WatchNeeds.of(
             teardown.getSteps(), teardown.getPhase(), daemonSetSearch(resource, tenancy)));
     return observer.observe(
-        id, teardown.getSteps(), teardown.getPhase(), resource.getMetadata().getUid());
+        id,
+        PhaseDecider.observed(teardown.getSteps(), teardown.getPhase()),
+        resource.getMetadata().getUid());
   }
 
   /** Carries out {@code actions}; returns whether any was sent. Failures are recorded on steps. */

@@ -10,7 +10,9 @@ import dev.orderly.teardown.PhaseDecision.Outcome;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
@@ -48,6 +50,22 @@ public final class PhaseDecider {
       case Namespaces -> LeftoverHooks.removeWith(in, objects(in));
       default -> objects(in);
     };
+  }
+
+  /**
+   * The steps a look in phase {@code current} observes ({@link #watches}), by index; a step without
+   * an apiVersion (a hook whose manifest could not be read) has no object to look at.
+   */
+  public static Map<Integer, TeardownStep> observed(
+      List<TeardownStep> steps, TeardownPhase current) {
+    Map<Integer, TeardownStep> looked = new LinkedHashMap<>();
+    for (int i = 0; i < steps.size(); i++) {
+      TeardownStep step = steps.get(i);
+      if (watches(step, current) && step.getApiVersion() != null) {
+        looked.put(i, step);
+      }
+    }
+    return looked;
   }
 
   /**

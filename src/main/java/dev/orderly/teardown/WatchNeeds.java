@@ -9,7 +9,7 @@ import java.util.Set;
 
 /**
  * What a look at a teardown needs watched, from its steps and current phase: each step the look
- * observes ({@link PhaseDecider#watches}), by kind in its namespace (none for a cluster-scoped
+ * observes ({@link PhaseDecider#observed}), by kind in its namespace (none for a cluster-scoped
  * kind); the Pods of the namespaces of the DaemonSets it observes, whose pods are counted until
  * they are gone; and the DaemonSets of the namespaces where operator-made DaemonSets are searched
  * for, from the start until RBAC is gone (a chart's operator can recreate them until then). Helm's
@@ -24,8 +24,8 @@ public final class WatchNeeds {
   public static Set<WatchKey> of(
       List<TeardownStep> steps, TeardownPhase phase, Collection<String> daemonSetSearch) {
     Set<WatchKey> keys = new LinkedHashSet<>();
-    for (TeardownStep step : steps) {
-      if (!PhaseDecider.watches(step, phase) || step.getApiVersion() == null || record(step)) {
+    for (TeardownStep step : PhaseDecider.observed(steps, phase).values()) {
+      if (record(step)) {
         continue;
       }
       keys.add(of(step));

@@ -10,7 +10,6 @@ import dev.orderly.teardown.PlannedStep;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
-import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -33,15 +32,14 @@ class StepObserverRecordTest {
             lookups.add(namespace + "/" + release);
             return records;
           },
-          Clock.systemUTC());
+          null);
 
   @Test
   void theLatestTrimmedRevisionGivesItsUidAndStatus() {
     records.add(Trimmed.releaseRecord(record(1, "u-1", "superseded")));
     records.add(Trimmed.releaseRecord(record(2, "u-2", "deployed")));
 
-    Observed seen =
-        observer.observe(RELEASE, List.of(releaseStep()), TeardownPhase.Release, "r-uid").get(0);
+    Observed seen = observer.observe(RELEASE, Map.of(0, releaseStep()), "r-uid").get(0);
 
     assertThat(lookups).containsExactly("agents/agent");
     assertThat(seen.exists()).isTrue();
@@ -67,12 +65,10 @@ class StepObserverRecordTest {
                 return namespace.equals("agents");
               }
             },
-            Clock.systemUTC());
+            null);
 
-    Observed polled =
-        observer.observe(RELEASE, List.of(releaseStep()), TeardownPhase.Release, "r-uid").get(0);
-    Observed watched =
-        watching.observe(RELEASE, List.of(releaseStep()), TeardownPhase.Release, "r-uid").get(0);
+    Observed polled = observer.observe(RELEASE, Map.of(0, releaseStep()), "r-uid").get(0);
+    Observed watched = watching.observe(RELEASE, Map.of(0, releaseStep()), "r-uid").get(0);
 
     assertThat(polled.watched()).as("a plain lookup says nothing of watching").isFalse();
     assertThat(watched.watched()).as("its deletion wakes the teardown: no poll").isTrue();
@@ -80,8 +76,7 @@ class StepObserverRecordTest {
 
   @Test
   void noRevisionLeftIsAbsent() {
-    Observed seen =
-        observer.observe(RELEASE, List.of(releaseStep()), TeardownPhase.Release, "r-uid").get(0);
+    Observed seen = observer.observe(RELEASE, Map.of(0, releaseStep()), "r-uid").get(0);
 
     assertThat(seen.exists()).isFalse();
   }
@@ -91,8 +86,7 @@ class StepObserverRecordTest {
     Secret unlabelled = record(1, "u-1", null);
     records.add(Trimmed.releaseRecord(unlabelled));
 
-    Observed seen =
-        observer.observe(RELEASE, List.of(releaseStep()), TeardownPhase.Release, "r-uid").get(0);
+    Observed seen = observer.observe(RELEASE, Map.of(0, releaseStep()), "r-uid").get(0);
 
     assertThat(seen.uid()).isEqualTo("u-1");
     assertThat(seen.releaseStatus()).isNull();

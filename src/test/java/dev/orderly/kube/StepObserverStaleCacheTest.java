@@ -17,6 +17,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -54,18 +55,22 @@ class StepObserverStaleCacheTest {
   @Test
   void anObjectDeletedBehindTheCachesBackIsSeenGoneAtTheNextLookAfterTheSafetyNet() {
     StepObserver observer =
-        new StepObserver(new ClusterObjects(client), watches, (ns, release) -> List.of(), clock);
-    List<TeardownStep> steps = List.of(configMapStep());
+        new StepObserver(
+            new ClusterObjects(client),
+            watches,
+            (ns, release) -> List.of(),
+            new CacheDoubt(clock, PhaseDecider.SAFETY_NET));
+    TeardownStep step = configMapStep();
 
-    Observed first = look(observer, steps);
+    Observed first = look(observer, step);
     assertThat(first.exists()).as("the cache's word, no GET").isTrue();
     assertThat(first.watched()).isTrue();
 
     clock.advance(PhaseDecider.SAFETY_NET.minusSeconds(1));
-    assertThat(look(observer, steps).exists()).as("not yet in doubt").isTrue();
+    assertThat(look(observer, step).exists()).as("not yet in doubt").isTrue();
 
     clock.advance(Duration.ofSeconds(1));
-    Observed confirmed = look(observer, steps);
+    Observed confirmed = look(observer, step);
     assertThat(confirmed.gone()).as("the API server has no such ConfigMap").isTrue();
     assertThat(confirmed.watched()).as("read by GET: polled").isFalse();
   }
@@ -79,20 +84,24 @@ class StepObserverStaleCacheTest {
             new ConfigMapBuilder().withNewMetadata().withName("settings").endMetadata().build())
         .create();
     StepObserver observer =
-        new StepObserver(new ClusterObjects(client), watches, (ns, release) -> List.of(), clock);
-    List<TeardownStep> steps = List.of(configMapStep());
-    look(observer, steps);
+        new StepObserver(
+            new ClusterObjects(client),
+            watches,
+            (ns, release) -> List.of(),
+            new CacheDoubt(clock, PhaseDecider.SAFETY_NET));
+    TeardownStep step = configMapStep();
+    look(observer, step);
     clock.advance(PhaseDecider.SAFETY_NET);
     int before = server.requests().size();
 
-    assertThat(look(observer, steps).exists()).isTrue();
+    assertThat(look(observer, step).exists()).isTrue();
     assertThat(server.requests().size()).as("one GET").isEqualTo(before + 1);
-    assertThat(look(observer, steps).watched()).as("back to the cache").isTrue();
+    assertThat(look(observer, step).watched()).as("back to the cache").isTrue();
     assertThat(server.requests().size()).isEqualTo(before + 1);
   }
 
-  private static Observed look(StepObserver observer, List<TeardownStep> steps) {
-    return observer.observe(RELEASE, steps, TeardownPhase.ConfigAndNetwork, "r-uid").get(0);
+  private static Observed look(StepObserver observer, TeardownStep step) {
+    return observer.observe(RELEASE, Map.of(0, step), "r-uid").get(0);
   }
 
   private static TeardownStep configMapStep() {

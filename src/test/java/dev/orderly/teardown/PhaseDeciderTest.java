@@ -144,6 +144,15 @@ class PhaseDeciderTest extends DecisionFixture {
   }
 
   @Test
+  void aLookObservesItsPhaseStepsByTheirIndexAndNotAHookWithoutAManifest() {
+    object(TeardownPhase.ConfigAndNetwork, "ConfigMap", "settings").setApiVersion("v1");
+    object(TeardownPhase.Workloads, "Deployment", "worker").setApiVersion("apps/v1");
+    object(TeardownPhase.Workloads, "Job", "unreadable-manifest");
+
+    assertThat(PhaseDecider.observed(steps, TeardownPhase.Workloads)).containsOnlyKeys(1);
+  }
+
+  @Test
   void phaseTimeoutWithFailStallsNamingWhatIsLeft() {
     object(TeardownPhase.DaemonSets, "DaemonSet", "stuck");
     observed.put(0, Observed.present("ds-1"));

@@ -69,11 +69,11 @@ import org.slf4j.LoggerFactory;
  *   <li><b>Watches</b> are served over WebSocket only (the fabric8 client and its informers).
  *       client-go's HTTP-streaming watch gets 405; its informers then relist with exponential
  *       backoff (0.8 s doubling up to 30 s), so Helm's waits on hook Jobs and Pods end once a fake
- *       controller completes them, only later. Nothing completes them by itself.
- *       A watch ignores its {@code resourceVersion}: it starts with every current object as
- *       {@code ADDED}, so an object deleted between an informer's list and its watch is never
- *       reported gone and stays in that informer's cache (Kubernetes replays the delete). The
- *       operator's {@code CacheDoubt} reads such a lingering object by GET after 15 s.
+ *       controller completes them, only later. Nothing completes them by itself. A watch ignores
+ *       its {@code resourceVersion}: it starts with every current object as {@code ADDED}, so an
+ *       object deleted between an informer's list and its watch is never reported gone and stays in
+ *       that informer's cache (Kubernetes replays the delete). The operator's {@code CacheDoubt}
+ *       reads such a lingering object by GET after 15 s.
  *   <li><b>OpenAPI</b>: {@code /openapi/v3} has skeleton documents that only declare the {@code
  *       fieldValidation} parameter, so Helm leaves schema validation to the server, and the server
  *       validates nothing beyond name, kind and apiVersion. {@code /openapi/v2} is 404.
