@@ -14,6 +14,8 @@ import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -50,20 +52,18 @@ public class StepObserver {
 
   /** Reads every object and the release record from the API server (the one-shot CLI). */
   public StepObserver(ClusterObjects objects) {
-    this(objects, null, objects::releaseSecrets, null);
+    // Nothing is read from a cache, so nothing is ever in doubt.
+    this(objects, null, objects::releaseSecrets, new CacheDoubt(Clock.systemUTC(), Duration.ZERO));
   }
 
   /**
    * Reads from {@code watches}' caches (null: none), and by GET only the keys it cannot watch.
    *
    * @param records where the record's Secrets are seen, e.g. an informer cache of their metadata
-   * @param doubt when an object a cache still shows is read by GET instead; only with watches
+   * @param doubt when an object a cache still shows is read from the API server instead
    */
   public StepObserver(
       ClusterObjects objects, OnDemandWatches watches, RecordLookup records, CacheDoubt doubt) {
-    if (watches != null && doubt == null) {
-      throw new IllegalArgumentException("reading from caches needs a CacheDoubt");
-    }
     this.objects = objects;
     this.watches = watches;
     this.records = records;
@@ -79,8 +79,8 @@ public class StepObserver {
 
   /** {@code release} needs nothing watched any more. */
   public void forget(ResourceID release) {
+    doubt.forget(release);
     if (watches != null) {
-      doubt.forget(release);
       watches.forget(release);
     }
   }
@@ -124,28 +124,26 @@ public class StepObserver {
       int i = entry.getKey();
       TeardownStep step = entry.getValue();
       if (WatchNeeds.record(step)) {
-        observed.put(i, observeRecord(step.getNamespace(), step.getName()));
+        observed.put(i, observeRecord(release, step));
         continue;
       }
-      Observed seen = observeCached(release, step, releaseUid);
-      String object = describe(step);
-      if (seen != null && !seen.gone() && doubt.confirmNow(release, object)) {
-        seen = null;
+      Observed seen = observeCached(step, releaseUid);
+      if (seen != null) {
+        String object = describe(step);
+        if (seen.gone()) {
+          doubt.settled(release, object);
+        } else if (doubt.confirmNow(release, object)) {
+          seen = null;
+        }
       }
-      if (seen == null) {
-        seen = observeLive(step, releaseUid);
-      }
-      if (seen.gone()) {
-        doubt.settled(release, object);
-      }
-      observed.put(i, seen);
+      observed.put(i, seen == null ? observeLive(step, releaseUid) : seen);
     }
     return observed;
   }
 
   // From the caches, or null when the step's kind (or the Pods it counts) is not read from a
   // synced one: a key still syncing is read by GET and polled, so a look always decides.
-  private Observed observeCached(ResourceID release, TeardownStep step, String releaseUid) {
+  private Observed observeCached(TeardownStep step, String releaseUid) {
     WatchKey key = WatchNeeds.of(step);
     WatchKey podKey = WatchNeeds.countsPods(step) ? WatchKey.pods(step.getNamespace()) : null;
     if (stateOf(key) != State.SYNCED || (podKey != null && stateOf(podKey) != State.SYNCED)) {
@@ -209,12 +207,25 @@ public class StepObserver {
         && releaseUid.equals(labels.get(OrderedRelease.TEARDOWN_LABEL));
   }
 
-  private Observed observeRecord(String namespace, String release) {
-    Observed seen =
-        ReleaseSecrets.latest(release, records.releaseSecrets(namespace, release))
-            .map(latest -> Observed.releaseRecord(latest.getMetadata().getUid(), statusOf(latest)))
-            .orElse(Observed.absent());
-    return records.watched(namespace) ? seen.fromWatch() : seen;
+  // A watched record still there is confirmed by listing now and then, as any cached object.
+  private Observed observeRecord(ResourceID release, TeardownStep step) {
+    String namespace = step.getNamespace();
+    if (!records.watched(namespace)) {
+      return recordIn(records.releaseSecrets(namespace, step.getName()), step.getName());
+    }
+    Observed seen = recordIn(records.releaseSecrets(namespace, step.getName()), step.getName());
+    if (!seen.exists()) {
+      doubt.settled(release, describe(step));
+    } else if (doubt.confirmNow(release, describe(step))) {
+      return recordIn(objects.releaseSecrets(namespace, step.getName()), step.getName());
+    }
+    return seen.fromWatch();
+  }
+
+  private static Observed recordIn(List<Secret> secrets, String release) {
+    return ReleaseSecrets.latest(release, secrets)
+        .map(latest -> Observed.releaseRecord(latest.getMetadata().getUid(), statusOf(latest)))
+        .orElse(Observed.absent());
   }
 
   // Helm labels every revision with its status; the payload is only read when a label is missing

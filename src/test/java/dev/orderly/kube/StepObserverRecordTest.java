@@ -10,6 +10,8 @@ import dev.orderly.teardown.PlannedStep;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -32,7 +34,7 @@ class StepObserverRecordTest {
             lookups.add(namespace + "/" + release);
             return records;
           },
-          null);
+          new CacheDoubt(Clock.systemUTC(), Duration.ofSeconds(15)));
 
   @Test
   void theLatestTrimmedRevisionGivesItsUidAndStatus() {
@@ -65,7 +67,7 @@ class StepObserverRecordTest {
                 return namespace.equals("agents");
               }
             },
-            null);
+            new CacheDoubt(Clock.systemUTC(), Duration.ofSeconds(15)));
 
     Observed polled = observer.observe(RELEASE, Map.of(0, releaseStep()), "r-uid").get(0);
     Observed watched = watching.observe(RELEASE, Map.of(0, releaseStep()), "r-uid").get(0);

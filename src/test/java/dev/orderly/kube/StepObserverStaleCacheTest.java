@@ -6,6 +6,7 @@ import dev.orderly.api.TeardownPhase;
 import dev.orderly.api.TeardownStep;
 import dev.orderly.teardown.Observed;
 import dev.orderly.teardown.PhaseDecider;
+import dev.orderly.teardown.PlannedStep;
 import dev.orderly.teardown.WatchKey;
 import dev.orderly.testsupport.MutableClock;
 import dev.orderly.testsupport.TestApiServer;
@@ -13,6 +14,8 @@ import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResourceBuilder;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import java.time.Duration;
@@ -98,6 +101,48 @@ class StepObserverStaleCacheTest {
     assertThat(server.requests().size()).as("one GET").isEqualTo(before + 1);
     assertThat(look(observer, step).watched()).as("back to the cache").isTrue();
     assertThat(server.requests().size()).isEqualTo(before + 1);
+  }
+
+  @Test
+  void aWatchedHelmRecordTheApiServerNoLongerHasIsSeenGoneAfterTheSafetyNet() {
+    Secret stale =
+        new SecretBuilder()
+            .withNewMetadata()
+            .withNamespace("agents")
+            .withName("sh.helm.release.v1.agent.v1")
+            .withUid("record-uid")
+            .withLabels(Map.of("owner", "helm", "name", "agent", "version", "1"))
+            .addToLabels("status", "deployed")
+            .endMetadata()
+            .build();
+    StepObserver observer =
+        new StepObserver(
+            new ClusterObjects(client),
+            watches,
+            new StepObserver.RecordLookup() {
+              @Override
+              public List<Secret> releaseSecrets(String namespace, String release) {
+                return List.of(stale);
+              }
+
+              @Override
+              public boolean watched(String namespace) {
+                return true;
+              }
+            },
+            new CacheDoubt(clock, PhaseDecider.SAFETY_NET));
+    TeardownStep record = new TeardownStep();
+    record.setPhase(TeardownPhase.Release);
+    record.setApiVersion(PlannedStep.RELEASE_API_VERSION);
+    record.setKind(PlannedStep.RELEASE_KIND);
+    record.setNamespace("agents");
+    record.setName("agent");
+
+    assertThat(look(observer, record).exists()).isTrue();
+    clock.advance(PhaseDecider.SAFETY_NET);
+    Observed confirmed = look(observer, record);
+    assertThat(confirmed.exists()).as("no record Secret on the API server").isFalse();
+    assertThat(confirmed.watched()).isFalse();
   }
 
   private static Observed look(StepObserver observer, TeardownStep step) {
