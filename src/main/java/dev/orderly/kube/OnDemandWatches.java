@@ -2,6 +2,7 @@ package dev.orderly.kube;
 
 import dev.orderly.cache.Trimmed;
 import dev.orderly.cache.TrimmedStore;
+import dev.orderly.kube.RecentWrites.ObjectRef;
 import dev.orderly.teardown.WatchKey;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -11,7 +12,6 @@ import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.fabric8.kubernetes.client.informers.cache.Cache;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -20,7 +20,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -95,9 +94,6 @@ public class OnDemandWatches implements AutoCloseable {
     }
   }
 
-  /** One object, by apiVersion, kind, namespace and name. */
-  private record ObjectRef(String apiVersion, String kind, String namespace, String name) {}
-
   private static final class Watch {
     final Source source;
     volatile State state = State.SYNCING;
@@ -120,9 +116,7 @@ public class OnDemandWatches implements AutoCloseable {
   private final Map<ResourceID, Set<WatchKey>> needs = new HashMap<>();
   private final Map<WatchKey, Set<ResourceID>> needers = new HashMap<>();
   private final Map<Source, Watch> watches = new HashMap<>();
-  // What the operator just created or deleted, until the cache shows it (see #created).
-  private final Map<ObjectRef, GenericKubernetesResource> created = new ConcurrentHashMap<>();
-  private final Map<ObjectRef, String> deleted = new ConcurrentHashMap<>();
+  private final RecentWrites recent;
   private boolean closed;
 
   /**
@@ -139,6 +133,7 @@ public class OnDemandWatches implements AutoCloseable {
     this.mayWatchClusterWide = mayWatchClusterWide;
     this.clusterWideAbove = clusterWideAbove;
     this.timing = timing;
+    this.recent = new RecentWrites(client.getKubernetesSerialization());
     // A thread per start: discovery blocks, and one that hangs must not hold up the others.
     this.starter = Executors.newCachedThreadPool(daemon("orderly-watch-starter"));
     this.timer = Executors.newSingleThreadScheduledExecutor(daemon("orderly-watch-timer"));
@@ -202,8 +197,10 @@ public class OnDemandWatches implements AutoCloseable {
     SharedIndexInformer<GenericKubernetesResource> informer = syncedInformer(key);
     String cacheKey = key.namespace() == null ? name : key.namespace() + "/" + name;
     GenericKubernetesResource cached = informer.getIndexer().getByKey(cacheKey);
-    return overlay(
-        new ObjectRef(key.apiVersion(), key.kind(), key.namespace(), name), cached, informer);
+    return recent.answer(
+        new ObjectRef(key.apiVersion(), key.kind(), key.namespace(), name),
+        cached,
+        mine -> caughtUp(informer, mine));
   }
 
   /** Every object of {@code key} in the cache; only for a {@link State#SYNCED} key. */
@@ -227,13 +224,12 @@ public class OnDemandWatches implements AutoCloseable {
    * one that vanished.
    */
   public void created(WatchKey key, GenericKubernetesResource object) {
-    if (object == null || object.getMetadata() == null || object.getMetadata().getUid() == null) {
-      return;
+    if (object != null && object.getMetadata() != null) {
+      recent.created(
+          new ObjectRef(
+              key.apiVersion(), key.kind(), key.namespace(), object.getMetadata().getName()),
+          object);
     }
-    created.put(
-        new ObjectRef(
-            key.apiVersion(), key.kind(), key.namespace(), object.getMetadata().getName()),
-        object);
   }
 
   /**
@@ -241,9 +237,7 @@ public class OnDemandWatches implements AutoCloseable {
    * answers with the object terminating rather than prompting the same delete again.
    */
   public void deleted(String apiVersion, String kind, String namespace, String name, String uid) {
-    if (uid != null) {
-      deleted.put(new ObjectRef(apiVersion, kind, namespace, name), uid);
-    }
+    recent.deleted(new ObjectRef(apiVersion, kind, namespace, name), uid);
   }
 
   /** How many informers run (or start) now, for tests and metrics. */
@@ -270,8 +264,7 @@ public class OnDemandWatches implements AutoCloseable {
     stop(all);
     starter.shutdownNow();
     timer.shutdownNow();
-    created.clear();
-    deleted.clear();
+    recent.clear();
   }
 
   private void dropNeeder(WatchKey key, ResourceID release) {
@@ -529,39 +522,6 @@ public class OnDemandWatches implements AutoCloseable {
         + (source.namespace() == null ? " cluster-wide" : " in " + source.namespace());
   }
 
-  private Optional<GenericKubernetesResource> overlay(
-      ObjectRef ref,
-      GenericKubernetesResource cached,
-      SharedIndexInformer<GenericKubernetesResource> informer) {
-    GenericKubernetesResource mine = created.get(ref);
-    if (mine != null) {
-      if (sameUid(mine, cached) || caughtUp(informer, mine)) {
-        created.remove(ref, mine);
-      } else {
-        return Optional.of(mine);
-      }
-    }
-    String deleting = deleted.get(ref);
-    if (deleting != null) {
-      boolean seen =
-          cached == null
-              || !deleting.equals(cached.getMetadata().getUid())
-              || cached.getMetadata().getDeletionTimestamp() != null;
-      if (seen) {
-        deleted.remove(ref, deleting);
-      } else {
-        GenericKubernetesResource terminating = client.getKubernetesSerialization().clone(cached);
-        terminating.getMetadata().setDeletionTimestamp(Instant.now().toString());
-        return Optional.of(terminating);
-      }
-    }
-    return Optional.ofNullable(cached);
-  }
-
-  private static boolean sameUid(GenericKubernetesResource mine, GenericKubernetesResource cached) {
-    return cached != null && mine.getMetadata().getUid().equals(cached.getMetadata().getUid());
-  }
-
   // resourceVersions are opaque, but etcd's are increasing numbers: a cache whose last event is at
   // or after the create has seen it, or seen it go.
   private static boolean caughtUp(
@@ -605,18 +565,7 @@ public class OnDemandWatches implements AutoCloseable {
 
     private void changed(GenericKubernetesResource object, boolean gone) {
       Source source = watch.source;
-      ObjectRef ref = refOf(source.apiVersion(), source.kind(), object);
-      String uid = object.getMetadata().getUid();
-      GenericKubernetesResource mine = created.get(ref);
-      if (mine != null && uid != null && uid.equals(mine.getMetadata().getUid())) {
-        created.remove(ref, mine);
-      }
-      String deleting = deleted.get(ref);
-      if (deleting != null
-          && deleting.equals(uid)
-          && (gone || object.getMetadata().getDeletionTimestamp() != null)) {
-        deleted.remove(ref, deleting);
-      }
+      recent.seen(refOf(source.apiVersion(), source.kind(), object), object, gone);
       if (watch.state != State.SYNCED || watch.stopped) {
         return; // the end of the sync wakes everyone who needs it
       }
