@@ -1,7 +1,6 @@
 package dev.orderly.reconciler;
 
 import dev.orderly.api.ConditionTypes.Reasons;
-import dev.orderly.api.DaemonSetSelector;
 import dev.orderly.api.OrderedRelease;
 import dev.orderly.api.TeardownPhase;
 import dev.orderly.api.TeardownStatus;
@@ -28,7 +27,6 @@ import dev.orderly.kube.ReleaseClaims;
 import dev.orderly.kube.ReleaseClients;
 import dev.orderly.kube.ServiceAccountIdentity;
 import dev.orderly.kube.StepObserver;
-import dev.orderly.teardown.DaemonSetSelection;
 import dev.orderly.teardown.Observed;
 import dev.orderly.teardown.PhaseDecider;
 import dev.orderly.teardown.PlannedStep;
@@ -37,25 +35,19 @@ import dev.orderly.teardown.TeardownAction;
 import dev.orderly.teardown.TeardownBlocked;
 import dev.orderly.teardown.TeardownPlan;
 import dev.orderly.teardown.TeardownPlanner;
-import dev.orderly.teardown.WatchKey;
 import dev.orderly.teardown.WatchNeeds;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Status;
-import io.fabric8.kubernetes.api.model.apps.DaemonSet;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The teardown's hands: plans from Helm's record, observes steps, carries out actions against the
@@ -74,8 +66,7 @@ public class TeardownExecutor {
   private final EventRecorder events;
   private final Clock clock;
   private final ReleaseClaims claims;
-  // Per teardown, the namespaces where its ServiceAccount was seen allowed to list DaemonSets.
-  private final Map<ResourceID, Set<String>> searchedAsAccount = new ConcurrentHashMap<>();
+  private final OperatorDaemonSets daemonSets;
 
   /** Whether a teardown may begin, and what to say when it may not. */
   public record Ownership(TeardownVerdict verdict, String message) {}
@@ -123,6 +114,7 @@ public class TeardownExecutor {
     this.operations = operations;
     this.events = events;
     this.clock = clock;
+    this.daemonSets = new OperatorDaemonSets(clients, tenancy, observer, events);
   }
 
   /**
@@ -312,142 +304,12 @@ public class TeardownExecutor {
   }
 
   /**
-   * In the DaemonSets phase, adds the operator-managed DaemonSets not yet in the plan, searched for
-   * as the release's ServiceAccount.
+   * In the DaemonSets phase, adds the operator-managed DaemonSets not yet in the plan.
    *
-   * @throws TeardownBlocked when a selector is empty or names a refused namespace, or the
-   *     ServiceAccount may not list DaemonSets where a selector looks: nothing is added then
+   * @throws TeardownBlocked when the search is refused: see {@link OperatorDaemonSets#add}
    */
   public void addOperatorDaemonSets(OrderedRelease resource) {
-    TeardownStatus teardown = resource.getStatus().getTeardown();
-    if (teardown.getPhase() != TeardownPhase.DaemonSets) {
-      return;
-    }
-    List<String> refused = new ArrayList<>(SpecValidator.daemonSetProblems(resource));
-    // A selector naming no namespace looks in targetNamespace, so that is checked too.
-    refused.addAll(tenancy.teardownProblems(resource));
-    if (!refused.isEmpty()) {
-      boolean crossNamespace = SpecValidator.daemonSetProblems(resource).isEmpty();
-      refuseSearch(
-          resource,
-          crossNamespace ? Reasons.CROSS_NAMESPACE_REFERENCE : Reasons.INVALID_SPEC,
-          "no DaemonSet is searched for or deleted: "
-              + String.join("; ", refused)
-              + ". Fix spec.uninstall.daemonSets (or spec.targetNamespace) and the teardown goes"
-              + " on");
-      return;
-    }
-    List<DaemonSet> bySelector = new ArrayList<>();
-    List<DaemonSet> inNamespace;
-    try {
-      for (DaemonSetSelector selector : resource.getSpec().getUninstall().getDaemonSets()) {
-        String namespace =
-            selector.getNamespace() == null ? resource.targetNamespace() : selector.getNamespace();
-        daemonSetsIn(resource, namespace).stream()
-            .filter(found -> DaemonSetSelection.selects(selector.getSelector(), labelsOf(found)))
-            .forEach(bySelector::add);
-      }
-      inNamespace = daemonSetsIn(resource, resource.targetNamespace());
-    } catch (KubernetesClientException e) {
-      Optional<String> forbidden = forbidden(resource, e, "list DaemonSets");
-      if (forbidden.isPresent()) {
-        refuseSearch(
-            resource,
-            Reasons.SERVICE_ACCOUNT_FORBIDDEN,
-            "cannot search for the DaemonSets to delete: "
-                + forbidden.get()
-                + "; nothing further is deleted until it may");
-        return;
-      }
-      throw e;
-    }
-    teardown
-        .getSteps()
-        .addAll(
-            DaemonSetSelection.additions(
-                resource.releaseName(), teardown.getSteps(), bySelector, inNamespace));
-  }
-
-  /**
-   * The DaemonSets of {@code namespace}, from the DaemonSet cache once it has synced. A release
-   * that acts as a ServiceAccount lists them as that account once per namespace and teardown first,
-   * so a search it may not make is refused as before; the cache answers after that.
-   */
-  private List<DaemonSet> daemonSetsIn(OrderedRelease resource, String namespace) {
-    ResourceID id = ResourceID.fromResource(resource);
-    boolean asAccount = clients.identity(resource).isPresent();
-    boolean checked =
-        !asAccount || searchedAsAccount.getOrDefault(id, Set.of()).contains(namespace);
-    Optional<List<DaemonSet>> cached =
-        checked
-            ? observer.cached(WatchKey.daemonSets(namespace), DaemonSet.class)
-            : Optional.empty();
-    if (cached.isPresent()) {
-      return cached.get();
-    }
-    List<DaemonSet> listed = clients.objects(resource).daemonSets(namespace, null);
-    if (asAccount) {
-      searchedAsAccount.computeIfAbsent(id, key -> ConcurrentHashMap.newKeySet()).add(namespace);
-    }
-    return listed;
-  }
-
-  /**
-   * The namespaces {@link #addOperatorDaemonSets} searches: the release namespace and those the
-   * spec's selectors name; none when the search would be refused.
-   */
-  static Set<String> daemonSetSearch(OrderedRelease resource, TenancyPolicy tenancy) {
-    if (!SpecValidator.daemonSetProblems(resource).isEmpty()
-        || !tenancy.teardownProblems(resource).isEmpty()) {
-      return Set.of();
-    }
-    Set<String> namespaces = new LinkedHashSet<>();
-    namespaces.add(resource.targetNamespace());
-    for (DaemonSetSelector selector : resource.getSpec().getUninstall().getDaemonSets()) {
-      if (selector != null && selector.getNamespace() != null) {
-        namespaces.add(selector.getNamespace());
-      }
-    }
-    return namespaces;
-  }
-
-  private static Map<String, String> labelsOf(DaemonSet daemonSet) {
-    return daemonSet.getMetadata().getLabels();
-  }
-
-  /**
-   * Holds the teardown where it is ({@link TeardownBlocked}), unless {@code orderly.dev/force} is
-   * set: then it goes on without the DaemonSets that could not be searched for, saying so.
-   */
-  private void refuseSearch(OrderedRelease resource, String reason, String message) {
-    if (!TeardownCoordinator.annotated(resource, TeardownCoordinator.FORCE)) {
-      throw TeardownBlocked.refused(reason, message);
-    }
-    events.record(
-        resource,
-        Type.Warning,
-        reason,
-        message + "; " + TeardownCoordinator.FORCE + " is set: going on without them");
-  }
-
-  /**
-   * The refusal {@code e}, said as what the release's ServiceAccount may not do, when the call was
-   * made as one and the API server refused it (403); empty otherwise. {@code attempt} (e.g. "delete
-   * DaemonSet ns/name") names the call when the server's message does not.
-   */
-  private Optional<String> forbidden(
-      OrderedRelease resource, KubernetesClientException e, String attempt) {
-    Optional<ServiceAccountIdentity> account = clients.identity(resource);
-    if (account.isEmpty() || e.getCode() != 403 || namespaceTerminating(e)) {
-      return Optional.empty();
-    }
-    String server =
-        e.getStatus() != null && e.getStatus().getMessage() != null
-            ? e.getStatus().getMessage()
-            : String.valueOf(e.getMessage());
-    return Optional.of(
-        PermissionRefusal.describeFor(server, account.get().toString())
-            .orElse(account.get() + " may not " + attempt + ": " + server));
+    daemonSets.add(resource);
   }
 
   /**
@@ -460,7 +322,9 @@ public class TeardownExecutor {
     observer.need(
         id,
         WatchNeeds.of(
-            teardown.getSteps(), teardown.getPhase(), daemonSetSearch(resource, tenancy)));
+            teardown.getSteps(),
+            teardown.getPhase(),
+            OperatorDaemonSets.searched(resource, tenancy)));
     return observer.observe(
         id,
         PhaseDecider.observed(teardown.getSteps(), teardown.getPhase()),
@@ -504,7 +368,7 @@ public class TeardownExecutor {
   public void forget(ResourceID id) {
     operations.forget(id);
     observer.forget(id);
-    searchedAsAccount.remove(id);
+    daemonSets.forget(id);
   }
 
   private void createHook(OrderedRelease resource, TeardownStep step) {
@@ -548,7 +412,7 @@ public class TeardownExecutor {
       }
       Optional<String> forbidden =
           e instanceof KubernetesClientException client
-              ? forbidden(resource, client, "create " + step.describe())
+              ? forbidden(clients, resource, client, "create " + step.describe())
               : Optional.empty();
       String why =
           forbidden.orElseGet(
@@ -564,6 +428,29 @@ public class TeardownExecutor {
           forbidden.isPresent() ? Reasons.SERVICE_ACCOUNT_FORBIDDEN : "HookCreateFailed",
           step.describe() + " could not be created: " + why);
     }
+  }
+
+  /**
+   * The refusal {@code e}, said as what the release's ServiceAccount may not do, when the call was
+   * made as one and the API server refused it (403); empty otherwise. {@code attempt} (e.g. "delete
+   * DaemonSet ns/name") names the call when the server's message does not.
+   */
+  static Optional<String> forbidden(
+      ReleaseClients clients,
+      OrderedRelease resource,
+      KubernetesClientException e,
+      String attempt) {
+    Optional<ServiceAccountIdentity> account = clients.identity(resource);
+    if (account.isEmpty() || e.getCode() != 403 || namespaceTerminating(e)) {
+      return Optional.empty();
+    }
+    String server =
+        e.getStatus() != null && e.getStatus().getMessage() != null
+            ? e.getStatus().getMessage()
+            : String.valueOf(e.getMessage());
+    return Optional.of(
+        PermissionRefusal.describeFor(server, account.get().toString())
+            .orElse(account.get() + " may not " + attempt + ": " + server));
   }
 
   /** The API server's NamespaceLifecycle refusal: the namespace has a deletionTimestamp. */
@@ -600,7 +487,7 @@ public class TeardownExecutor {
       }
       // A definite answer: PhaseDecider says what it means for the step (an object's phase
       // stalls and asks again at the stall's pace; a timed-out hook is left running).
-      Optional<String> forbidden = forbidden(resource, e, "delete " + step.describe());
+      Optional<String> forbidden = forbidden(clients, resource, e, "delete " + step.describe());
       Optional<String> warning =
           PhaseDecider.deleteRefused(step, forbidden.orElseGet(() -> ApiErrors.describe(e)));
       warning.ifPresent(
@@ -642,7 +529,11 @@ public class TeardownExecutor {
       // Its phase stalls, and says so in one Warning.
       PhaseDecider.deleteRefused(
           step,
-          forbidden(resource, e, "remove Helm's record of release " + namespace + "/" + release)
+          forbidden(
+                  clients,
+                  resource,
+                  e,
+                  "remove Helm's record of release " + namespace + "/" + release)
               .orElseGet(() -> ApiErrors.describe(e)));
     } catch (MalformedReleaseException e) {
       PhaseDecider.deleteRefused(step, "Helm's release record cannot be read: " + e.getMessage());
