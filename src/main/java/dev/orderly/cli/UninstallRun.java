@@ -359,11 +359,30 @@ final class UninstallRun implements AutoCloseable {
           teardown.getPhase() == TeardownPhase.Namespaces
               && (e.getCode() == HttpURLConnection.HTTP_NOT_FOUND
                   || e.getCode() == HttpURLConnection.HTTP_FORBIDDEN);
-      if (!namespaceGoing) {
+      if (e.getCode() == HttpURLConnection.HTTP_NOT_FOUND && !namespaceGoing) {
+        writeLostLedger(record);
+      } else if (!namespaceGoing) {
         throw e;
       }
     }
     savedRecord = record;
+  }
+
+  /**
+   * Writes the progress again when its Secret was deleted under this run: without it, a later run
+   * would plan afresh and run the hooks that already ran.
+   */
+  private void writeLostLedger(String record) {
+    ledgerVersion =
+        ledgers.write(args.namespace(), ledgerName, id, TeardownLedger.compress(record), null);
+    progress.notice(
+        true,
+        "ProgressSecretRecreated",
+        "Secret "
+            + args.namespace()
+            + "/"
+            + ledgerName
+            + " was deleted during this run; written again from this run's progress");
   }
 
   /**

@@ -19,6 +19,7 @@ import io.fabric8.kubernetes.api.model.Secret;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -179,6 +180,49 @@ class UninstallCommandTest {
         .isEqualTo(1);
     assertThat(scenario.simulator.terminations())
         .allSatisfy(t -> assertThat(t.sawItsRbac()).as(t.pod()).isTrue());
+    assertNothingLeft();
+  }
+
+  @Test
+  void aProgressSecretDeletedDuringTheRunIsWrittenAgainSoAResumeNeverRunsTheHookTwice() {
+    scenario.simulator.completeJobsAutomatically(true);
+    AtomicBoolean deleted = new AtomicBoolean();
+
+    CliRun first =
+        scenario.uninstall(
+            java.time.Clock.systemUTC(),
+            null,
+            line -> {
+              if (line.contains("still terminating") && deleted.compareAndSet(false, true)) {
+                scenario
+                    .client()
+                    .secrets()
+                    .inNamespace(NS)
+                    .withName(RELEASE + ".orderly-uninstall")
+                    .delete();
+                scenario.simulator.terminatePodsAtOnce(true);
+              }
+              return line.contains("(ProgressSecretRecreated)");
+            },
+            RELEASE,
+            "-n",
+            NS);
+
+    assertThat(deleted).isTrue();
+    assertThat(first.exitCode()).as(first.out() + first.err()).isEqualTo(130);
+    assertThat(first.out())
+        .contains(
+            "warning (ProgressSecretRecreated): Secret agents/agent.orderly-uninstall was deleted"
+                + " during this run; written again from this run's progress");
+    assertThat(scenario.ledgerExists()).isTrue();
+
+    CliRun second = scenario.uninstall(RELEASE, "-n", NS, "-o", "json");
+
+    assertThat(second.exitCode()).as(second.out() + second.err()).isZero();
+    assertThat(second.out()).doesNotContain("\"phase\":\"PreDeleteHooks\"");
+    assertThat(scenario.jobsCreated("agent-drain"))
+        .as("the finished pre-delete hook did not run again")
+        .isEqualTo(1);
     assertNothingLeft();
   }
 
