@@ -92,23 +92,27 @@ final class Diagnosis {
                           + " comes.")
               .orElse(
                   "PreDeleteHooks: three hooks run one after another, each a look of its own:"
-                      + " every look GETs all three hooks, then creates one and records an Event;"
-                      + " the Job then waits for the Job informer's event.");
+                      + " the first look starts an informer per hook kind (a LIST and a WATCH"
+                      + " each) and reads the hooks by GET until they have synced; each create is"
+                      + " preceded by a ledger write (its intent) and followed by an Event; the"
+                      + " Job then waits for the Job informer's event.");
       case DaemonSets ->
           "DaemonSets: includes the simulated garbage collector and kubelet"
               + " (foreground deletion of 2 DaemonSets and their 6 pods); every pod event wakes the"
-              + " release, which lists the namespace's DaemonSets and GETs each again ("
+              + " release; the phase starts the DaemonSet and Pod informers of the namespace and"
+              + " reads by GET until they have synced ("
               + String.format("%.0f", Summary.mean(run, RequestAudit.Category.LIST))
-              + " lists per teardown).";
+              + " lists per teardown in all phases).";
       case Release ->
           "Release: `TeardownExecutor.removeRelease` lists the record Secrets and DELETEs"
               + " each revision (with keepHistory, rewrites the latest), then looks again to see"
               + " the record gone.";
       default ->
           phase
-              + ": every object costs three sequential round trips on the reconciler thread: a GET"
-              + " (observe), the DELETE, and a GET to see it gone (StepObserver reads the API"
-              + " server, not a cache); median "
+              + ": the phase starts an informer per kind of its objects in the namespace (a LIST"
+              + " and a WATCH each) and reads them by GET until it has synced; the ledger is"
+              + " written before the DELETEs and status with progress (at most once a second);"
+              + " median "
               + ms(stats.medianMs())
               + ".";
     };
@@ -120,19 +124,18 @@ final class Diagnosis {
           hookStall(run).isPresent()
               ? "Let a look that created an unwatched hook kind look again at once (loop while the"
                   + " last pass created one, or return a ~100 ms recheck instead of SAFETY_NET)."
-              : "Read only the hook about to be created (or let its create's 409 reveal a"
-                  + " leftover) and take a ServiceAccount or ConfigMap hook as done from its"
-                  + " create's answer, instead of GETting every hook on every look.";
+              : "Start the hook kinds' informers with the teardown rather than with the phase,"
+                  + " and take a ServiceAccount or ConfigMap hook as done from its create's"
+                  + " answer.";
       case DaemonSets ->
-          "Count pods and DaemonSets from the informer caches (already there for"
-              + " pods) instead of listing and GETting per look.";
+          "Start the DaemonSet and Pod informers with the teardown, so the phase's first look"
+              + " reads from synced caches.";
       case Release ->
           "Delete the release Secrets with one deletecollection by their labels"
               + " (owner=helm,name=<release>) and take the response as the observation.";
       default ->
-          "Send the DELETEs without a GET first (a 404 already means gone; the DELETE"
-              + " response says whether the object is gone or terminating), and judge gone from"
-              + " that response or an informer cache.";
+          "Start each kind's informer once per teardown (not per phase), so a phase's first"
+              + " look reads from synced caches instead of by GET.";
     };
   }
 
@@ -238,8 +241,9 @@ final class Diagnosis {
         met ? "" : "Extra requests per teardown: " + String.join("; ", extras) + ".",
         met
             ? ""
-            : "Drop the GET before and after each DELETE; remove the Helm record without Helm;"
-                + " take DaemonSets and pods from informer caches.");
+            : "Fewer informer starts (each a LIST and a WATCH per kind and namespace), status"
+                + " progress written less often, and a ledger write only"
+                + " where a restart would otherwise repeat an action.");
   }
 
   private static Target memory(List<FootprintRun.Result> runs) {

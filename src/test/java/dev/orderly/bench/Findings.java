@@ -20,26 +20,21 @@ final class Findings {
     if (gets > 0) {
       findings.add(
           String.format(
-              "**Reads around every delete (%.0f GETs per teardown for %d objects and hooks).**"
-                  + " `StepObserver.observe` GETs every unfinished step of the current phase from"
-                  + " the API server on each look, so each object is read before its DELETE and"
-                  + " again after it, hooks are read on every look of the hook phase, and both"
-                  + " DaemonSets are read again on every look of the later phases (to catch one"
-                  + " that comes back). Jobs, Pods, DaemonSets and Deployments are already in"
-                  + " informer caches, and a DELETE's answer (the object while it terminates, a"
-                  + " Status once gone, 404 when it was already gone) says what the second GET"
-                  + " asks.",
+              "**Reads while watches start (%.0f GETs per teardown for %d objects and hooks).**"
+                  + " Each phase starts the informers of its kinds in the namespace"
+                  + " (`OnDemandWatches`) when it begins; until one has synced, `StepObserver`"
+                  + " reads that kind's objects by GET, so a phase's first look usually GETs them."
+                  + " An object a cache still shows after 15 s is read by GET too (`CacheDoubt`).",
               gets, BenchChart.OBJECTS + BenchChart.HOOKS.size()));
     }
     double lists = orderly(means, Category.LIST);
     if (lists > 1) {
       findings.add(
           String.format(
-              "**DaemonSets listed on every look (%.0f lists per teardown).**"
-                  + " `TeardownExecutor.addOperatorDaemonSets` lists the namespace's DaemonSets"
-                  + " (`ClusterObjects.daemonSets`) on each look of the DaemonSets phase, and each"
-                  + " pod event of the 6 terminating pods is a look. The DaemonSet informer that"
-                  + " `ReleaseEventSources` registers already holds them.",
+              "**Informer starts (%.0f lists per teardown).** Informers start per phase, per"
+                  + " kind and per namespace (`OnDemandWatches`), each with a LIST and a WATCH;"
+                  + " with one release per namespace none is shared, and a kind needed again in a"
+                  + " later phase (DaemonSets until RBAC is gone) keeps its informer.",
               lists));
     }
     double helm = helm(means);

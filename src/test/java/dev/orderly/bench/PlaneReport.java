@@ -142,8 +142,8 @@ final class PlaneReport {
         met ? "" : "Extra requests in the one-release teardown: " + String.join("; ", extras) + ".",
         met
             ? ""
-            : "Observe from informer caches instead of GETs and lists; delete Helm's record"
-                + " directly; remove the finalizer without a conflict.");
+            : "Fewer informer starts (each phase lists its kinds in the namespace), status"
+                + " progress written less often, fewer ledger writes.");
   }
 
   private List<Diagnosis.Target> versusHelm(Scale s) {
@@ -214,7 +214,11 @@ final class PlaneReport {
                     + "; Helm's: "
                     + top(h.requests(), 4)
                     + ".",
-            fewer ? "" : "Observe from caches: every GET and list above is a look, not an act."));
+            fewer
+                ? ""
+                : "Write status progress less often, and start fewer"
+                    + " informers per teardown; Helm sends neither, as it neither waits nor"
+                    + " reports progress."));
     return targets;
   }
 
@@ -243,8 +247,9 @@ final class PlaneReport {
         met ? "" : "The longest: " + String.join("; ", worst) + ".",
         met
             ? ""
-            : "Wake the teardown from an informer event on what the phase waits for (the last pod's"
-                + " delete, the Job's completion) instead of a re-check or poll.");
+            : "Fewer writes between an event and the next action: the ledger and status are"
+                + " written before the operator acts, each a round trip on the reconciler"
+                + " thread.");
   }
 
   private List<Diagnosis.Target> footprint(Footprint f) {
@@ -275,14 +280,19 @@ final class PlaneReport {
             filledMet
                 ? ""
                 : String.format(
-                    "Resident memory grew by %d MiB for objects no OrderedRelease owns: the"
-                        + " operator's informers cache Secrets, ConfigMaps and Pods"
-                        + " cluster-wide and unfiltered.",
+                    "Resident memory grew by %d MiB while objects no OrderedRelease owns were"
+                        + " added. No informer keeps them (Helm records are cached by"
+                        + " owner=helm, metadata only; Secrets and ConfigMaps only while a"
+                        + " release references them; Pods and workloads per namespace while a"
+                        + " teardown needs them), but the referenced-object informers still"
+                        + " receive and decode every Secret and ConfigMap event, and no GC is"
+                        + " forced before the reading; which of these held the growth was not"
+                        + " isolated.",
                     (f.filledRssKiB() - f.rssKiB()) / 1024),
             filledMet
                 ? ""
-                : "Watch Helm records by owner=helm, pods and workloads only where releases"
-                    + " live (or by label)."));
+                : "Watch referenced Secrets and ConfigMaps by name (or label) instead of"
+                    + " filtering after decoding; read the footprint after a GC."));
     boolean first = f.startToFirstReconcileMs() >= 0 && f.startToFirstReconcileMs() <= 3000;
     targets.add(
         new Diagnosis.Target(
