@@ -13,7 +13,11 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.PrimaryUpdateAndCacheUtils;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The status writes of one look at an OrderedRelease: each saves only what changed since the last,
@@ -57,6 +61,7 @@ final class StatusWrites {
   private final TeardownLedgerStore ledgers;
   private OrderedRelease current;
   private String saved;
+  private int statusWrites;
   // The teardown summary as status held it when the look began, and whether saves must keep it.
   private final TeardownStatus teardownAsRead;
   // The teardown phase status shows, as last saved or read.
@@ -207,6 +212,45 @@ final class StatusWrites {
             });
     saved = json;
     savedPhase = phase;
+    statusWrites++;
+  }
+
+  /** How many times this look wrote status. */
+  int statusWrites() {
+    return statusWrites;
+  }
+
+  /**
+   * Whether {@code status} differs from what was last saved or read in progress only: the same
+   * phase and the same conditions with the same statuses and reasons, other messages or counts.
+   * Such a write may wait ({@link StatusPacing}); a new phase, condition or reason may not, nor a
+   * teardown whose steps are kept in status (there status is what a restart reads).
+   */
+  boolean progressOnly(OrderedReleaseStatus status) {
+    TeardownStatus teardown = status.getTeardown();
+    if (teardownFrozen || teardown == null || teardown.getStepsNote() != null) {
+      return false;
+    }
+    OrderedReleaseStatus before = Serialization.unmarshal(saved, OrderedReleaseStatus.class);
+    return before.getTeardown() != null
+        && before.getTeardown().getPhase() == teardown.getPhase()
+        && Objects.equals(before.getPhase(), status.getPhase())
+        && shape(before.getConditions()).equals(shape(status.getConditions()));
+  }
+
+  private static Set<String> shape(List<Condition> conditions) {
+    Set<String> shape = new HashSet<>();
+    if (conditions != null) {
+      conditions.forEach(c -> shape.add(c.getType() + "=" + c.getStatus() + "/" + c.getReason()));
+    }
+    return shape;
+  }
+
+  /** Writes the teardown's ledger if it changed, and leaves status for a later save. */
+  void saveLedgerOnly(OrderedReleaseStatus status) {
+    if (!teardownFrozen && status.getTeardown() != null) {
+      writeLedger(status.getTeardown());
+    }
   }
 
   /**

@@ -85,6 +85,7 @@ public class TeardownCoordinator {
       new ConcurrentHashMap<>();
   private final DependentsGate dependents;
   private final FinishedTeardowns finished = new FinishedTeardowns();
+  private final StatusPacing pacing = new StatusPacing();
 
   public TeardownCoordinator(
       TeardownExecutor executor,
@@ -259,6 +260,7 @@ public class TeardownCoordinator {
       }
       writes.dropLedger();
       executor.forget(id);
+      pacing.forget(id);
       Duration took = Duration.between(Instant.parse(teardown.getStartedAt()), now());
       if (metrics.teardownFinished(key, took)) {
         events.record(
@@ -273,8 +275,22 @@ public class TeardownCoordinator {
       return DeleteControl.noFinalizerRemoval();
     }
     describe(working, last);
-    writes.saveIfChanged(status);
     Duration recheck = last == null ? Duration.ofSeconds(5) : last.recheckAfter();
+    if (writes.statusWrites() > 0) {
+      pacing.wrote(id); // with an intent, earlier in this look
+    }
+    Duration hold = pacing.holdFor(id, writes.progressOnly(status));
+    if (hold.isZero()) {
+      writes.saveIfChanged(status);
+    } else {
+      // Progress only, and status was written moments ago: the ledger now, status at the next
+      // look, which comes when the pace allows at the latest.
+      writes.saveLedgerOnly(status);
+      recheck = hold.compareTo(recheck) < 0 ? hold : recheck;
+    }
+    if (hold.isZero() && writes.statusWrites() > 0) {
+      pacing.wrote(id);
+    }
     return DeleteControl.noFinalizerRemoval().rescheduleAfter(Math.max(recheck.toMillis(), 100));
   }
 
