@@ -57,12 +57,7 @@ class StepObserverStaleCacheTest {
 
   @Test
   void anObjectDeletedBehindTheCachesBackIsSeenGoneAtTheNextLookAfterTheSafetyNet() {
-    StepObserver observer =
-        new StepObserver(
-            new ClusterObjects(client),
-            watches,
-            (ns, release) -> List.of(),
-            new CacheDoubt(clock, PhaseDecider.SAFETY_NET));
+    StepObserver observer = observer();
     TeardownStep step = configMapStep();
 
     Observed first = look(observer, step);
@@ -86,12 +81,7 @@ class StepObserverStaleCacheTest {
         .resource(
             new ConfigMapBuilder().withNewMetadata().withName("settings").endMetadata().build())
         .create();
-    StepObserver observer =
-        new StepObserver(
-            new ClusterObjects(client),
-            watches,
-            (ns, release) -> List.of(),
-            new CacheDoubt(clock, PhaseDecider.SAFETY_NET));
+    StepObserver observer = observer();
     TeardownStep step = configMapStep();
     look(observer, step);
     clock.advance(PhaseDecider.SAFETY_NET);
@@ -143,6 +133,14 @@ class StepObserverStaleCacheTest {
     Observed confirmed = look(observer, record);
     assertThat(confirmed.exists()).as("no record Secret on the API server").isFalse();
     assertThat(confirmed.watched()).isFalse();
+  }
+
+  private StepObserver observer() {
+    return new StepObserver(
+        new ClusterObjects(client),
+        watches,
+        (ns, release) -> List.of(),
+        new CacheDoubt(clock, PhaseDecider.SAFETY_NET));
   }
 
   private static Observed look(StepObserver observer, TeardownStep step) {

@@ -1,13 +1,11 @@
 package dev.orderly.reconciler;
 
-import static dev.orderly.reconciler.TeardownScenario.NAME;
 import static dev.orderly.reconciler.TeardownScenario.NS;
 import static dev.orderly.testsupport.OperatorHarness.condition;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.orderly.testsupport.ApiRequest;
 import dev.orderly.testsupport.OperatorHarness;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import java.nio.file.Path;
@@ -72,7 +70,8 @@ class StatusPacingIntegrationTest {
     scenario.awaitGone();
 
     List<JsonNode> workloads =
-        statusWrites(scenario.requests().subList(mark, scenario.requests().size())).stream()
+        TeardownScenario.statusWrites(scenario.requests().subList(mark, scenario.requests().size()))
+            .stream()
             .filter(s -> s.path("teardown").path("phase").asText().equals("Workloads"))
             .toList();
     // Unpaced, at least three: the phase's first write, the end of that look naming all three,
@@ -86,25 +85,7 @@ class StatusPacingIntegrationTest {
   }
 
   private boolean terminating(Deployment deployment) {
-    Deployment now =
-        scenario
-            .harness
-            .client()
-            .apps()
-            .deployments()
-            .inNamespace(NS)
-            .withName(deployment.getMetadata().getName())
-            .get();
+    Deployment now = scenario.harness.client().resource(deployment).get();
     return now != null && now.getMetadata().getDeletionTimestamp() != null;
-  }
-
-  private static List<JsonNode> statusWrites(List<ApiRequest> journal) {
-    return journal.stream()
-        .filter(
-            r ->
-                (r.method().equals("PUT") || r.method().equals("PATCH"))
-                    && r.path().contains("/orderedreleases/" + NAME + "/status"))
-        .map(r -> Releases.json(r.body()).path("status"))
-        .toList();
   }
 }

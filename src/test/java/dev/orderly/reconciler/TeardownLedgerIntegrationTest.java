@@ -77,7 +77,7 @@ class TeardownLedgerIntegrationTest {
 
     List<ApiRequest> journal =
         scenario.requests().subList(requestsBefore, scenario.requests().size());
-    List<JsonNode> writes = statusWrites(journal);
+    List<JsonNode> writes = TeardownScenario.statusWrites(journal);
     assertThat(writes).as("status writes of the teardown").hasSizeGreaterThan(5);
     for (JsonNode status : writes) {
       assertThat(bytes(status)).as("the whole status").isLessThan(MAX_STATUS_BYTES);
@@ -323,7 +323,7 @@ class TeardownLedgerIntegrationTest {
                             && r.body().contains(LEDGER)))
         .as("the ledger was tried once, refused, and not tried again")
         .hasSize(1);
-    List<JsonNode> writes = statusWrites(journal);
+    List<JsonNode> writes = TeardownScenario.statusWrites(journal);
     assertThat(writes).isNotEmpty();
     for (JsonNode status : writes) {
       JsonNode teardown = status.path("teardown");
@@ -370,16 +370,6 @@ class TeardownLedgerIntegrationTest {
   }
 
   /** The status of every status write of the OrderedRelease, in order. */
-  private static List<JsonNode> statusWrites(List<ApiRequest> journal) {
-    return journal.stream()
-        .filter(
-            r ->
-                (r.method().equals("PUT") || r.method().equals("PATCH"))
-                    && r.path().contains("/orderedreleases/" + NAME + "/status"))
-        .map(r -> Releases.json(r.body()).path("status"))
-        .toList();
-  }
-
   private static int indexOf(List<ApiRequest> journal, String method, String pathPart) {
     for (int i = 0; i < journal.size(); i++) {
       ApiRequest r = journal.get(i);

@@ -165,6 +165,18 @@ final class TeardownScenario implements AutoCloseable {
                 + "}}");
   }
 
+  /** The bodies' {@code status} of the operator's status writes among {@code journal}, in order. */
+  static List<com.fasterxml.jackson.databind.JsonNode> statusWrites(
+      List<dev.orderly.testsupport.ApiRequest> journal) {
+    return journal.stream()
+        .filter(
+            r ->
+                (r.method().equals("PUT") || r.method().equals("PATCH"))
+                    && r.path().contains("/orderedreleases/" + NAME + "/status"))
+        .map(r -> Releases.json(r.body()).path("status"))
+        .toList();
+  }
+
   void delete() {
     harness.client().resources(OrderedRelease.class).inNamespace(NS).withName(NAME).delete();
   }
