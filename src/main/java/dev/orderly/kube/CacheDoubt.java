@@ -1,11 +1,10 @@
 package dev.orderly.kube;
 
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
-import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.LongSupplier;
 
 /**
  * When an object a teardown waits on, seen still there in an informer cache, is read from the API
@@ -13,17 +12,23 @@ import java.util.concurrent.ConcurrentHashMap;
  * between the informer's list and its watch, on a server that does not replay from the list's
  * resourceVersion) leaves the object in the cache for good, and a wait read only from it would
  * never end. So once an object has been seen there for {@code every}, the next look confirms it by
- * GET, and again each {@code every} while it stays: one GET per waiting object per interval.
+ * GET, and again each {@code every} while it stays: one GET per waiting object per interval. Real
+ * elapsed time, not the teardown's clock: staleness is a matter of real time, and a teardown clock
+ * that stands still (a test's) must not keep a stale cache trusted for good.
  */
 public final class CacheDoubt {
-  private final Clock clock;
-  private final Duration every;
-  // By release, then by object: when its cached sighting was last confirmed (or first seen).
-  private final Map<ResourceID, Map<String, Instant>> since = new ConcurrentHashMap<>();
+  private final LongSupplier nanoTime;
+  private final long everyNanos;
+  // By release, then by object: when (nanoTime) its cached sighting was last confirmed or first
+  // seen.
+  private final Map<ResourceID, Map<String, Long>> since = new ConcurrentHashMap<>();
 
-  public CacheDoubt(Clock clock, Duration every) {
-    this.clock = clock;
-    this.every = every;
+  /**
+   * @param nanoTime a monotonic clock, {@code System::nanoTime} outside tests
+   */
+  public CacheDoubt(LongSupplier nanoTime, Duration every) {
+    this.nanoTime = nanoTime;
+    this.everyNanos = every.toNanos();
   }
 
   /**
@@ -31,10 +36,10 @@ public final class CacheDoubt {
    * it from the API server now. The first sighting starts the interval.
    */
   public boolean confirmNow(ResourceID release, String object) {
-    Instant now = clock.instant();
-    Map<String, Instant> objects = since.computeIfAbsent(release, r -> new ConcurrentHashMap<>());
-    Instant first = objects.putIfAbsent(object, now);
-    if (first == null || now.isBefore(first.plus(every))) {
+    long now = nanoTime.getAsLong();
+    Map<String, Long> objects = since.computeIfAbsent(release, r -> new ConcurrentHashMap<>());
+    Long first = objects.putIfAbsent(object, now);
+    if (first == null || now - first < everyNanos) {
       return false;
     }
     objects.put(object, now);
@@ -43,7 +48,7 @@ public final class CacheDoubt {
 
   /** {@code object} was seen gone (or its step finished): a later sighting starts afresh. */
   public void settled(ResourceID release, String object) {
-    Map<String, Instant> objects = since.get(release);
+    Map<String, Long> objects = since.get(release);
     if (objects != null) {
       objects.remove(object);
     }

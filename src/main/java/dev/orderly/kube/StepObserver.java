@@ -14,7 +14,6 @@ import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -53,7 +52,7 @@ public class StepObserver {
   /** Reads every object and the release record from the API server (the one-shot CLI). */
   public StepObserver(ClusterObjects objects) {
     // Nothing is read from a cache, so nothing is ever in doubt.
-    this(objects, null, objects::releaseSecrets, new CacheDoubt(Clock.systemUTC(), Duration.ZERO));
+    this(objects, null, objects::releaseSecrets, new CacheDoubt(System::nanoTime, Duration.ZERO));
   }
 
   /**

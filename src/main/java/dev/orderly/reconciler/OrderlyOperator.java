@@ -226,7 +226,7 @@ public final class OrderlyOperator implements AutoCloseable {
                   }
                 },
                 // As often as a watched wait is looked at without a change: its safety net.
-                new CacheDoubt(settings.clock(), PhaseDecider.SAFETY_NET)),
+                new CacheDoubt(System::nanoTime, PhaseDecider.SAFETY_NET)),
             operations,
             events,
             settings.clock(),

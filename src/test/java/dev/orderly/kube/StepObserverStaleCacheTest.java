@@ -8,7 +8,6 @@ import dev.orderly.teardown.Observed;
 import dev.orderly.teardown.PhaseDecider;
 import dev.orderly.teardown.PlannedStep;
 import dev.orderly.teardown.WatchKey;
-import dev.orderly.testsupport.MutableClock;
 import dev.orderly.testsupport.TestApiServer;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
@@ -36,7 +35,7 @@ class StepObserverStaleCacheTest {
   private TestApiServer server;
   private KubernetesClient client;
   private FrozenCache watches;
-  private final MutableClock clock = MutableClock.startingNow();
+  private final CacheDoubtTest.Ticker clock = new CacheDoubtTest.Ticker();
 
   @BeforeEach
   void start() {
@@ -120,7 +119,7 @@ class StepObserverStaleCacheTest {
                 return true;
               }
             },
-            new CacheDoubt(clock, PhaseDecider.SAFETY_NET));
+            new CacheDoubt(clock::nanos, PhaseDecider.SAFETY_NET));
     TeardownStep record = new TeardownStep();
     record.setPhase(TeardownPhase.Release);
     record.setApiVersion(PlannedStep.RELEASE_API_VERSION);
@@ -140,7 +139,7 @@ class StepObserverStaleCacheTest {
         new ClusterObjects(client),
         watches,
         (ns, release) -> List.of(),
-        new CacheDoubt(clock, PhaseDecider.SAFETY_NET));
+        new CacheDoubt(clock::nanos, PhaseDecider.SAFETY_NET));
   }
 
   private static Observed look(StepObserver observer, TeardownStep step) {
